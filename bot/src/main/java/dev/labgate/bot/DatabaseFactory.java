@@ -1,0 +1,78 @@
+package dev.labgate.bot;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.labgate.bot.store.Database;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The database: PostgreSQL when a URL is configured, else an H2 file under the data directory; migrated at start. */
+@Factory
+final class DatabaseFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseFactory.class);
+
+    /**
+     * H2 speaks PostgreSQL's dialect here so that one set of migrations and queries serves both.
+     * WRITE_DELAY=0 writes each commit to the file before the commit returns: a delivery that was
+     * acknowledged survives a crash of the process.
+     */
+    static String embeddedUrl(Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("labgate")
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    }
+
+    @Singleton
+    @Named("default")
+    @Bean(preDestroy = "close")
+    HikariDataSource dataSource(LabgateSettings settings, DatabaseSettings database) {
+        var config = new HikariConfig();
+        var url = database.url().orElseGet(() -> {
+            try {
+                Files.createDirectories(settings.dataDir());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the data directory " + settings.dataDir(), e);
+            }
+            return embeddedUrl(settings.dataDir());
+        });
+        config.setJdbcUrl(url);
+        database.user().ifPresent(config::setUsername);
+        database.password().ifPresent(config::setPassword);
+        config.setMaximumPoolSize(database.poolSize());
+        config.setPoolName("labgate");
+        var dataSource = new HikariDataSource(config);
+        try {
+            var result = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            LOG.info("database {}: schema at version {}", describe(url),
+                    result.targetSchemaVersion == null ? "(unchanged)" : result.targetSchemaVersion);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        return dataSource;
+    }
+
+    @Singleton
+    Database database(@Named("default") DataSource dataSource) {
+        return new Database(dataSource);
+    }
+
+    /** The URL without credentials a URL may carry. */
+    static String describe(String url) {
+        var semicolon = url.indexOf(';');
+        var base = semicolon > 0 ? url.substring(0, semicolon) : url;
+        var query = base.indexOf('?');
+        return query > 0 ? base.substring(0, query) : base;
+    }
+}

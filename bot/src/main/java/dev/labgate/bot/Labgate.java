@@ -1,0 +1,27 @@
+package dev.labgate.bot;
+
+import dev.labgate.bot.cli.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code labgate} command: the service and the operator's tools, in one jar. */
+@Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
+        description = "Connects Git forges to Linux kernel test labs.",
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Labgate implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        var exit = new CommandLine(new Labgate()).execute(args);
+        if (exit != ServeCommand.RUNNING) {
+            System.exit(exit);
+        }
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.labgate.bot;
+
+import dev.labgate.bot.work.WorkRunner;
+import dev.labgate.flow.Forges;
+import io.micronaut.context.event.ApplicationEventListener;
+import io.micronaut.runtime.server.event.ServerStartupEvent;
+import jakarta.inject.Provider;
+import jakarta.inject.Singleton;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Once the server listens: start the durable work, and tell the operator where everything is. */
+@Singleton
+final class Startup implements ApplicationEventListener<ServerStartupEvent> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Startup.class);
+
+    private final Forges forges;
+    private final FilePolicySource policy;
+    private final GitHubConfig github;
+    private final LabgateSettings settings;
+    private final DatabaseSettings database;
+    private final WorkSettings work;
+    private final Provider<WorkRunner> runner;
+
+    Startup(Forges forges, FilePolicySource policy, GitHubConfig github, LabgateSettings settings,
+            DatabaseSettings database, WorkSettings work, Provider<WorkRunner> runner) {
+        this.forges = forges;
+        this.policy = policy;
+        this.github = github;
+        this.settings = settings;
+        this.database = database;
+        this.work = work;
+        this.runner = runner;
+    }
+
+    @Override
+    public void onApplicationEvent(ServerStartupEvent event) {
+        if (work.enabled()) {
+            runner.get().start();
+        } else {
+            LOG.info("durable work is disabled on this process (labgate.work.enabled=false): deliveries are stored only");
+        }
+        var base = event.getSource().getURL().toString();
+        var p = policy.current();
+        LOG.info("labgate is listening on {}", base);
+        for (var forge : forges.all()) {
+            LOG.info("webhook endpoint for {}: POST {}/webhooks/{}", forge.name(), base, forge.name());
+        }
+        var secrets = github.webhookSecrets().map(List::size).orElse(0);
+        if (secrets == 0) {
+            LOG.warn("no GitHub webhook secret is configured (LABGATE_GITHUB_WEBHOOK_SECRETS): every GitHub delivery "
+                    + "will be refused with 401");
+        } else {
+            LOG.info("GitHub: {} webhook secret(s), API {}, token {}", secrets, github.apiUrl(),
+                    github.token().isPresent() ? "set" : "not set (API calls will be anonymous)");
+        }
+        LOG.info("policy: {} (version {})", policy.where(), p.version());
+        LOG.info("repositories: {}", p.repositories().isEmpty() ? "none"
+                : p.repositories().stream().map(r -> r.forge() + ":" + r.name()).collect(Collectors.joining(", ")));
+        LOG.info("labs: {}", p.labs().isEmpty() ? "none" : p.labs().values().stream()
+                .map(l -> l.name() + " (" + l.getClass().getSimpleName().toLowerCase() + ")")
+                .collect(Collectors.joining(", ")));
+        LOG.info("data: {} ({})", settings.dataDir().toAbsolutePath().normalize(), database.url()
+                .map(DatabaseFactory::describe).orElse("embedded H2 database in this directory"));
+        LOG.info("health: {}/health, metrics: {}/prometheus", base, base);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.labgate.bot;
+
+import io.micronaut.context.annotation.ConfigurationProperties;
+import io.micronaut.core.bind.annotation.Bindable;
+
+import java.time.Duration;
+
+/**
+ * Tuning of the durable work ({@code labgate.work.*}).
+ *
+ * @param enabled whether this process runs tasks; a process that only takes deliveries sets it false
+ * @param intakeBatch the most deliveries stored in one transaction
+ */
+@ConfigurationProperties("labgate.work")
+public record WorkSettings(@Bindable(defaultValue = "true") boolean enabled,
+                           @Bindable(defaultValue = "8") int threads,
+                           @Bindable(defaultValue = "2s") Duration pollingInterval,
+                           @Bindable(defaultValue = "30s") Duration heartbeatInterval,
+                           @Bindable(defaultValue = "128") int intakeBatch,
+                           @Bindable(defaultValue = "8192") int intakeQueue) {
+}

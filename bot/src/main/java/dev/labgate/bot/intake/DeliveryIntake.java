@@ -1,0 +1,119 @@
+package dev.labgate.bot.intake;
+
+import dev.labgate.bot.store.Database;
+import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.bot.work.DbWorkQueue;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.store.Work;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stores verified deliveries durably, with group commit: deliveries that arrive together are
+ * written in one transaction, each with the task that will process it, and every sender is
+ * answered only after that transaction committed. A redelivery of a stored id is recognized and
+ * schedules nothing.
+ */
+public final class DeliveryIntake implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryIntake.class);
+
+    /** The outcome for one delivery: stored now, or already stored by an earlier request. */
+    public enum Stored { NEW, DUPLICATE }
+
+    /** Thrown to the sender's future when the intake cannot take more right now. */
+    public static final class Busy extends RuntimeException {
+        Busy(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Pending(Delivery delivery, CompletableFuture<Stored> answer) {
+    }
+
+    private final BlockingQueue<Pending> queue;
+    private final int maxBatch;
+    private final Database db;
+    private final JdbcDeliveryStore store;
+    private final DbWorkQueue work;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public DeliveryIntake(Database db, JdbcDeliveryStore store, DbWorkQueue work, int capacity, int maxBatch) {
+        this.db = db;
+        this.store = store;
+        this.work = work;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.maxBatch = maxBatch;
+        this.writer = new Thread(this::writeLoop, "labgate-intake");
+        this.writer.setDaemon(true);
+        this.writer.start();
+    }
+
+    public CompletableFuture<Stored> store(Delivery delivery) {
+        var pending = new Pending(delivery, new CompletableFuture<>());
+        if (!running || !queue.offer(pending)) {
+            pending.answer().completeExceptionally(new Busy("labgate is not accepting deliveries right now"));
+        }
+        return pending.answer();
+    }
+
+    private void writeLoop() {
+        var batch = new ArrayList<Pending>(maxBatch);
+        while (running || !queue.isEmpty()) {
+            try {
+                var first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, maxBatch - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                batch.clear();
+            }
+        }
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            left.answer().completeExceptionally(new Busy("labgate is shutting down"));
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            var fresh = db.inTransaction(() -> {
+                var stored = store.insertNew(batch.stream().map(Pending::delivery).toList());
+                var newWork = new ArrayList<Work>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (stored[i]) {
+                        newWork.add(new Work.ProcessDelivery(batch.get(i).delivery().key()));
+                    }
+                }
+                work.enqueueAllNew(newWork);
+                return stored;
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).answer().complete(fresh[i] ? Stored.NEW : Stored.DUPLICATE);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("could not store {} deliveries: {}", batch.size(), e.getMessage());
+            batch.forEach(p -> p.answer().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        writer.join(10_000);
+    }
+}

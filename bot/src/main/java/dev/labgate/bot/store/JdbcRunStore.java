@@ -1,0 +1,132 @@
+package dev.labgate.bot.store;
+
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.RunStore;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/** Runs in the {@code runs} table, each state change also written to {@code run_transitions}. */
+public final class JdbcRunStore implements RunStore {
+
+    private static final int MAX_NOTE = 1000;
+    private static final String COLUMNS = "id, subject_kind, forge, repo, change_number, branch_ref, lab, head_sha, "
+            + "base_sha, clone_url, fetch_ref, tests, round, state, attempt, lab_run_id, lab_run_url, note, deadline, "
+            + "final_reported, delivery_id, created_at, updated_at";
+    private static final String ACTIVE = Arrays.stream(RunState.values()).filter(s -> !s.isTerminal())
+            .map(s -> "'" + s.name() + "'").reduce((a, b) -> a + ", " + b).orElseThrow();
+
+    private final Database db;
+    private final Clock clock;
+
+    public JdbcRunStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    @Override
+    public Run createIfAbsent(Run run) {
+        return db.inTransaction(() -> {
+            var subject = run.subject();
+            Long number = subject instanceof Subject.Change c ? c.change().number() : null;
+            String ref = subject instanceof Subject.Branch b ? b.ref() : null;
+            db.update("insert into runs (id, subject_key, subject_kind, forge, repo, change_number, branch_ref, lab, "
+                            + "head_sha, base_sha, clone_url, fetch_ref, tests, round, state, attempt, note, "
+                            + "final_reported, delivery_id, created_at, updated_at) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+                    run.id(), subject.key(), number != null ? "change" : "branch", subject.repo().forge(),
+                    subject.repo().fullName(), number, ref, run.lab(), run.headSha(), run.baseSha(), run.cloneUrl(),
+                    run.fetchRef(), String.join("\n", run.tests()), run.round(), run.state().name(), run.attempt(),
+                    note(run.note()), run.finalReported(), run.deliveryId(), run.createdAt(), run.updatedAt());
+            return db.queryOne("select " + COLUMNS + " from runs where subject_key = ? and head_sha = ? and lab = ? "
+                            + "and round = ?", JdbcRunStore::read, subject.key(), run.headSha(), run.lab(), run.round())
+                    .orElseThrow(() -> new IllegalStateException("run " + run.id() + " vanished after insert"));
+        });
+    }
+
+    @Override
+    public Optional<Run> find(String id) {
+        return db.queryOne("select " + COLUMNS + " from runs where id = ?", JdbcRunStore::read, id);
+    }
+
+    @Override
+    public List<Run> forHead(String subjectKey, String headSha) {
+        return db.query("select " + COLUMNS + " from runs where subject_key = ? and head_sha = ? "
+                + "order by created_at, lab, round", JdbcRunStore::read, subjectKey, headSha);
+    }
+
+    @Override
+    public Optional<String> latestHead(String subjectKey) {
+        return db.queryOne("select head_sha from runs where subject_key = ? order by created_at desc, id limit 1",
+                rs -> rs.getString("head_sha"), subjectKey);
+    }
+
+    @Override
+    public List<Run> active(String subjectKey) {
+        return db.query("select " + COLUMNS + " from runs where subject_key = ? and state in (" + ACTIVE + ") "
+                + "order by created_at", JdbcRunStore::read, subjectKey);
+    }
+
+    @Override
+    public Optional<Run> transition(String id, RunState from, RunState to, String note, LabRun labRun, int attempt,
+                                    Instant deadline) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("a run cannot go from " + from.label() + " to " + to.label());
+        }
+        return db.inTransaction(() -> {
+            var now = clock.instant();
+            int changed = db.update("update runs set state = ?, note = ?, attempt = ?, "
+                            + "lab_run_id = coalesce(?, lab_run_id), lab_run_url = coalesce(?, lab_run_url), "
+                            + "deadline = coalesce(?, deadline), updated_at = ? where id = ? and state = ?",
+                    to.name(), note(note), attempt, labRun == null ? null : labRun.externalId(),
+                    labRun == null ? null : labRun.url(), deadline, now, id, from.name());
+            if (changed == 0) {
+                return Optional.<Run>empty();
+            }
+            db.update("insert into run_transitions (run_id, from_state, to_state, note, at) values (?, ?, ?, ?, ?)",
+                    id, from.name(), to.name(), note(note), now);
+            return find(id);
+        });
+    }
+
+    @Override
+    public void updateNote(String id, String note) {
+        db.update("update runs set note = ?, updated_at = ? where id = ?", note(note), clock.instant(), id);
+    }
+
+    @Override
+    public void markFinalReported(String id) {
+        db.update("update runs set final_reported = true, updated_at = ? where id = ?", clock.instant(), id);
+    }
+
+    private static String note(String note) {
+        return note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 1) + "…" : note;
+    }
+
+    private static Run read(ResultSet rs) throws SQLException {
+        var repo = new RepoRef(rs.getString("forge"), rs.getString("repo"));
+        Subject subject = "change".equals(rs.getString("subject_kind"))
+                ? new Subject.Change(new ChangeRef(repo, rs.getLong("change_number")))
+                : new Subject.Branch(repo, rs.getString("branch_ref"));
+        var lab = rs.getString("lab");
+        var labRunId = rs.getString("lab_run_id");
+        var tests = rs.getString("tests");
+        return new Run(rs.getString("id"), subject, lab, rs.getString("head_sha"), rs.getString("base_sha"),
+                rs.getString("clone_url"), rs.getString("fetch_ref"),
+                tests.isEmpty() ? List.of() : List.of(tests.split("\n")), rs.getInt("round"),
+                RunState.valueOf(rs.getString("state")), rs.getInt("attempt"),
+                labRunId == null ? null : new LabRun(lab, labRunId, rs.getString("lab_run_url")),
+                rs.getString("note"), Database.instant(rs, "deadline"), rs.getBoolean("final_reported"),
+                rs.getString("delivery_id"), Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.labgate.bot.work;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import dev.labgate.bot.store.Database;
+import dev.labgate.core.store.Work;
+import dev.labgate.core.store.WorkQueue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@link WorkQueue} on db-scheduler's table. Scheduling joins the caller's transaction; once it
+ * commits, the local scheduler is told to look for due work at once instead of at its next poll.
+ */
+public final class DbWorkQueue implements WorkQueue {
+
+    private final SchedulerClient client;
+    private final Database db;
+    private final Clock clock;
+    private final Runnable wakeUp;
+
+    public DbWorkQueue(SchedulerClient client, Database db, Clock clock, Runnable wakeUp) {
+        this.client = client;
+        this.db = db;
+        this.clock = clock;
+        this.wakeUp = wakeUp;
+    }
+
+    @Override
+    public void enqueue(Work work, Instant notBefore) {
+        var at = notBefore.isBefore(clock.instant()) ? clock.instant() : notBefore;
+        client.scheduleIfNotExists(instance(work), at);
+        if (!at.isAfter(clock.instant())) {
+            db.afterCommit(wakeUp);
+        }
+    }
+
+    /** Schedules new work in one batch; every item must be new (as freshly stored deliveries are). */
+    public void enqueueAllNew(List<Work> works) {
+        if (works.isEmpty()) {
+            return;
+        }
+        List<TaskInstance<?>> instances = works.stream().<TaskInstance<?>>map(DbWorkQueue::instance).toList();
+        client.scheduleBatch(instances, clock.instant());
+        db.afterCommit(wakeUp);
+    }
+
+    private static TaskInstance<?> instance(Work work) {
+        if (work instanceof Work.ProcessDelivery) {
+            return WorkTasks.PROCESS_DELIVERY.instance(work.id()).build();
+        }
+        if (work instanceof Work.AdvanceRun) {
+            return WorkTasks.ADVANCE_RUN.instance(work.id()).build();
+        }
+        var report = (Work.Report) work;
+        return WorkTasks.REPORT.instance(work.id()).data(WorkTasks.ReportData.of(report)).build();
+    }
+}

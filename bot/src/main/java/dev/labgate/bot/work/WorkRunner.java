@@ -1,0 +1,129 @@
+package dev.labgate.bot.work;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
+import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
+import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.labgate.bot.store.Database;
+import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.flow.DeliveryProcessor;
+import dev.labgate.flow.Next;
+import dev.labgate.flow.RunAdvancer;
+import dev.labgate.flow.SummaryReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Runs labgate's durable tasks with db-scheduler: any replica on the same database picks up any
+ * due task, and a task is executed by one replica at a time.
+ */
+public final class WorkRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkRunner.class);
+
+    /** How the runner is tuned; see {@code labgate.work.*}. */
+    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval) {
+    }
+
+    private final Scheduler scheduler;
+
+    public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
+                      RunAdvancer runs, SummaryReporter summaries) {
+        Task<Void> processDelivery = Tasks.custom(WorkTasks.PROCESS_DELIVERY)
+                .onFailure(new RetryWithBackoff<>((instance, cause) -> deliveryStore.markProcessed(
+                        WorkTasks.deliveryKey(instance.getId()), "failed: " + message(cause))))
+                .onDeadExecutionRevive()
+                .execute((instance, context) -> {
+                    var key = WorkTasks.deliveryKey(instance.getId());
+                    try (var ignored = MDC.putCloseable("delivery", key.id())) {
+                        deliveries.process(key);
+                    }
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
+        Task<Void> advanceRun = Tasks.custom(WorkTasks.ADVANCE_RUN)
+                .onFailure(new RetryWithBackoff<>((instance, cause) -> LOG.error(
+                        "run {} is stuck: {}; the reconciler will look at it again", instance.getId(), message(cause))))
+                .onDeadExecutionRevive()
+                .execute((instance, context) -> {
+                    var next = runs.advance(instance.getId());
+                    if (next instanceof Next.Again again) {
+                        return (complete, operations) -> operations.reschedule(complete, again.at());
+                    }
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
+        Task<WorkTasks.ReportData> report = Tasks.custom(WorkTasks.REPORT)
+                .onFailure(new RetryWithBackoff<>((instance, cause) -> LOG.error(
+                        "summary {} not written: {}", instance.getId(), message(cause))))
+                .onDeadExecutionRevive()
+                .execute((instance, context) -> {
+                    var data = instance.getData();
+                    summaries.report(data.subject(), data.headSha());
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
+        this.scheduler = Scheduler.create(db.joiningDataSource(), List.of(processDelivery, advanceRun, report))
+                .serializer(new JacksonSerializer())
+                .schedulerName(new SchedulerName.Fixed(name()))
+                .threads(tuning.threads())
+                .pollingInterval(tuning.pollingInterval())
+                .heartbeatInterval(tuning.heartbeatInterval())
+                .shutdownMaxWait(Duration.ofSeconds(30))
+                .enableImmediateExecution()
+                .jdbcCustomization(jdbcCustomization(db))
+                .build();
+    }
+
+    public void start() {
+        scheduler.start();
+        LOG.info("durable work started");
+    }
+
+    /** Asks the scheduler to look for due work now rather than at its next poll. */
+    public void wakeUp() {
+        scheduler.triggerCheckForDueExecutions();
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        scheduler.stop();
+    }
+
+    /**
+     * db-scheduler's JDBC dialect with timestamps always in UTC. H2 needs no overrides; telling
+     * db-scheduler so keeps it from warning about an unknown database at every start.
+     */
+    public static JdbcCustomization jdbcCustomization(Database db) {
+        var product = db.withConnection(c -> c.getMetaData().getDatabaseProductName(), "database product");
+        return "H2".equals(product) ? new DefaultJdbcCustomization(true)
+                : new AutodetectJdbcCustomization(db.pool(), true);
+    }
+
+    private static String message(Throwable cause) {
+        return cause == null ? "unknown cause" : cause.getMessage();
+    }
+
+    private static String name() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "localhost";
+        }
+        var name = host + "-" + ProcessHandle.current().pid();
+        return name.length() > 50 ? name.substring(name.length() - 50) : name;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.labgate.bot.work;
+
+import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.store.Work;
+
+/**
+ * The names and data of labgate's durable tasks in db-scheduler's table. The task instance id is
+ * {@link Work#id()}, so scheduling the same work twice while it is pending has no effect.
+ */
+final class WorkTasks {
+
+    static final TaskDescriptor<Void> PROCESS_DELIVERY = TaskDescriptor.of("process-delivery");
+    static final TaskDescriptor<Void> ADVANCE_RUN = TaskDescriptor.of("advance-run");
+    static final TaskDescriptor<ReportData> REPORT = TaskDescriptor.of("report", ReportData.class);
+
+    /** What a report task needs beyond its id. */
+    record ReportData(String forge, String repo, Long changeNumber, String branchRef, String headSha) {
+
+        static ReportData of(Work.Report report) {
+            var subject = report.subject();
+            return new ReportData(subject.repo().forge(), subject.repo().fullName(),
+                    subject instanceof Subject.Change c ? c.change().number() : null,
+                    subject instanceof Subject.Branch b ? b.ref() : null, report.headSha());
+        }
+
+        Subject subject() {
+            var repo = new RepoRef(forge, this.repo);
+            return changeNumber != null ? new Subject.Change(new ChangeRef(repo, changeNumber))
+                    : new Subject.Branch(repo, branchRef);
+        }
+    }
+
+    static DeliveryKey deliveryKey(String instanceId) {
+        var slash = instanceId.indexOf('/');
+        return new DeliveryKey(instanceId.substring(0, slash), instanceId.substring(slash + 1));
+    }
+
+    private WorkTasks() {
+    }
+}

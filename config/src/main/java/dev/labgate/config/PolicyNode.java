@@ -1,0 +1,191 @@
+package dev.labgate.config;
+
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * A position in a parsed policy document. Reading a value of the wrong shape records a
+ * {@link PolicyError} at the value's line and column and yields an empty result, so that one pass
+ * reports every problem in the file.
+ */
+final class PolicyNode {
+
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+
+    private final Node node;
+    private final String path;
+    private final List<PolicyError> errors;
+
+    PolicyNode(Node node, String path, List<PolicyError> errors) {
+        this.node = node;
+        this.path = path;
+        this.errors = errors;
+    }
+
+    String path() {
+        return path;
+    }
+
+    void error(String message, String suggestion) {
+        var mark = node.getStartMark();
+        errors.add(new PolicyError(mark.getLine() + 1, mark.getColumn() + 1, path, message, suggestion));
+    }
+
+    /** The entries of a mapping, in file order; empty (with an error) if this is not a mapping. */
+    Map<String, PolicyNode> entries() {
+        var result = new LinkedHashMap<String, PolicyNode>();
+        if (!(node instanceof MappingNode mapping)) {
+            error("expected a mapping of keys to values", "");
+            return result;
+        }
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getKeyNode() instanceof ScalarNode key)) {
+                new PolicyNode(tuple.getKeyNode(), path, errors).error("a key must be plain text", "");
+                continue;
+            }
+            var child = new PolicyNode(tuple.getValueNode(), join(path, key.getValue()), errors);
+            if (result.put(key.getValue(), child) != null) {
+                new PolicyNode(key, child.path, errors).error("duplicate key '" + key.getValue() + "'",
+                        "keep one of them");
+            }
+        }
+        return result;
+    }
+
+    /** The entries of a mapping that may only have the given keys; others are reported with a suggestion. */
+    Map<String, PolicyNode> entries(Collection<String> allowed) {
+        var entries = entries();
+        for (var entry : entries.entrySet()) {
+            if (!allowed.contains(entry.getKey())) {
+                var key = findKeyNode(entry.getKey());
+                new PolicyNode(key, entry.getValue().path, errors).error("unknown key '" + entry.getKey() + "'",
+                        closest(entry.getKey(), allowed).map(s -> "did you mean '" + s + "'?")
+                                .orElse("allowed here: " + String.join(", ", allowed)));
+            }
+        }
+        return entries;
+    }
+
+    List<PolicyNode> items() {
+        if (!(node instanceof SequenceNode sequence)) {
+            error("expected a list", "write it as [a, b] or as lines starting with '- '");
+            return List.of();
+        }
+        var items = new ArrayList<PolicyNode>();
+        for (int i = 0; i < sequence.getValue().size(); i++) {
+            items.add(new PolicyNode(sequence.getValue().get(i), path + "[" + i + "]", errors));
+        }
+        return items;
+    }
+
+    Optional<String> string() {
+        if (node instanceof ScalarNode scalar) {
+            return Optional.of(scalar.getValue());
+        }
+        error("expected a single value", "");
+        return Optional.empty();
+    }
+
+    List<String> strings() {
+        if (node instanceof ScalarNode scalar) {
+            return List.of(scalar.getValue());
+        }
+        return items().stream().flatMap(item -> item.string().stream()).toList();
+    }
+
+    Optional<Duration> duration() {
+        return string().flatMap(text -> {
+            var m = DURATION.matcher(text.trim());
+            if (text.isBlank() || !m.matches()) {
+                error("'" + text + "' is not a duration", "write it like 90s, 10m or 1h30m");
+                return Optional.empty();
+            }
+            long seconds = 0;
+            if (m.group(1) != null) {
+                seconds += Long.parseLong(m.group(1)) * 3600;
+            }
+            if (m.group(2) != null) {
+                seconds += Long.parseLong(m.group(2)) * 60;
+            }
+            if (m.group(3) != null) {
+                seconds += Long.parseLong(m.group(3));
+            }
+            if (seconds == 0) {
+                error("a duration must be longer than zero", "");
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofSeconds(seconds));
+        });
+    }
+
+    Optional<Long> size() {
+        return string().flatMap(text -> {
+            var t = text.trim().toUpperCase();
+            long factor = 1;
+            if (t.endsWith("K")) {
+                factor = 1024;
+            } else if (t.endsWith("M")) {
+                factor = 1024 * 1024;
+            }
+            var digits = factor == 1 ? t : t.substring(0, t.length() - 1);
+            try {
+                return Optional.of(Long.parseLong(digits) * factor);
+            } catch (NumberFormatException e) {
+                error("'" + text + "' is not a size", "write it like 65536, 64K or 1M");
+                return Optional.empty();
+            }
+        });
+    }
+
+    private Node findKeyNode(String key) {
+        for (NodeTuple tuple : ((MappingNode) node).getValue()) {
+            if (tuple.getKeyNode() instanceof ScalarNode k && k.getValue().equals(key)) {
+                return k;
+            }
+        }
+        return node;
+    }
+
+    private static String join(String parent, String key) {
+        return parent.isEmpty() ? key : parent + "." + key;
+    }
+
+    /** The allowed word nearest to a misspelt one, if it is near enough to be what was meant. */
+    static Optional<String> closest(String word, Collection<String> candidates) {
+        return candidates.stream()
+                .min(Comparator.comparingInt(c -> editDistance(word, c)))
+                .filter(c -> editDistance(word, c) <= Math.max(2, word.length() / 3));
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            var swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}

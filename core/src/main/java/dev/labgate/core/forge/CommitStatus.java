@@ -1,0 +1,26 @@
+package dev.labgate.core.forge;
+
+import java.util.Objects;
+
+/**
+ * A commit status as a contributor sees it next to a commit.
+ *
+ * @param context the status name, {@code labgate/<lab>}
+ * @param description one line a human reads (forges cut it at 140 characters)
+ * @param targetUrl where "Details" leads; may be null when no public URL is configured
+ */
+public record CommitStatus(String context, State state, String description, String targetUrl) {
+
+    public static final int MAX_DESCRIPTION = 140;
+
+    public enum State { PENDING, SUCCESS, FAILURE, ERROR }
+
+    public CommitStatus {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(description, "description");
+        if (description.length() > MAX_DESCRIPTION) {
+            description = description.substring(0, MAX_DESCRIPTION - 1) + "…";
+        }
+    }
+}

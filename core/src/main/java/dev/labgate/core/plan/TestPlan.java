@@ -1,0 +1,31 @@
+package dev.labgate.core.plan;
+
+import java.util.List;
+import java.util.Objects;
+
+/** The labs and test selections for one head commit, each entry with why it was chosen. */
+public record TestPlan(List<Entry> entries) {
+
+    /**
+     * One lab to use.
+     *
+     * @param lab the lab's name in the policy
+     * @param tests the lab-specific test selection (may be empty: the lab's default)
+     * @param why the policy rule (and changed paths) that selected it, for the summary
+     */
+    public record Entry(String lab, List<String> tests, String why) {
+        public Entry {
+            Objects.requireNonNull(lab, "lab");
+            tests = List.copyOf(tests);
+            Objects.requireNonNull(why, "why");
+        }
+    }
+
+    public TestPlan {
+        entries = List.copyOf(entries);
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+}

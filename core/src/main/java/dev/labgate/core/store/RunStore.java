@@ -1,0 +1,50 @@
+package dev.labgate.core.store;
+
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stored runs and their transitions. Implementations are safe to use from several replicas at
+ * once: creation is idempotent and every state change is a compare-and-set.
+ */
+public interface RunStore {
+
+    /**
+     * Stores the run unless one already exists for the same subject, head, lab and round; either
+     * way returns the stored run. A repeated delivery therefore never plans a second run.
+     */
+    Run createIfAbsent(Run run);
+
+    Optional<Run> find(String id);
+
+    /** Every run of a subject at one head commit, oldest first. */
+    List<Run> forHead(String subjectKey, String headSha);
+
+    /** The head commit of the subject's most recently planned runs, if it has any. */
+    Optional<String> latestHead(String subjectKey);
+
+    /** The runs of a subject that are not in a terminal state, at any head. */
+    List<Run> active(String subjectKey);
+
+    /**
+     * Moves a run from {@code from} to {@code to} if it is still in {@code from}, recording the
+     * transition; empty when another worker moved it first.
+     *
+     * @param labRun the lab handle to store (null keeps the current one)
+     * @param attempt the attempt number to store
+     * @param deadline the deadline to store (null keeps the current one)
+     */
+    Optional<Run> transition(String id, RunState from, RunState to, String note, LabRun labRun, int attempt,
+                             Instant deadline);
+
+    /** Records that the terminal status of the run was written to the forge. */
+    void markFinalReported(String id);
+
+    /** Updates the note of a run without changing its state (queue position, progress). */
+    void updateNote(String id, String note);
+}

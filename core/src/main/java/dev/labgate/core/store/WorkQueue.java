@@ -1,0 +1,16 @@
+package dev.labgate.core.store;
+
+import java.time.Instant;
+
+/**
+ * Durable work to do later. Inside {@link Transactions#inTransaction}, enqueued work commits with
+ * the rest of the transaction. Work with the id of pending work is not added again.
+ */
+public interface WorkQueue {
+
+    void enqueue(Work work, Instant notBefore);
+
+    default void enqueueNow(Work work) {
+        enqueue(work, Instant.EPOCH);
+    }
+}

@@ -1,0 +1,174 @@
+package dev.labgate.flow;
+
+import dev.labgate.config.Planner;
+import dev.labgate.config.PolicySource;
+import dev.labgate.config.TrustRules;
+import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.ForgeEvent;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.forge.Forge;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.DeliveryStore;
+import dev.labgate.core.store.RunStore;
+import dev.labgate.core.store.Transactions;
+import dev.labgate.core.store.Work;
+import dev.labgate.core.store.WorkQueue;
+import dev.labgate.core.trust.TrustDecision;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The first step of the flow: a stored delivery becomes an event, a trust decision and planned
+ * runs. Safe to repeat: a delivery processed twice plans nothing twice.
+ */
+public final class DeliveryProcessor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryProcessor.class);
+
+    private final DeliveryStore deliveries;
+    private final Forges forges;
+    private final PolicySource policies;
+    private final TrustRules trust;
+    private final Planner planner;
+    private final RunStore runs;
+    private final WorkQueue work;
+    private final Transactions transactions;
+    private final Labs labs;
+    private final RunLinks links;
+    private final Clock clock;
+
+    public DeliveryProcessor(DeliveryStore deliveries, Forges forges, PolicySource policies, TrustRules trust,
+                             Planner planner, RunStore runs, WorkQueue work, Transactions transactions, Labs labs,
+                             RunLinks links, Clock clock) {
+        this.deliveries = deliveries;
+        this.forges = forges;
+        this.policies = policies;
+        this.trust = trust;
+        this.planner = planner;
+        this.runs = runs;
+        this.work = work;
+        this.transactions = transactions;
+        this.labs = labs;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    public void process(DeliveryKey key) {
+        var delivery = deliveries.find(key);
+        if (delivery.isEmpty()) {
+            LOG.warn("delivery {} is not stored; nothing to do", key);
+            return;
+        }
+        var forge = forges.get(key.forge());
+        var event = forge.parse(delivery.get());
+        String outcome;
+        if (event instanceof ForgeEvent.ChangeUpdated change) {
+            outcome = onChangeUpdated(forge, change, key);
+        } else if (event instanceof ForgeEvent.Ignored ignored) {
+            outcome = "ignored: " + ignored.reason();
+        } else {
+            outcome = "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
+        }
+        LOG.info("delivery {} ({}): {}", key, delivery.get().event(), outcome);
+        deliveries.markProcessed(key, outcome);
+    }
+
+    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, DeliveryKey key) {
+        var policy = policies.current();
+        var repo = event.change().repo();
+        if (policy.repository(repo).isEmpty()) {
+            return "ignored: " + repo + " is not in the policy";
+        }
+        var plan = planner.plan(policy);
+        if (plan.isEmpty()) {
+            return "ignored: the policy plans no tests";
+        }
+        var subject = new Subject.Change(event.change());
+        supersede(subject, event.headSha());
+
+        var permission = forge.permission(repo, event.author());
+        TrustDecision decision = trust.decide(policy, repo, event.author(), permission);
+        LOG.info("trust for {} at {}: {} by rule {}: {}", event.change(), event.headSha(), decision.outcome(),
+                decision.rule(), decision.reason());
+        if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
+            return "rejected: " + decision.reason();
+        }
+
+        var initial = decision.trusted() ? RunState.PLANNED : RunState.AWAITING_APPROVAL;
+        var now = clock.instant();
+        List<Run> planned = transactions.inTransaction(() -> {
+            var stored = new ArrayList<Run>();
+            for (var entry : plan.entries()) {
+                var run = runs.createIfAbsent(new Run(runId(subject, event.headSha(), entry.lab(), 0), subject,
+                        entry.lab(), event.headSha(), event.baseSha(), event.cloneUrl(), event.fetchRef(),
+                        entry.tests(), 0, initial, 0, null, "", null, false, key.id(), now, now));
+                if (run.state() == RunState.PLANNED) {
+                    work.enqueueNow(new Work.AdvanceRun(run.id()));
+                }
+                stored.add(run);
+            }
+            return stored;
+        });
+        for (var run : planned) {
+            if (run.state() == RunState.AWAITING_APPROVAL) {
+                forge.setStatus(repo, run.headSha(), StatusText.of(run, links.run(run.id())));
+            }
+        }
+        return decision.outcome().name().toLowerCase() + " (" + decision.rule() + "): " + planned.size()
+                + (planned.size() == 1 ? " run" : " runs") + " at " + event.headSha();
+    }
+
+    /** A new head makes the runs of older heads pointless: cancel them so their results are never reported. */
+    private void supersede(Subject subject, String newHead) {
+        var note = "superseded by " + newHead.substring(0, Math.min(12, newHead.length()));
+        List<Run> cancelled = transactions.inTransaction(() -> {
+            var done = new ArrayList<Run>();
+            for (var old : runs.active(subject.key())) {
+                if (old.headSha().equals(newHead)) {
+                    continue;
+                }
+                runs.transition(old.id(), old.state(), RunState.CANCELLED, note, null, old.attempt(), null)
+                        .ifPresent(run -> {
+                            // The run's own step reports its terminal status to the forge.
+                            work.enqueueNow(new Work.AdvanceRun(run.id()));
+                            done.add(run);
+                        });
+            }
+            return done;
+        });
+        for (var run : cancelled) {
+            if (run.labRun() != null) {
+                labs.find(run.lab()).ifPresent(lab -> cancelAtLab(lab, run));
+            }
+        }
+    }
+
+    private static void cancelAtLab(Lab lab, Run run) {
+        try {
+            lab.cancel(run.labRun());
+        } catch (RuntimeException e) {
+            LOG.warn("could not cancel superseded run {} at lab {}: {}", run.id(), run.lab(), e.getMessage());
+        }
+    }
+
+    /** Run ids are derived from what makes a run unique, so a repeated step finds the same run. */
+    static String runId(Subject subject, String head, String lab, int round) {
+        try {
+            var digest = MessageDigest.getInstance("SHA-256").digest(
+                    (subject.key() + "\n" + head + "\n" + lab + "\n" + round).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 10);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+}

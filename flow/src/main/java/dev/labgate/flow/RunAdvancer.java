@@ -1,0 +1,231 @@
+package dev.labgate.flow;
+
+import dev.labgate.config.LabSpec;
+import dev.labgate.config.PolicySource;
+import dev.labgate.core.forge.ForgeException;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabException;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.ResultStore;
+import dev.labgate.core.store.RunStore;
+import dev.labgate.core.store.Transactions;
+import dev.labgate.core.store.Work;
+import dev.labgate.core.store.WorkQueue;
+import dev.labgate.core.verdict.Verdict;
+import dev.labgate.kcidb.VerdictAggregator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Takes one step of a run each time it is called: submit it to its lab, poll it, or report its
+ * end. Returns when it wants to be called again. Every step is safe to repeat after a crash: a
+ * lab recognizes a resubmitted run by its id, and every state change is a compare-and-set.
+ */
+public final class RunAdvancer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunAdvancer.class);
+
+    /** How many times a run is handed to its lab before an infrastructure failure is final. */
+    static final int MAX_ATTEMPTS = 3;
+
+    private final RunStore runs;
+    private final ResultStore results;
+    private final Labs labs;
+    private final Forges forges;
+    private final PolicySource policies;
+    private final WorkQueue work;
+    private final Transactions transactions;
+    private final VerdictAggregator verdicts;
+    private final RunLinks links;
+    private final Clock clock;
+
+    public RunAdvancer(RunStore runs, ResultStore results, Labs labs, Forges forges, PolicySource policies,
+                       WorkQueue work, Transactions transactions, VerdictAggregator verdicts, RunLinks links,
+                       Clock clock) {
+        this.runs = runs;
+        this.results = results;
+        this.labs = labs;
+        this.forges = forges;
+        this.policies = policies;
+        this.work = work;
+        this.transactions = transactions;
+        this.verdicts = verdicts;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    public Next advance(String runId) {
+        var found = runs.find(runId);
+        if (found.isEmpty()) {
+            LOG.warn("run {} is not stored; nothing to do", runId);
+            return Next.DONE;
+        }
+        var run = found.get();
+        try (var ignored = MDC.putCloseable("delivery", run.deliveryId())) {
+            return switch (run.state()) {
+                case AWAITING_APPROVAL -> Next.DONE;
+                case PLANNED -> submit(run);
+                case SUBMITTED, RUNNING -> poll(run);
+                case PASSED, FAILED, ERRORED, TIMED_OUT, CANCELLED -> finish(run);
+            };
+        }
+    }
+
+    private Next submit(Run run) {
+        var lab = labs.find(run.lab());
+        if (lab.isEmpty()) {
+            return end(run, RunState.ERRORED, "lab '" + run.lab() + "' is no longer in the policy");
+        }
+        pendingStatus(run);
+        LabRun handle;
+        try {
+            handle = lab.get().submit(new TreeRequest(run.id(), run.subject(), run.cloneUrl(), run.fetchRef(),
+                    run.headSha(), run.baseSha(), run.tests()));
+        } catch (LabException e) {
+            return failedAttempt(run, "could not submit to " + run.lab() + ": " + e.getMessage(), e.retryable());
+        }
+        var now = clock.instant();
+        var submitted = runs.transition(run.id(), RunState.PLANNED, RunState.SUBMITTED, "", handle,
+                run.attempt() + 1, now.plus(timeout(run.lab())));
+        if (submitted.isEmpty()) {
+            // Cancelled while we were submitting: take it back from the lab.
+            cancelAtLab(lab.get(), handle);
+            return Next.again(now);
+        }
+        LOG.info("run {} submitted to {} as {} (attempt {})", run.id(), run.lab(), handle.externalId(),
+                run.attempt() + 1);
+        return Next.again(now.plus(lab.get().pollInterval()));
+    }
+
+    private Next poll(Run run) {
+        var lab = labs.find(run.lab());
+        if (lab.isEmpty()) {
+            return end(run, RunState.ERRORED, "lab '" + run.lab() + "' is no longer in the policy");
+        }
+        var now = clock.instant();
+        if (run.deadline() != null && now.isAfter(run.deadline())) {
+            cancelAtLab(lab.get(), run.labRun());
+            return end(run, RunState.TIMED_OUT, "no result from " + run.lab() + " within "
+                    + describe(timeout(run.lab())));
+        }
+        LabProgress progress;
+        try {
+            progress = lab.get().poll(run.labRun());
+        } catch (LabException e) {
+            if (e.retryable()) {
+                LOG.warn("run {}: could not poll {}: {}", run.id(), run.lab(), e.getMessage());
+                return Next.again(now.plus(lab.get().pollInterval()));
+            }
+            return end(run, RunState.ERRORED, "lab " + run.lab() + " refused: " + e.getMessage());
+        }
+        var later = now.plus(lab.get().pollInterval());
+        if (progress instanceof LabProgress.Queued queued) {
+            var note = "Queued on " + run.lab() + (queued.position() >= 0 ? " (position " + queued.position() + ")" : "");
+            if (!note.equals(run.note())) {
+                runs.updateNote(run.id(), note);
+                runs.find(run.id()).ifPresent(this::pendingStatus);
+            }
+            return Next.again(later);
+        }
+        if (progress instanceof LabProgress.Running running) {
+            if (run.state() == RunState.SUBMITTED) {
+                runs.transition(run.id(), RunState.SUBMITTED, RunState.RUNNING, running.note(), null, run.attempt(), null)
+                        .ifPresent(this::pendingStatus);
+            }
+            return Next.again(later);
+        }
+        if (progress instanceof LabProgress.Lost lost) {
+            return failedAttempt(run, run.lab() + " lost the run: " + lost.reason(), true);
+        }
+        var finished = (LabProgress.Finished) progress;
+        var verdict = verdicts.aggregate(finished.results());
+        var state = switch (verdict.overall()) {
+            case PASS -> RunState.PASSED;
+            case FAIL -> RunState.FAILED;
+            case INFRA_ERROR, PENDING -> RunState.ERRORED;
+        };
+        var note = verdict.overall() == Verdict.Overall.PENDING
+                ? run.lab() + " finished without any result" : verdict.headline();
+        transactions.inTransaction(() -> {
+            results.save(run.id(), finished.results());
+            runs.transition(run.id(), run.state(), state, note, null, run.attempt(), null);
+        });
+        LOG.info("run {} on {} finished: {} ({})", run.id(), run.lab(), state.label(), note);
+        return Next.again(now);
+    }
+
+    /** A terminal run: write its final status once, then have the summary brought up to date. */
+    private Next finish(Run run) {
+        if (run.finalReported()) {
+            return Next.DONE;
+        }
+        var forge = forges.get(run.subject().repo().forge());
+        forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, links.run(run.id())));
+        transactions.inTransaction(() -> {
+            runs.markFinalReported(run.id());
+            work.enqueueNow(new Work.Report(run.subject(), run.headSha(), run.id() + ":" + run.state().label()));
+        });
+        return Next.DONE;
+    }
+
+    /** An infrastructure failure before a result: try again later, or give up after {@link #MAX_ATTEMPTS}. */
+    private Next failedAttempt(Run run, String reason, boolean retryable) {
+        var attempts = run.attempt() + (run.state() == RunState.PLANNED ? 1 : 0);
+        if (!retryable || attempts >= MAX_ATTEMPTS) {
+            return end(run, RunState.ERRORED, reason + (retryable ? " (gave up after " + attempts + " attempts)" : ""));
+        }
+        var retryAt = clock.instant().plus(backoff(attempts));
+        LOG.warn("run {}: {}; retrying at {}", run.id(), reason, retryAt);
+        var moved = runs.transition(run.id(), run.state(), RunState.PLANNED, reason + "; retrying", null, attempts,
+                null);
+        return moved.isPresent() ? Next.again(retryAt) : Next.again(clock.instant());
+    }
+
+    private Next end(Run run, RunState state, String note) {
+        runs.transition(run.id(), run.state(), state, note, null, run.attempt(), null);
+        LOG.info("run {} on {}: {} ({})", run.id(), run.lab(), state.label(), note);
+        return Next.again(clock.instant());
+    }
+
+    /** Pending statuses are progress news: a forge that is down must not stop the run. */
+    private void pendingStatus(Run run) {
+        try {
+            forges.get(run.subject().repo().forge())
+                    .setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, links.run(run.id())));
+        } catch (ForgeException e) {
+            LOG.warn("run {}: pending status not written: {}", run.id(), e.getMessage());
+        }
+    }
+
+    private static void cancelAtLab(Lab lab, LabRun handle) {
+        try {
+            lab.cancel(handle);
+        } catch (RuntimeException e) {
+            LOG.warn("could not cancel {} at lab {}: {}", handle.externalId(), lab.name(), e.getMessage());
+        }
+    }
+
+    private Duration timeout(String lab) {
+        return Optional.ofNullable(policies.current().labs().get(lab)).map(LabSpec::timeout)
+                .orElse(Duration.ofHours(1));
+    }
+
+    static Duration backoff(int attempts) {
+        var seconds = Math.min(600, 15L << Math.min(attempts, 10));
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static String describe(Duration duration) {
+        return duration.toString().substring(2).toLowerCase();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.labgate.flow;
+
+import dev.labgate.core.forge.CommitStatus;
+import dev.labgate.core.run.Run;
+
+/** The commit status a run shows on the forge, in words a contributor reads. */
+final class StatusText {
+
+    private StatusText() {
+    }
+
+    static CommitStatus of(Run run, String targetUrl) {
+        var lab = run.lab();
+        var note = run.note();
+        return switch (run.state()) {
+            case AWAITING_APPROVAL -> pending(run, "Waiting for a maintainer to approve this commit: /labgate ok-to-test",
+                    targetUrl);
+            case PLANNED -> pending(run, "Submitting to " + lab, targetUrl);
+            case SUBMITTED -> pending(run, note.isEmpty() ? "Submitted to " + lab : note, targetUrl);
+            case RUNNING -> pending(run, note.isEmpty() ? "Running on " + lab : note, targetUrl);
+            case PASSED -> status(run, CommitStatus.State.SUCCESS, "Passed: " + note, targetUrl);
+            case FAILED -> status(run, CommitStatus.State.FAILURE, "Failed: " + note, targetUrl);
+            case ERRORED -> status(run, CommitStatus.State.ERROR, "Infrastructure error: " + note, targetUrl);
+            case TIMED_OUT -> status(run, CommitStatus.State.ERROR, "Timed out: " + note, targetUrl);
+            case CANCELLED -> status(run, CommitStatus.State.ERROR, "Cancelled: " + note, targetUrl);
+        };
+    }
+
+    private static CommitStatus pending(Run run, String description, String targetUrl) {
+        return status(run, CommitStatus.State.PENDING, description, targetUrl);
+    }
+
+    private static CommitStatus status(Run run, CommitStatus.State state, String description, String targetUrl) {
+        return new CommitStatus(run.statusContext(), state, description, targetUrl);
+    }
+}
