@@ -1,5 +1,6 @@
 package dev.labgate.flow;
 
+import dev.labgate.core.Sha256;
 import dev.labgate.config.Planner;
 import dev.labgate.config.PolicySource;
 import dev.labgate.config.TrustRules;
@@ -19,12 +20,8 @@ import dev.labgate.core.trust.TrustDecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -117,6 +114,10 @@ public final class DeliveryProcessor {
                 }
                 stored.add(run);
             }
+            if (stored.stream().anyMatch(r -> r.state() == RunState.AWAITING_APPROVAL)) {
+                // The summary tells the contributor what to wait for and who can approve.
+                work.enqueueNow(new Work.Report(subject, event.headSha(), "awaiting-approval"));
+            }
             return stored;
         });
         for (var run : planned) {
@@ -163,12 +164,6 @@ public final class DeliveryProcessor {
 
     /** Run ids are derived from what makes a run unique, so a repeated step finds the same run. */
     static String runId(Subject subject, String head, String lab, int round) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(
-                    (subject.key() + "\n" + head + "\n" + lab + "\n" + round).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 10);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.hex(subject.key() + "\n" + head + "\n" + lab + "\n" + round, 10);
     }
 }

@@ -1,5 +1,6 @@
 package dev.labgate.flow;
 
+import dev.labgate.core.Sha256;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.run.Run;
@@ -11,10 +12,6 @@ import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Keeps the one summary comment of a change true: renders the runs of its newest head and writes
@@ -76,11 +73,6 @@ public final class SummaryReporter {
     }
 
     private static String fingerprint(String text) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.hex(text);
     }
 }

@@ -1,5 +1,6 @@
 package dev.labgate.lab.git;
 
+import dev.labgate.core.Sha256;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.ObjectId;
@@ -8,12 +9,8 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.transport.RefSpec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -100,16 +97,11 @@ public final class TreeFetcher {
     }
 
     private static String mirrorName(String cloneUrl) {
-        try {
-            var digest = MessageDigest.getInstance("SHA-256").digest(cloneUrl.getBytes(StandardCharsets.UTF_8));
-            var readable = cloneUrl.replaceAll("^[a-z]+://", "").replaceAll("[^A-Za-z0-9._-]+", "_");
-            if (readable.length() > 60) {
-                readable = readable.substring(readable.length() - 60);
-            }
-            return readable + "-" + HexFormat.of().formatHex(digest, 0, 4) + ".git";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        var readable = cloneUrl.replaceAll("^[a-z]+://", "").replaceAll("[^A-Za-z0-9._-]+", "_");
+        if (readable.length() > 60) {
+            readable = readable.substring(readable.length() - 60);
         }
+        return readable + "-" + Sha256.hex(cloneUrl, 4) + ".git";
     }
 
     /** The tree could not be fetched or checked out; the message says why, for the run's log. */

@@ -1,0 +1,84 @@
+package dev.labgate.bot;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+
+/** The real service, started in this JVM on a free port, and a client that signs deliveries like GitHub. */
+final class RunningLabgate implements AutoCloseable {
+
+    private final EmbeddedServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    RunningLabgate(Map<String, Object> properties) {
+        var all = new HashMap<String, Object>(properties);
+        all.putIfAbsent("micronaut.server.port", -1);
+        all.putIfAbsent("labgate.work.polling-interval", "200ms");
+        this.server = ApplicationContext.run(EmbeddedServer.class, all);
+    }
+
+    URI url() {
+        return server.getURI();
+    }
+
+    ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    <T> T bean(Class<T> type) {
+        return context().getBean(type);
+    }
+
+    HttpResponse<String> postGitHub(String event, String delivery, byte[] body, String secret) {
+        var request = HttpRequest.newBuilder(url().resolve("/webhooks/github"))
+                .header("Content-Type", "application/json")
+                .header("X-GitHub-Event", event)
+                .header("X-GitHub-Delivery", delivery);
+        if (secret != null) {
+            request.header("X-Hub-Signature-256", "sha256=" + hmac(secret, body));
+        }
+        return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(url().resolve(path)).GET().build());
+    }
+
+    HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String hmac(String secret, byte[] body) {
+        try {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.getApplicationContext().close();
+    }
+}
