@@ -9,6 +9,7 @@ import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.Permission;
+import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
 import org.kohsuke.github.GHCommitState;
 import org.kohsuke.github.GHFileNotFoundException;
@@ -23,7 +24,9 @@ import org.kohsuke.github.HttpException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** GitHub as a {@link Forge}: webhooks checked by {@link GitHubWebhooks}, the API through github-api. */
 public final class GitHubForge implements Forge {
@@ -83,6 +86,36 @@ public final class GitHubForge implements Forge {
                 case UNKNOWN -> new Permission(Permission.Level.NONE, "GitHub reported an unknown permission");
             };
         });
+    }
+
+    @Override
+    public boolean memberOf(String team, Person person) {
+        throw new UnsupportedOperationException("team membership: not implemented yet");
+    }
+
+    @Override
+    public List<SigningKey> signingKeys(Person person) {
+        throw new UnsupportedOperationException("signing keys: not implemented yet");
+    }
+
+    @Override
+    public List<String> changedFiles(ChangeRef change) {
+        throw new UnsupportedOperationException("changed files: not implemented yet");
+    }
+
+    @Override
+    public List<String> commits(ChangeRef change) {
+        throw new UnsupportedOperationException("commits: not implemented yet");
+    }
+
+    @Override
+    public String currentHead(ChangeRef change) {
+        throw new UnsupportedOperationException("current head: not implemented yet");
+    }
+
+    @Override
+    public Optional<String> fileOnDefaultBranch(RepoRef repo, String path) {
+        throw new UnsupportedOperationException("default-branch files: not implemented yet");
     }
 
     @Override
