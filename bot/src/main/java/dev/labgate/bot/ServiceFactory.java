@@ -21,6 +21,7 @@ import dev.labgate.flow.SummaryReporter;
 import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.kcidb.VerdictAggregator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Provider;
@@ -113,14 +114,15 @@ final class ServiceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     WorkRunner workRunner(Database db, WorkSettings work, DeliveryProcessor deliveries, JdbcDeliveryStore store,
-                          RunAdvancer runs, SummaryReporter summaries) {
+                          RunAdvancer runs, SummaryReporter summaries, MeterRegistry metrics) {
         return new WorkRunner(db, new WorkRunner.Tuning(work.threads(), work.pollingInterval(),
-                work.heartbeatInterval()), deliveries, store, runs, summaries);
+                work.heartbeatInterval()), deliveries, store, runs, summaries, metrics);
     }
 
     @Singleton
     @Bean(preDestroy = "close")
-    DeliveryIntake intake(Database db, JdbcDeliveryStore store, DbWorkQueue work, WorkSettings settings) {
-        return new DeliveryIntake(db, store, work, settings.intakeQueue(), settings.intakeBatch());
+    DeliveryIntake intake(Database db, JdbcDeliveryStore store, DbWorkQueue work, WorkSettings settings,
+                          MeterRegistry metrics) {
+        return new DeliveryIntake(db, store, work, settings.intakeQueue(), settings.intakeBatch(), metrics);
     }
 }

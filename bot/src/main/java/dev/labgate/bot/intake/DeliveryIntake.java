@@ -5,6 +5,9 @@ import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.bot.work.DbWorkQueue;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.store.Work;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +49,16 @@ public final class DeliveryIntake implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
 
-    public DeliveryIntake(Database db, JdbcDeliveryStore store, DbWorkQueue work, int capacity, int maxBatch) {
+    private final Counter stored;
+    private final Counter duplicates;
+    private final DistributionSummary batchSizes;
+
+    public DeliveryIntake(Database db, JdbcDeliveryStore store, DbWorkQueue work, int capacity, int maxBatch,
+                          MeterRegistry metrics) {
+        this.stored = metrics.counter("labgate.deliveries.stored");
+        this.duplicates = metrics.counter("labgate.deliveries.duplicate");
+        this.batchSizes = DistributionSummary.builder("labgate.intake.batch.size")
+                .description("deliveries committed together").register(metrics);
         this.db = db;
         this.store = store;
         this.work = work;
@@ -92,17 +104,19 @@ public final class DeliveryIntake implements AutoCloseable {
     private void write(List<Pending> batch) {
         try {
             var fresh = db.inTransaction(() -> {
-                var stored = store.insertNew(batch.stream().map(Pending::delivery).toList());
+                var isNew = store.insertNew(batch.stream().map(Pending::delivery).toList());
                 var newWork = new ArrayList<Work>();
                 for (int i = 0; i < batch.size(); i++) {
-                    if (stored[i]) {
+                    if (isNew[i]) {
                         newWork.add(new Work.ProcessDelivery(batch.get(i).delivery().key()));
                     }
                 }
                 work.enqueueAllNew(newWork);
-                return stored;
+                return isNew;
             });
+            batchSizes.record(batch.size());
             for (int i = 0; i < batch.size(); i++) {
+                (fresh[i] ? stored : duplicates).increment();
                 batch.get(i).answer().complete(fresh[i] ? Stored.NEW : Stored.DUPLICATE);
             }
         } catch (RuntimeException e) {

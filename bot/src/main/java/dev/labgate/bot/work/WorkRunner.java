@@ -15,6 +15,7 @@ import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.SummaryReporter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -39,7 +40,8 @@ public final class WorkRunner implements AutoCloseable {
     private final Scheduler scheduler;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries) {
+                      RunAdvancer runs, SummaryReporter summaries, MeterRegistry metrics) {
+        var processed = metrics.counter("labgate.deliveries.processed");
         Task<Void> processDelivery = Tasks.custom(WorkTasks.PROCESS_DELIVERY)
                 .onFailure(new RetryWithBackoff<>((instance, cause) -> deliveryStore.markProcessed(
                         WorkTasks.deliveryKey(instance.getId()), "failed: " + message(cause))))
@@ -49,6 +51,7 @@ public final class WorkRunner implements AutoCloseable {
                     try (var ignored = MDC.putCloseable("delivery", key.id())) {
                         deliveries.process(key);
                     }
+                    processed.increment();
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         Task<Void> advanceRun = Tasks.custom(WorkTasks.ADVANCE_RUN)
