@@ -1,0 +1,186 @@
+package dev.labgate.bot;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.labgate.bot.store.Database;
+import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.bot.store.JdbcRunStore;
+import dev.labgate.bot.store.JdbcSummaryStore;
+import dev.labgate.bot.work.DbWorkQueue;
+import dev.labgate.bot.work.WorkRunner;
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.Work;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the stores promise, checked against each database labgate supports. */
+abstract class DatabaseContractTest {
+
+    @TempDir
+    Path tmp;
+
+    private HikariDataSource pool;
+    Database db;
+    private final Clock clock = Clock.systemUTC();
+
+    /** The database under test: an empty URL means the embedded H2 default. */
+    abstract Optional<String> url();
+
+    @BeforeEach
+    void open() {
+        pool = new DatabaseFactory().dataSource(new LabgateSettings(tmp, Optional.empty(), Optional.empty()),
+                new DatabaseSettings(url(), url().map(u -> "postgres"), Optional.empty(), 4));
+        db = new Database(pool);
+    }
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    private static Delivery delivery(String id) {
+        return new Delivery(new DeliveryKey("github", id), "ping", "{}".getBytes(StandardCharsets.UTF_8), Instant.now());
+    }
+
+    private static final Subject SUBJECT = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/linux"), 7));
+
+    private static Run run(String id, String head) {
+        var now = Instant.now();
+        return new Run(id, SUBJECT, "local", head, "b".repeat(40), "file:///x.git", "refs/pull/7/head", List.of("t1"),
+                0, RunState.PLANNED, 0, null, "", null, false, "d-1", now, now);
+    }
+
+    @Test
+    void a_delivery_is_stored_once_even_when_one_batch_repeats_its_id() {
+        var store = new JdbcDeliveryStore(db, clock);
+        var fresh = db.inTransaction(() -> store.insertNew(List.of(delivery("a"), delivery("b"), delivery("a"))));
+        assertThat(fresh).containsExactly(true, true, false);
+        var again = db.inTransaction(() -> store.insertNew(List.of(delivery("b"))));
+        assertThat(again).containsExactly(false);
+        assertThat(store.find(new DeliveryKey("github", "a"))).hasValueSatisfying(d ->
+                assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo("{}"));
+    }
+
+    @Test
+    void a_run_is_created_once_for_the_same_subject_head_lab_and_round() {
+        var runs = new JdbcRunStore(db, clock);
+        var first = runs.createIfAbsent(run("r1", "a".repeat(40)));
+        var second = runs.createIfAbsent(run("r1-duplicate", "a".repeat(40)));
+        assertThat(second.id()).isEqualTo(first.id()).isEqualTo("r1");
+        assertThat(runs.forHead(SUBJECT.key(), "a".repeat(40))).hasSize(1);
+        assertThat(first.tests()).containsExactly("t1");
+        assertThat(first.subject()).isEqualTo(SUBJECT);
+    }
+
+    @Test
+    void of_two_racing_transitions_from_the_same_state_exactly_one_wins() throws Exception {
+        var runs = new JdbcRunStore(db, clock);
+        runs.createIfAbsent(run("r2", "c".repeat(40)));
+        var start = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Optional<Run>> a = pool.submit(() -> {
+                start.await();
+                return runs.transition("r2", RunState.PLANNED, RunState.SUBMITTED, "", new LabRun("local", "x", null),
+                        1, Instant.now());
+            });
+            Future<Optional<Run>> b = pool.submit(() -> {
+                start.await();
+                return runs.transition("r2", RunState.PLANNED, RunState.CANCELLED, "superseded", null, 0, null);
+            });
+            start.countDown();
+            var winners = List.of(a.get(10, TimeUnit.SECONDS), b.get(10, TimeUnit.SECONDS)).stream()
+                    .filter(Optional::isPresent).count();
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        var transitions = db.queryOne("select count(*) from run_transitions where run_id = 'r2'", rs -> rs.getLong(1));
+        assertThat(transitions).hasValue(1L);
+    }
+
+    @Test
+    void a_transition_the_lifecycle_forbids_is_refused() {
+        var runs = new JdbcRunStore(db, clock);
+        runs.createIfAbsent(run("r3", "d".repeat(40)));
+        runs.transition("r3", RunState.PLANNED, RunState.PASSED, "1 test passed", null, 1, null);
+        assertThatThrownBy(() -> runs.transition("r3", RunState.PASSED, RunState.RUNNING, "", null, 1, null))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("passed to running");
+    }
+
+    @Test
+    void work_enqueued_in_a_transaction_that_rolls_back_is_not_kept_and_its_wake_up_never_runs() {
+        var client = SchedulerClient.Builder.create(db.joiningDataSource()).serializer(new JacksonSerializer())
+                .jdbcCustomization(WorkRunner.jdbcCustomization(db)).build();
+        var wakeUps = new AtomicLong();
+        var queue = new DbWorkQueue(client, db, clock, wakeUps::incrementAndGet);
+        assertThatThrownBy(() -> db.inTransaction(() -> {
+            queue.enqueueNow(new Work.AdvanceRun("rolled-back"));
+            throw new IllegalStateException("fail the transaction");
+        })).hasMessage("fail the transaction");
+        db.inTransaction(() -> queue.enqueueNow(new Work.AdvanceRun("committed")));
+        var instances = db.query("select task_instance from scheduled_tasks", rs -> rs.getString(1));
+        assertThat(instances).containsExactly("committed");
+        assertThat(wakeUps).hasValue(1);
+    }
+
+    @Test
+    void a_second_reporter_waits_for_the_summary_lock_until_the_first_commits() throws Exception {
+        var summaries = new JdbcSummaryStore(db, clock);
+        var holding = new CountDownLatch(1);
+        var release = new CountDownLatch(1);
+        var pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = pool.submit(() -> db.inTransaction(() -> {
+                summaries.lockLastPosted("acme#7");
+                holding.countDown();
+                await(release);
+                summaries.savePosted("acme#7", "first");
+            }));
+            assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
+            Future<Optional<String>> second = pool.submit(() -> db.inTransaction(() -> summaries.lockLastPosted("acme#7")));
+            assertThatThrownBy(() -> second.get(300, TimeUnit.MILLISECONDS))
+                    .as("the second reporter must not get the lock while the first holds it")
+                    .isInstanceOf(TimeoutException.class);
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            assertThat(second.get(10, TimeUnit.SECONDS)).hasValue("first");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
