@@ -1,7 +1,9 @@
 package dev.labgate.bot.cli;
 
+import dev.labgate.bot.FilePolicySource.InvalidPolicy;
 import dev.labgate.bot.Labgate;
-import io.micronaut.runtime.Micronaut;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,7 +47,16 @@ public final class ServeCommand implements Callable<Integer> {
             properties.put("labgate.database.url", databaseUrl);
         }
         try {
-            Micronaut.build(new String[0]).mainClass(Labgate.class).properties(properties).banner(false).start();
+            // Not Micronaut.run: on a failed start it exits the JVM before we can say why in one line.
+            var context = ApplicationContext.builder().mainClass(Labgate.class).properties(properties).banner(false)
+                    .start();
+            try {
+                context.getBean(EmbeddedServer.class).start();
+            } catch (RuntimeException e) {
+                context.close();
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(context::close, "labgate-shutdown"));
             return RUNNING;
         } catch (RuntimeException e) {
             System.err.println("labgate could not start: " + rootMessage(e));
@@ -53,14 +64,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** What went wrong, in one or two lines: the outermost message and, if it says more, the root cause's. */
+    static String rootMessage(Throwable e) {
         var cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            if (cause instanceof dev.labgate.bot.FilePolicySource.InvalidPolicy) {
-                break;
-            }
+        while (cause.getCause() != null && cause.getCause() != cause && !(cause instanceof InvalidPolicy)) {
             cause = cause.getCause();
         }
-        return cause.getMessage();
+        if (cause instanceof InvalidPolicy || cause == e) {
+            return cause.getMessage();
+        }
+        var outer = e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("");
+        return outer.contains(String.valueOf(cause.getMessage())) ? outer : outer + ": " + cause.getMessage();
     }
 }
