@@ -5,7 +5,9 @@ create table deliveries (
     forge        varchar(32)              not null,
     delivery_id  varchar(64)              not null,
     event        varchar(64)              not null,
+    -- the raw body, compressed as body_encoding says ("deflate" or "identity")
     body         bytea                    not null,
+    body_encoding varchar(16)             not null,
     received_at  timestamp with time zone not null,
     processed_at timestamp with time zone,
     outcome      varchar(2000),

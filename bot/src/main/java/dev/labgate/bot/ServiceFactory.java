@@ -123,6 +123,7 @@ final class ServiceFactory {
     @Bean(preDestroy = "close")
     DeliveryIntake intake(Database db, JdbcDeliveryStore store, DbWorkQueue work, WorkSettings settings,
                           MeterRegistry metrics) {
-        return new DeliveryIntake(db, store, work, settings.intakeQueue(), settings.intakeBatch(), metrics);
+        return new DeliveryIntake(db, store, work, settings.intakeQueue(), settings.intakeBatch(),
+                settings.intakeLinger(), metrics);
     }
 }

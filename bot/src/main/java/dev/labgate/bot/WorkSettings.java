@@ -10,6 +10,7 @@ import java.time.Duration;
  *
  * @param enabled whether this process runs tasks; a process that only takes deliveries sets it false
  * @param intakeBatch the most deliveries stored in one transaction
+ * @param intakeLinger how long the intake waits for more deliveries to store in the same transaction
  */
 @ConfigurationProperties("labgate.work")
 public record WorkSettings(@Bindable(defaultValue = "true") boolean enabled,
@@ -17,5 +18,6 @@ public record WorkSettings(@Bindable(defaultValue = "true") boolean enabled,
                            @Bindable(defaultValue = "2s") Duration pollingInterval,
                            @Bindable(defaultValue = "30s") Duration heartbeatInterval,
                            @Bindable(defaultValue = "128") int intakeBatch,
-                           @Bindable(defaultValue = "8192") int intakeQueue) {
+                           @Bindable(defaultValue = "8192") int intakeQueue,
+                           @Bindable(defaultValue = "PT0.0005S") Duration intakeLinger) {
 }

@@ -64,8 +64,11 @@ abstract class DatabaseContractTest {
         pool.close();
     }
 
-    private static Delivery delivery(String id) {
-        return new Delivery(new DeliveryKey("github", id), "ping", "{}".getBytes(StandardCharsets.UTF_8), Instant.now());
+    private static final String BODY = "{\"zen\":\"" + "Keep it logically awesome. ".repeat(200) + "\"}";
+
+    private static JdbcDeliveryStore.Encoded delivery(String id) {
+        return JdbcDeliveryStore.Encoded.of(new Delivery(new DeliveryKey("github", id), "ping",
+                BODY.getBytes(StandardCharsets.UTF_8), Instant.now()));
     }
 
     private static final Subject SUBJECT = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/linux"), 7));
@@ -84,7 +87,20 @@ abstract class DatabaseContractTest {
         var again = db.inTransaction(() -> store.insertNew(List.of(delivery("b"))));
         assertThat(again).containsExactly(false);
         assertThat(store.find(new DeliveryKey("github", "a"))).hasValueSatisfying(d ->
-                assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo("{}"));
+                assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo(BODY));
+        var storedBytes = db.queryOne("select body from deliveries where delivery_id = 'a'", rs -> rs.getBytes(1));
+        assertThat(storedBytes).hasValueSatisfying(b -> assertThat(b.length).isLessThan(BODY.length() / 4));
+    }
+
+    @Test
+    void of_stored_deliveries_only_those_not_yet_processed_are_left_to_process() {
+        var store = new JdbcDeliveryStore(db, clock);
+        db.inTransaction(() -> store.insertNew(List.of(delivery("p1"), delivery("p2"), delivery("p3"))));
+        store.markProcessed(new DeliveryKey("github", "p2"), "ignored: test");
+        var keys = List.of(new DeliveryKey("github", "p3"), new DeliveryKey("github", "p2"),
+                new DeliveryKey("github", "p1"));
+        assertThat(store.unprocessed(keys)).containsExactly(new DeliveryKey("github", "p3"),
+                new DeliveryKey("github", "p1"));
     }
 
     @Test

@@ -60,11 +60,16 @@ public final class DeliveryProcessor {
         this.clock = clock;
     }
 
-    public void process(DeliveryKey key) {
+    /**
+     * Acts on a stored delivery and says, in words, what that led to ("ignored: ...", "trusted ...:
+     * 1 run at ..."). The caller records the outcome, so that a batch of deliveries is settled in
+     * one transaction.
+     */
+    public String process(DeliveryKey key) {
         var delivery = deliveries.find(key);
         if (delivery.isEmpty()) {
             LOG.warn("delivery {} is not stored; nothing to do", key);
-            return;
+            return "missing: the delivery is not stored";
         }
         var forge = forges.get(key.forge());
         var event = forge.parse(delivery.get());
@@ -77,7 +82,7 @@ public final class DeliveryProcessor {
             outcome = "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
         }
         LOG.info("delivery {} ({}): {}", key, delivery.get().event(), outcome);
-        deliveries.markProcessed(key, outcome);
+        return outcome;
     }
 
     private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, DeliveryKey key) {

@@ -6,6 +6,7 @@ import dev.labgate.core.store.DeliveryStore;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Deliveries in the {@code deliveries} table. */
@@ -21,17 +22,26 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         this.clock = clock;
     }
 
+    /** A delivery with its body encoded for storage (encoding is the costly part: do it off the writer). */
+    public record Encoded(Delivery delivery, DeliveryBodies.Encoded body) {
+        public static Encoded of(Delivery delivery) {
+            return new Encoded(delivery, DeliveryBodies.encode(delivery.body()));
+        }
+    }
+
     /**
      * Stores deliveries in one batch, skipping those already stored. Call inside a transaction.
      *
      * @return for each delivery, in order, whether it was new
      */
-    public boolean[] insertNew(List<Delivery> deliveries) {
+    public boolean[] insertNew(List<Encoded> deliveries) {
         return db.withConnection(c -> {
-            try (var ps = c.prepareStatement("insert into deliveries (forge, delivery_id, event, body, received_at) "
-                    + "values (?, ?, ?, ?, ?) on conflict do nothing")) {
-                for (var d : deliveries) {
-                    Database.bind(ps, d.key().forge(), d.key().id(), d.event(), d.body(), d.receivedAt());
+            try (var ps = c.prepareStatement("insert into deliveries (forge, delivery_id, event, body, body_encoding, "
+                    + "received_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+                for (var e : deliveries) {
+                    var d = e.delivery();
+                    Database.bind(ps, d.key().forge(), d.key().id(), d.event(), e.body().bytes(), e.body().encoding(),
+                            d.receivedAt());
                     ps.addBatch();
                 }
                 var counts = ps.executeBatch();
@@ -46,17 +56,43 @@ public final class JdbcDeliveryStore implements DeliveryStore {
 
     @Override
     public Optional<Delivery> find(DeliveryKey key) {
-        return db.queryOne("select event, body, received_at from deliveries where forge = ? and delivery_id = ?",
-                rs -> new Delivery(key, rs.getString("event"), rs.getBytes("body"),
+        return db.queryOne("select event, body, body_encoding, received_at from deliveries "
+                        + "where forge = ? and delivery_id = ?",
+                rs -> new Delivery(key, rs.getString("event"),
+                        DeliveryBodies.decode(rs.getString("body_encoding"), rs.getBytes("body")),
                         Database.instant(rs, "received_at")),
                 key.forge(), key.id());
     }
 
-    @Override
+    /** Records what processing each delivery led to, in words, in one batch. */
+    public void markProcessed(Map<DeliveryKey, String> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        var now = clock.instant();
+        db.withConnection(c -> {
+            try (var ps = c.prepareStatement(
+                    "update deliveries set processed_at = ?, outcome = ? where forge = ? and delivery_id = ?")) {
+                for (var entry : outcomes.entrySet()) {
+                    var outcome = entry.getValue();
+                    Database.bind(ps, now, outcome.length() > MAX_OUTCOME ? outcome.substring(0, MAX_OUTCOME) : outcome,
+                            entry.getKey().forge(), entry.getKey().id());
+                    ps.addBatch();
+                }
+                return ps.executeBatch();
+            }
+        }, "update deliveries");
+    }
+
     public void markProcessed(DeliveryKey key, String outcome) {
-        var text = outcome.length() > MAX_OUTCOME ? outcome.substring(0, MAX_OUTCOME) : outcome;
-        db.update("update deliveries set processed_at = ?, outcome = ? where forge = ? and delivery_id = ?",
-                clock.instant(), text, key.forge(), key.id());
+        markProcessed(Map.of(key, outcome));
+    }
+
+    /** Those of the given deliveries that are not processed yet, in the given order. */
+    public List<DeliveryKey> unprocessed(List<DeliveryKey> keys) {
+        // One primary-key lookup each: H2 does not use the two-column key for an IN list on its second column.
+        return keys.stream().filter(key -> db.queryOne("select 1 from deliveries where forge = ? and delivery_id = ? "
+                + "and outcome is null", rs -> true, key.forge(), key.id()).isPresent()).toList();
     }
 
     /** What processing a delivery led to, empty while it is not processed yet. */

@@ -3,6 +3,7 @@ package dev.labgate.bot.work;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.labgate.bot.store.Database;
+import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
 
@@ -37,13 +38,17 @@ public final class DbWorkQueue implements WorkQueue {
         }
     }
 
-    /** Schedules new work in one batch; every item must be new (as freshly stored deliveries are). */
-    public void enqueueAllNew(List<Work> works) {
-        if (works.isEmpty()) {
+    /**
+     * Schedules the processing of deliveries stored together as one task: one row for the batch
+     * instead of one per delivery, which is what lets the intake keep up with a burst.
+     */
+    public void enqueueNewDeliveries(List<DeliveryKey> deliveries) {
+        if (deliveries.isEmpty()) {
             return;
         }
-        List<TaskInstance<?>> instances = works.stream().<TaskInstance<?>>map(DbWorkQueue::instance).toList();
-        client.scheduleBatch(instances, clock.instant());
+        var ids = deliveries.stream().map(DeliveryKey::toString).toList();
+        client.scheduleIfNotExists(WorkTasks.PROCESS_DELIVERIES.instance(ids.get(0) + "+" + ids.size())
+                .data(new WorkTasks.DeliveryBatch(ids)).build(), clock.instant());
         db.afterCommit(wakeUp);
     }
 

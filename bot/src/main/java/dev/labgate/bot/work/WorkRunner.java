@@ -11,6 +11,7 @@ import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.RunAdvancer;
@@ -23,6 +24,8 @@ import org.slf4j.MDC;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -49,9 +52,32 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> {
                     var key = WorkTasks.deliveryKey(instance.getId());
                     try (var ignored = MDC.putCloseable("delivery", key.id())) {
-                        deliveries.process(key);
+                        deliveryStore.markProcessed(key, deliveries.process(key));
                     }
                     processed.increment();
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
+        Task<WorkTasks.DeliveryBatch> processDeliveries = Tasks.custom(WorkTasks.PROCESS_DELIVERIES)
+                .onFailure(new RetryWithBackoff<>((instance, cause) -> LOG.error(
+                        "deliveries {} not processed: {}", instance.getData().deliveries(), message(cause))))
+                .onDeadExecutionRevive()
+                .execute((instance, context) -> {
+                    // After a crash the batch runs again: what was settled then is skipped now, and
+                    // what was processed but not settled is processed again (every step is idempotent).
+                    var outcomes = new LinkedHashMap<DeliveryKey, String>();
+                    for (var key : deliveryStore.unprocessed(instance.getData().keys())) {
+                        try (var ignored = MDC.putCloseable("delivery", key.id())) {
+                            outcomes.put(key, deliveries.process(key));
+                            processed.increment();
+                        } catch (RuntimeException e) {
+                            // One delivery's trouble must not hold the others back: it is retried on its own.
+                            LOG.warn("delivery {} failed, retrying it on its own: {}", key, e.getMessage());
+                            context.getSchedulerClient().scheduleIfNotExists(
+                                    WorkTasks.PROCESS_DELIVERY.instance(key.toString()).build(),
+                                    Instant.now().plus(RetryWithBackoff.delay(1, e)));
+                        }
+                    }
+                    db.inTransaction(() -> deliveryStore.markProcessed(outcomes));
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         Task<Void> advanceRun = Tasks.custom(WorkTasks.ADVANCE_RUN)
@@ -74,7 +100,7 @@ public final class WorkRunner implements AutoCloseable {
                     summaries.report(data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
-        this.scheduler = Scheduler.create(db.joiningDataSource(), List.of(processDelivery, advanceRun, report))
+        this.scheduler = Scheduler.create(db.joiningDataSource(), List.of(processDeliveries, processDelivery, advanceRun, report))
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name()))
                 .threads(tuning.threads())

@@ -7,6 +7,8 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.store.Work;
 
+import java.util.List;
+
 /**
  * The names and data of labgate's durable tasks in db-scheduler's table. The task instance id is
  * {@link Work#id()}, so scheduling the same work twice while it is pending has no effect.
@@ -14,6 +16,8 @@ import dev.labgate.core.store.Work;
 final class WorkTasks {
 
     static final TaskDescriptor<Void> PROCESS_DELIVERY = TaskDescriptor.of("process-delivery");
+    static final TaskDescriptor<DeliveryBatch> PROCESS_DELIVERIES = TaskDescriptor.of("process-deliveries",
+            DeliveryBatch.class);
     static final TaskDescriptor<Void> ADVANCE_RUN = TaskDescriptor.of("advance-run");
     static final TaskDescriptor<ReportData> REPORT = TaskDescriptor.of("report", ReportData.class);
 
@@ -31,6 +35,14 @@ final class WorkTasks {
             var repo = new RepoRef(forge, this.repo);
             return changeNumber != null ? new Subject.Change(new ChangeRef(repo, changeNumber))
                     : new Subject.Branch(repo, branchRef);
+        }
+    }
+
+    /** Deliveries stored in one intake transaction, as {@code forge/id} keys in arrival order. */
+    record DeliveryBatch(List<String> deliveries) {
+
+        List<DeliveryKey> keys() {
+            return deliveries.stream().map(WorkTasks::deliveryKey).toList();
         }
     }
 

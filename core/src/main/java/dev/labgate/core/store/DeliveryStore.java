@@ -5,11 +5,8 @@ import dev.labgate.core.event.DeliveryKey;
 
 import java.util.Optional;
 
-/** Stored webhook deliveries. Deliveries are written by the intake; the flow reads and settles them. */
+/** Stored webhook deliveries, as the flow reads them. The service writes and settles them. */
 public interface DeliveryStore {
 
     Optional<Delivery> find(DeliveryKey key);
-
-    /** Records what processing the delivery led to, in words ("ignored: ...", "2 runs planned"). */
-    void markProcessed(DeliveryKey key, String outcome);
 }
