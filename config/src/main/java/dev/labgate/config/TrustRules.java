@@ -1,5 +1,6 @@
 package dev.labgate.config;
 
+import dev.labgate.core.event.Person;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.trust.Approval;
 import dev.labgate.core.trust.CommitCheck;
@@ -180,13 +181,25 @@ public final class TrustRules {
                 + " as a maintainer (" + maintainer.decision().reason() + ")"));
     }
 
+    /** Rule 7, its tier part alone: may changes of this author use this lab at all? */
+    public Judgement tier(Policy policy, String lab, Person author, boolean authorIsMaintainer) {
+        var trail = new ArrayList<String>();
+        if (policy.access(lab).tier() == LabAccess.Tier.MAINTAINERS && !authorIsMaintainer) {
+            return done(trail, TrustDecision.rejected(LAB_TIER, lab + " is for maintainers' changes only, and "
+                    + author + " is not a maintainer"));
+        }
+        return done(trail, TrustDecision.trusted(LAB_TIER, lab + " is open to " + (policy.access(lab).tier()
+                == LabAccess.Tier.MAINTAINERS ? "maintainers' changes, and " + author + " is a maintainer"
+                : "any trusted change")));
+    }
+
     /** Rule 7: may a trusted change use this lab now? */
     public Judgement admit(Policy policy, LabRequest request) {
         var trail = new ArrayList<String>();
         var lab = request.lab();
-        if (policy.access(lab).tier() == LabAccess.Tier.MAINTAINERS && !request.authorIsMaintainer()) {
-            return done(trail, TrustDecision.rejected(LAB_TIER, lab + " is for maintainers' changes only, and "
-                    + request.author() + " is not a maintainer"));
+        var tier = tier(policy, lab, request.author(), request.authorIsMaintainer());
+        if (!tier.trusted()) {
+            return tier;
         }
         var perDay = policy.quotas().runsPerAuthorPerDay();
         if (perDay.isPresent() && request.runsByAuthorToday() >= perDay.get()) {
