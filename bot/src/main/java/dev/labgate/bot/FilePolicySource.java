@@ -48,11 +48,11 @@ public final class FilePolicySource implements PolicySource {
     }
 
     private final String where;
-    private final PolicySource source;
+    private volatile PolicySource source;
+    private volatile String refusal = "";
 
-    private FilePolicySource(String where, PolicySource source) {
+    private FilePolicySource(String where) {
         this.where = where;
-        this.source = source;
     }
 
     public static FilePolicySource load(Optional<Path> configured) {
@@ -72,27 +72,32 @@ public final class FilePolicySource implements PolicySource {
                 throw new InvalidPolicy(where, result.errors());
             }
             var policy = result.policy().orElseThrow();
-            return new FilePolicySource(where, () -> policy);
+            var bundled = new FilePolicySource(where);
+            bundled.source = () -> policy;
+            return bundled;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static FilePolicySource fromFile(String where, Path path) {
+        var file = new FilePolicySource(where);
         try {
-            return new FilePolicySource(where, PolicyFile.load(path, Clock.systemUTC(), CHECK_EVERY,
-                    new PolicyFile.Listener() {
-                        @Override
-                        public void reloaded(Policy policy) {
-                            LOG.info("policy {} reloaded: version {}", where, policy.version());
-                        }
+            file.source = PolicyFile.load(path, Clock.systemUTC(), CHECK_EVERY, new PolicyFile.Listener() {
+                @Override
+                public void reloaded(Policy policy) {
+                    file.refusal = "";
+                    LOG.info("policy {} reloaded: version {}", where, policy.version());
+                }
 
-                        @Override
-                        public void refused(List<PolicyError> errors) {
-                            LOG.error("policy {} changed but is not valid; the last valid policy stays in force:\n  {}",
-                                    where, String.join("\n  ", errors.stream().map(PolicyError::toString).toList()));
-                        }
-                    }));
+                @Override
+                public void refused(List<PolicyError> errors) {
+                    file.refusal = String.join("\n", errors.stream().map(PolicyError::toString).toList());
+                    LOG.error("policy {} changed but is not valid; the last valid policy stays in force:\n  {}",
+                            where, file.refusal.replace("\n", "\n  "));
+                }
+            });
+            return file;
         } catch (PolicyFile.Invalid e) {
             throw new InvalidPolicy(where, e.errors());
         } catch (IOException e) {
@@ -103,6 +108,11 @@ public final class FilePolicySource implements PolicySource {
     @Override
     public Policy current() {
         return source.current();
+    }
+
+    /** Why the latest change to the file was refused; empty when the file in force is the file on disk. */
+    public Optional<String> refusal() {
+        return refusal.isEmpty() ? Optional.empty() : Optional.of(refusal);
     }
 
     /** Where the policy came from, for the logs. */

@@ -218,9 +218,10 @@ public final class TrustGate {
     /** Records one decision in the audit and its log. */
     public void record(AuditEntry entry) {
         audit.record(entry);
-        AUDIT.info("{} {} at {} by {}{}: {} by rule {}: {} (policy {})", entry.repo(), entry.subjectKey(),
+        AUDIT.info("{} at {} by {}{}: {} by rule {}: {} (policy {}, {})", entry.subjectKey(),
                 shortSha(entry.headSha()), entry.who(), entry.lab().isEmpty() ? "" : " on lab " + entry.lab(),
-                entry.outcome().name().toLowerCase(), entry.rule(), entry.reason(), entry.policyVersion());
+                entry.outcome().name().toLowerCase(), entry.rule(), entry.reason(), entry.policyVersion(),
+                entry.deliveryId());
     }
 
     public AuditEntry entry(Policy policy, Subject subject, String headSha, Person who, String lab, String runId,

@@ -1,5 +1,6 @@
 package dev.labgate.bot.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.store.AuditLog;
 import dev.labgate.core.trust.AuditEntry;
@@ -28,7 +29,8 @@ public final class AuditController {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
-    /** One decision as the API shows it. */
+    /** One decision as the API shows it; every field is always present (lab and run are empty for a commit). */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Decision(String at, String repo, String subject, String head, String who, String lab, String run,
                            String rule, String outcome, boolean allowed, String reason, String policyVersion,
                            String cause) {
