@@ -54,7 +54,27 @@ final class OpenPgpTestKey {
     /** A key created at {@code created}; it expires after {@code validFor} unless that is null. */
     static OpenPgpTestKey create(String userId, Instant created, Duration validFor, boolean signingSubkey) {
         try {
-            var primary = keyPair(created);
+            return create(userId, created, validFor, signingSubkey, keyPair(created));
+        } catch (PGPException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An RSA key of {@code bits} bits, as many kernel maintainers still use. */
+    static OpenPgpTestKey rsa(String userId, Instant created, int bits) {
+        try {
+            var generator = KeyPairGenerator.getInstance("RSA", BC);
+            generator.initialize(bits);
+            return create(userId, created, null, false, new JcaPGPKeyPair(PublicKeyAlgorithmTags.RSA_GENERAL,
+                    generator.generateKeyPair(), Date.from(created)));
+        } catch (PGPException | GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static OpenPgpTestKey create(String userId, Instant created, Duration validFor, boolean signingSubkey,
+                                         PGPKeyPair primary) {
+        try {
             var hashed = new PGPSignatureSubpacketGenerator();
             hashed.setSignatureCreationTime(false, Date.from(created));
             hashed.setKeyFlags(false, signingSubkey ? KeyFlags.CERTIFY_OTHER : KeyFlags.CERTIFY_OTHER | KeyFlags.SIGN_DATA);
