@@ -149,9 +149,10 @@ class CliTest {
                     .contains("permission of mallory on acme/linux: none (UNVERIFIED: the payload says "
                             + "author_association CONTRIBUTOR)")
                     .contains("Trust decision: NEEDS APPROVAL by rule forge-permission")
-                    .contains("forge-permission: mallory has none access")
+                    .contains("forge-permission: mallory has no access")
                     .contains("local (the lab's default tests), because of plan 'smoke': would wait for a "
                             + "maintainer's /labgate ok-to-test")
+                    .doesNotContain("paths github:acme/linux#7 touches")
                     .contains("Nothing was submitted and nothing was written to the forge.");
             assertThat(scenario.github.requests()).isEmpty();
         }

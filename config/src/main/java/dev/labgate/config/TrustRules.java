@@ -306,7 +306,7 @@ public final class TrustRules {
     }
 
     private static String word(Permission.Level level) {
-        return level.name().toLowerCase(Locale.ROOT);
+        return level == Permission.Level.NONE ? "no" : level.name().toLowerCase(Locale.ROOT);
     }
 
     static String shortSha(String sha) {

@@ -46,6 +46,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code labgate explain}: what labgate would do with one delivery: the event it reads, the
@@ -135,7 +136,10 @@ public final class ExplainCommand implements Callable<Integer> {
                 if (operator.repository(repo).isEmpty()) {
                     out.println("Ignored: " + repo + " is not in the policy.");
                 } else {
-                    var planned = gate.plan(facts, operator, repo, Optional.of(() -> facts.changedFiles(change.change())));
+                    // Offline the paths are not known: plans limited to paths are kept, and say so.
+                    Optional<Supplier<List<String>>> changed = offline ? Optional.empty()
+                            : Optional.of(() -> facts.changedFiles(change.change()));
+                    var planned = gate.plan(facts, operator, repo, changed);
                     var verdict = planned.plan().isEmpty() ? null : gate.judgeChange(facts, planned, change);
                     report(out, facts, planned, verdict);
                 }
