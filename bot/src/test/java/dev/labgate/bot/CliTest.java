@@ -2,7 +2,6 @@ package dev.labgate.bot;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.labgate.testkit.FakeGitHub;
 import dev.labgate.testkit.TestRepository;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;

@@ -14,6 +14,8 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,10 +115,10 @@ class TrustServiceTest {
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(step)));
     }
 
-    private static java.util.List<JsonNode> audit(RunningLabgate labgate, String repo) throws IOException {
+    private static List<JsonNode> audit(RunningLabgate labgate, String repo) throws IOException {
         var response = labgate.get("/api/audit?repo=" + repo);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        var list = new java.util.ArrayList<JsonNode>();
+        var list = new ArrayList<JsonNode>();
         JSON.readTree(response.body()).forEach(list::add);
         return list;
     }

@@ -5,7 +5,6 @@ import dev.labgate.config.Judgement;
 import dev.labgate.config.LabAccess;
 import dev.labgate.config.LabRequest;
 import dev.labgate.config.MaintainerFacts;
-import dev.labgate.config.PersonFacts;
 import dev.labgate.config.Planner;
 import dev.labgate.config.Policy;
 import dev.labgate.config.PolicyParser;

@@ -51,13 +51,17 @@ public final class CommitSignatures {
         for (var forgeKey : keys.forgeKeys()) {
             var key = forgeKey.key();
             if (key.kind() == SigningKey.Kind.OPENPGP) {
-                openPgp = openPgp.with(key.publicKey().getBytes(StandardCharsets.UTF_8),
-                        forgeKey.owner() + "'s key on the forge");
-            } else if (key.publicKey().matches("(ssh-|ecdsa-|sk-)\\S+ \\S+.*")) {
+                try {
+                    openPgp = openPgp.with(key.publicKey().getBytes(StandardCharsets.UTF_8),
+                            forgeKey.owner() + "'s key on the forge");
+                } catch (IOException e) {
+                    // A key the forge holds that cannot be read trusts nothing; the others still count.
+                }
+            } else if (key.publicKey().strip().matches("(ssh-|ecdsa-|sk-)\\S+ \\S+.*")) {
+                var fields = key.publicKey().strip().split("\\s+", 3);
                 // The principal says whose key it is; git's namespace keeps it to commit signatures.
-                sshLines.append(principal(forgeKey.owner())).append(" namespaces=\"git\" ")
-                        .append(key.publicKey().strip().split("\\s+", 3)[0]).append(' ')
-                        .append(key.publicKey().strip().split("\\s+", 3)[1]).append('\n');
+                sshLines.append(principal(forgeKey.owner())).append(" namespaces=\"git\" ").append(fields[0])
+                        .append(' ').append(fields[1]).append('\n');
                 forgeSsh = true;
             }
         }

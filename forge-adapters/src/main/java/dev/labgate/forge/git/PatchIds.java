@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * {@code git patch-id --stable}: a hash of a commit's diff against its first parent that ignores
@@ -20,6 +21,8 @@ import java.util.HexFormat;
  * of context, no rename detection) and hashed with git's algorithm.
  */
 public final class PatchIds {
+
+    private static final Pattern HUNK = Pattern.compile("^@@ -\\d+(?:,(\\d+))? \\+\\d+(?:,(\\d+))? @@");
 
     private PatchIds() {
     }
@@ -92,7 +95,7 @@ public final class PatchIds {
 
     /** The line counts of a hunk header {@code @@ -a,b +c,d @@}; a missing count is one. */
     private static int[] hunkCounts(String header) {
-        var m = java.util.regex.Pattern.compile("^@@ -\\d+(?:,(\\d+))? \\+\\d+(?:,(\\d+))? @@").matcher(header);
+        var m = HUNK.matcher(header);
         if (!m.find()) {
             return new int[]{0, 0};
         }

@@ -142,12 +142,13 @@ class CommitSignaturesTest {
     }
 
     @Test
-    void keys_the_forge_lists_for_a_trusted_user_count_as_well() throws IOException {
+    void keys_the_forge_lists_for_a_trusted_user_count_as_well_and_an_unreadable_one_spoils_nothing() throws IOException {
         var noKeys = CommitSignatures.of(SignerKeys.NONE, tmp.resolve("scratch"), Clock.systemUTC());
         assertThat(noKeys.verify(git.raw(COMMITS.get("ssh-outsider"))).verdict()).isEqualTo(UNTRUSTED_KEY);
         assertThat(noKeys.verify(git.raw(COMMITS.get("openpgp-outsider"))).verdict()).isEqualTo(UNTRUSTED_KEY);
 
         var forgeKeys = CommitSignatures.of(new SignerKeys(Optional.empty(), Optional.empty(), List.of(
+                new SignerKeys.ForgeKey("alice", new SigningKey(SigningKey.Kind.OPENPGP, "not a key", "0")),
                 new SignerKeys.ForgeKey("alice", new SigningKey(SigningKey.Kind.SSH, sshOutsider.publicKey, "1")))),
                 tmp.resolve("scratch"), Clock.systemUTC());
         var verification = forgeKeys.verify(git.raw(COMMITS.get("ssh-outsider")));

@@ -19,6 +19,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JcaPGPKeyPair;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.Provider;
@@ -129,7 +130,7 @@ final class OpenPgpTestKey {
             try (var armor = new ArmoredOutputStream(out)) {
                 ring.encode(armor);
             }
-            return out.toString(java.nio.charset.StandardCharsets.US_ASCII);
+            return out.toString(StandardCharsets.US_ASCII);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
