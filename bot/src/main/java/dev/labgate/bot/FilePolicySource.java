@@ -2,8 +2,11 @@ package dev.labgate.bot;
 
 import dev.labgate.config.Policy;
 import dev.labgate.config.PolicyError;
+import dev.labgate.config.PolicyFile;
 import dev.labgate.config.PolicyParser;
 import dev.labgate.config.PolicySource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,18 +14,27 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** The policy from the operator's file, or the shipped example when none is configured. */
+/**
+ * The policy from the operator's file, or the shipped example when none is configured. A policy
+ * file is reloaded when it changes; a changed file that is not valid is refused (and logged) and
+ * the last valid policy stays in force.
+ */
 public final class FilePolicySource implements PolicySource {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FilePolicySource.class);
     static final Path EXAMPLE = Path.of("policy", "example.yml");
     private static final String BUNDLED_EXAMPLE = "/labgate/example.yml";
+    /** How often the file is looked at for changes. */
+    private static final Duration CHECK_EVERY = Duration.ofSeconds(2);
 
     /** The policy file is not valid: every problem, with its line. */
     public static final class InvalidPolicy extends RuntimeException {
-        private final List<PolicyError> errors;
+        private final transient List<PolicyError> errors;
 
         InvalidPolicy(String where, List<PolicyError> errors) {
             super("the policy " + where + " is not valid:\n  " + String.join("\n  ",
@@ -36,41 +48,58 @@ public final class FilePolicySource implements PolicySource {
     }
 
     private final String where;
-    private final Policy policy;
+    private volatile PolicySource source;
+    private volatile String refusal = "";
 
-    private FilePolicySource(String where, Policy policy) {
+    private FilePolicySource(String where) {
         this.where = where;
-        this.policy = policy;
     }
 
     public static FilePolicySource load(Optional<Path> configured) {
         if (configured.isPresent()) {
-            return fromText(configured.get().toString(), read(configured.get()));
+            return fromFile(configured.get().toString(), configured.get());
         }
         if (Files.isRegularFile(EXAMPLE)) {
-            return fromText(EXAMPLE + " (the shipped example)", read(EXAMPLE));
+            return fromFile(EXAMPLE + " (the shipped example)", EXAMPLE);
         }
         try (InputStream in = FilePolicySource.class.getResourceAsStream(BUNDLED_EXAMPLE)) {
             if (in == null) {
                 throw new IllegalStateException("no policy configured and no example bundled; set labgate.policy");
             }
-            return fromText("example bundled in the jar", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            var where = "example bundled in the jar";
+            var result = new PolicyParser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            if (!result.valid()) {
+                throw new InvalidPolicy(where, result.errors());
+            }
+            var policy = result.policy().orElseThrow();
+            var bundled = new FilePolicySource(where);
+            bundled.source = () -> policy;
+            return bundled;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static FilePolicySource fromText(String where, String text) {
-        var result = new PolicyParser().parse(text);
-        if (!result.valid()) {
-            throw new InvalidPolicy(where, result.errors());
-        }
-        return new FilePolicySource(where, result.policy().orElseThrow());
-    }
-
-    private static String read(Path path) {
+    private static FilePolicySource fromFile(String where, Path path) {
+        var file = new FilePolicySource(where);
         try {
-            return Files.readString(path);
+            file.source = PolicyFile.load(path, Clock.systemUTC(), CHECK_EVERY, new PolicyFile.Listener() {
+                @Override
+                public void reloaded(Policy policy) {
+                    file.refusal = "";
+                    LOG.info("policy {} reloaded: version {}", where, policy.version());
+                }
+
+                @Override
+                public void refused(List<PolicyError> errors) {
+                    file.refusal = String.join("\n", errors.stream().map(PolicyError::toString).toList());
+                    LOG.error("policy {} changed but is not valid; the last valid policy stays in force:\n  {}",
+                            where, file.refusal.replace("\n", "\n  "));
+                }
+            });
+            return file;
+        } catch (PolicyFile.Invalid e) {
+            throw new InvalidPolicy(where, e.errors());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the policy file " + path + ": " + e.getMessage(), e);
         }
@@ -78,7 +107,12 @@ public final class FilePolicySource implements PolicySource {
 
     @Override
     public Policy current() {
-        return policy;
+        return source.current();
+    }
+
+    /** Why the latest change to the file was refused; empty when the file in force is the file on disk. */
+    public Optional<String> refusal() {
+        return refusal.isEmpty() ? Optional.empty() : Optional.of(refusal);
     }
 
     /** Where the policy came from, for the logs. */

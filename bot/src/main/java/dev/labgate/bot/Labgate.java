@@ -1,13 +1,17 @@
 package dev.labgate.bot;
 
+import dev.labgate.bot.cli.ConfigCommand;
+import dev.labgate.bot.cli.ExplainCommand;
 import dev.labgate.bot.cli.ServeCommand;
+import dev.labgate.bot.cli.VerifyCommitsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code labgate} command: the service and the operator's tools, in one jar. */
 @Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
         description = "Connects Git forges to Linux kernel test labs.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class, VerifyCommitsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Labgate implements Runnable {
 
     @CommandLine.Spec

@@ -4,20 +4,27 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import dev.labgate.bot.intake.DeliveryIntake;
 import dev.labgate.bot.store.Database;
+import dev.labgate.bot.store.JdbcApprovalStore;
+import dev.labgate.bot.store.JdbcAuditLog;
 import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.bot.store.JdbcQuotaCounts;
 import dev.labgate.bot.store.JdbcResultStore;
 import dev.labgate.bot.store.JdbcRunStore;
 import dev.labgate.bot.store.JdbcSummaryStore;
 import dev.labgate.bot.work.DbWorkQueue;
 import dev.labgate.bot.work.WorkRunner;
 import dev.labgate.config.Planner;
+import dev.labgate.config.PolicyParser;
 import dev.labgate.config.TrustRules;
 import dev.labgate.core.forge.Forge;
+import dev.labgate.flow.Approvals;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Forges;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.RunLinks;
 import dev.labgate.flow.SummaryReporter;
+import dev.labgate.flow.TrustGate;
+import dev.labgate.forge.git.GitChangeCommits;
 import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.kcidb.VerdictAggregator;
@@ -92,11 +99,36 @@ final class ServiceFactory {
     }
 
     @Singleton
+    JdbcApprovalStore approvalStore(Database db) {
+        return new JdbcApprovalStore(db);
+    }
+
+    @Singleton
+    JdbcAuditLog auditLog(Database db) {
+        return new JdbcAuditLog(db);
+    }
+
+    @Singleton
+    TrustGate trustGate(JdbcApprovalStore approvals, JdbcAuditLog audit, Database db, LabgateSettings settings,
+                        Clock clock) {
+        var trust = settings.dataDir().resolve("trust");
+        return new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), approvals, audit,
+                new JdbcQuotaCounts(db), new GitChangeCommits(trust.resolve("git"), trust.resolve("keys"), clock),
+                clock);
+    }
+
+    @Singleton
     DeliveryProcessor deliveryProcessor(JdbcDeliveryStore deliveries, Forges forges, FilePolicySource policy,
-                                        JdbcRunStore runs, DbWorkQueue work, Database db, PolicyLabs labs,
-                                        RunLinks links, Clock clock) {
-        return new DeliveryProcessor(deliveries, forges, policy, new TrustRules(), new Planner(), runs, work, db,
-                labs, links, clock);
+                                        TrustGate gate, JdbcRunStore runs, DbWorkQueue work, Database db,
+                                        PolicyLabs labs, RunLinks links, Clock clock) {
+        return new DeliveryProcessor(deliveries, forges, policy, gate, runs, work, db, labs, links, clock);
+    }
+
+    /** The {@code /labgate ok-to-test} step, for the command handler to call. */
+    @Singleton
+    Approvals approvals(Forges forges, FilePolicySource policy, TrustGate gate, JdbcRunStore runs, DbWorkQueue work,
+                        Database db, Clock clock) {
+        return new Approvals(forges, policy, gate, runs, work, db, clock);
     }
 
     @Singleton

@@ -1,10 +1,18 @@
 package dev.labgate.config;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
-/** A lab as the policy describes it; the service turns each into a working lab adapter. */
+/**
+ * A lab as the policy describes it; the service turns each into a working lab adapter. Who may
+ * use a lab, and how much, is its {@link LabAccess} in the policy. Secrets never appear here: a
+ * lab names the environment variable that holds its token.
+ */
 public sealed interface LabSpec {
 
     String name();
@@ -26,6 +34,63 @@ public sealed interface LabSpec {
             Objects.requireNonNull(command, "command");
             Objects.requireNonNull(timeout, "timeout");
             env = Map.copyOf(env);
+        }
+    }
+
+    /**
+     * KernelCI: the head is pushed to a lab-facing repository and a checkout is asked of the pipeline API.
+     *
+     * @param pipelineUrl the pipeline API root ({@code POST <pipeline-url>/api/checkout})
+     * @param apiUrl the KernelCI API root, where nodes are polled
+     * @param tokenEnv the name of the environment variable that holds the pipeline JWT
+     * @param treeUrl the allowlisted tree URL KernelCI fetches from
+     * @param pushUrl where labgate pushes heads so that KernelCI can fetch them (the tree URL unless set)
+     * @param pushTokenEnv the name of the environment variable with the credentials for pushing, if any
+     * @param branch the configured build branch of the tree
+     * @param jobfilter the jobs to run (at most 8), empty for the pipeline's default
+     * @param platformfilter the platforms to run on (at most 8), empty for the pipeline's default
+     * @param dashboardUrl the public dashboard, for links
+     */
+    record KernelCi(String name, URI pipelineUrl, URI apiUrl, String tokenEnv, URI treeUrl, URI pushUrl,
+                    Optional<String> pushTokenEnv, String branch, List<String> jobfilter, List<String> platformfilter,
+                    Duration pollInterval, Optional<URI> dashboardUrl, Duration timeout) implements LabSpec {
+        public KernelCi {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(pipelineUrl, "pipelineUrl");
+            Objects.requireNonNull(apiUrl, "apiUrl");
+            Objects.requireNonNull(tokenEnv, "tokenEnv");
+            Objects.requireNonNull(treeUrl, "treeUrl");
+            Objects.requireNonNull(pushUrl, "pushUrl");
+            Objects.requireNonNull(pushTokenEnv, "pushTokenEnv");
+            Objects.requireNonNull(branch, "branch");
+            jobfilter = List.copyOf(jobfilter);
+            platformfilter = List.copyOf(platformfilter);
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            Objects.requireNonNull(dashboardUrl, "dashboardUrl");
+            Objects.requireNonNull(timeout, "timeout");
+        }
+    }
+
+    /**
+     * LAVA: a job definition rendered from a template is submitted to a LAVA server.
+     *
+     * @param url the LAVA server ({@code POST <url>/api/v0.2/jobs/})
+     * @param tokenEnv the name of the environment variable that holds the API token
+     * @param template the job template file (checked to exist when the policy is read)
+     * @param variables values for the template
+     * @param artifactsUrl where the kernel and modules built for a run are published for LAVA to download
+     */
+    record Lava(String name, URI url, String tokenEnv, Path template, Map<String, String> variables, URI artifactsUrl,
+                Duration pollInterval, Duration timeout) implements LabSpec {
+        public Lava {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(tokenEnv, "tokenEnv");
+            Objects.requireNonNull(template, "template");
+            variables = Map.copyOf(variables);
+            Objects.requireNonNull(artifactsUrl, "artifactsUrl");
+            Objects.requireNonNull(pollInterval, "pollInterval");
+            Objects.requireNonNull(timeout, "timeout");
         }
     }
 }

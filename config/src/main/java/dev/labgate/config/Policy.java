@@ -9,24 +9,40 @@ import java.util.Optional;
 
 /**
  * The operator's policy: which repositories labgate serves, whom it trusts, which labs exist and
- * which tests run where. Immutable; a reload produces a new one.
+ * who may use them, which tests run where, and the limits. Immutable; a reload produces a new one.
  *
- * @param version a short hash of the file's content, recorded with every decision
+ * @param version a short hash of the file's content (and of the repository extension, when one
+ *                applies), recorded with every decision
+ * @param access who may use each lab; a lab without an entry uses {@link LabAccess#DEFAULT}
  */
 public record Policy(String version, List<RepositoryRule> repositories, TrustSettings trust,
-                     Map<String, LabSpec> labs, List<PlanRule> plans) {
+                     Map<String, LabSpec> labs, Map<String, LabAccess> access, List<PlanRule> plans, Quotas quotas,
+                     Reporting reporting, List<KnownIssue> knownIssues) {
 
     public Policy {
         Objects.requireNonNull(version, "version");
         repositories = List.copyOf(repositories);
         Objects.requireNonNull(trust, "trust");
         labs = Map.copyOf(labs);
+        access = Map.copyOf(access);
         plans = List.copyOf(plans);
+        Objects.requireNonNull(quotas, "quotas");
+        Objects.requireNonNull(reporting, "reporting");
+        knownIssues = List.copyOf(knownIssues);
     }
 
     public Optional<RepositoryRule> repository(RepoRef repo) {
         return repositories.stream()
                 .filter(r -> r.forge().equals(repo.forge()) && r.name().equalsIgnoreCase(repo.fullName()))
                 .findFirst();
+    }
+
+    public LabAccess access(String lab) {
+        return access.getOrDefault(lab, LabAccess.DEFAULT);
+    }
+
+    /** The most active runs {@code lab} takes: its own limit, else the policy's per-lab quota. */
+    public Optional<Integer> maxConcurrent(String lab) {
+        return access(lab).maxConcurrent().or(quotas::concurrentRunsPerLab);
     }
 }

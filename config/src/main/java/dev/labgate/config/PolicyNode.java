@@ -6,6 +6,11 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A position in a parsed policy document. Reading a value of the wrong shape records a
@@ -48,7 +55,7 @@ final class PolicyNode {
     Map<String, PolicyNode> entries() {
         var result = new LinkedHashMap<String, PolicyNode>();
         if (!(node instanceof MappingNode mapping)) {
-            error("expected a mapping of keys to values", "");
+            error("expected a mapping of keys to values, found " + kind(), "write it as indented 'key: value' lines");
             return result;
         }
         for (NodeTuple tuple : mapping.getValue()) {
@@ -68,20 +75,26 @@ final class PolicyNode {
     /** The entries of a mapping that may only have the given keys; others are reported with a suggestion. */
     Map<String, PolicyNode> entries(Collection<String> allowed) {
         var entries = entries();
+        onlyKeys(entries, allowed);
+        return entries;
+    }
+
+    /** Reports the keys of {@code entries} (read from this mapping) that are not {@code allowed}. */
+    void onlyKeys(Map<String, PolicyNode> entries, Collection<String> allowed) {
         for (var entry : entries.entrySet()) {
-            if (!allowed.contains(entry.getKey())) {
+            // A secret written inline is reported by SecretScan, with the fix that applies to secrets.
+            if (!allowed.contains(entry.getKey()) && !SecretScan.isSecretKey(entry.getKey())) {
                 var key = findKeyNode(entry.getKey());
                 new PolicyNode(key, entry.getValue().path, errors).error("unknown key '" + entry.getKey() + "'",
                         closest(entry.getKey(), allowed).map(s -> "did you mean '" + s + "'?")
-                                .orElse("allowed here: " + String.join(", ", allowed)));
+                                .orElse("allowed here: " + String.join(", ", new TreeSet<>(allowed))));
             }
         }
-        return entries;
     }
 
     List<PolicyNode> items() {
         if (!(node instanceof SequenceNode sequence)) {
-            error("expected a list", "write it as [a, b] or as lines starting with '- '");
+            error("expected a list, found " + kind(), "write it as [a, b] or as lines starting with '- '");
             return List.of();
         }
         var items = new ArrayList<PolicyNode>();
@@ -95,8 +108,23 @@ final class PolicyNode {
         if (node instanceof ScalarNode scalar) {
             return Optional.of(scalar.getValue());
         }
-        error("expected a single value", "");
+        error("expected a single value, found " + kind(), "write one value after the colon");
         return Optional.empty();
+    }
+
+    /** Whether this position holds a single value (as opposed to a list or a mapping). */
+    boolean isScalar() {
+        return node instanceof ScalarNode;
+    }
+
+    private String kind() {
+        if (node instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (node instanceof SequenceNode) {
+            return "a list";
+        }
+        return "a single value";
     }
 
     List<String> strings() {
@@ -145,6 +173,97 @@ final class PolicyNode {
                 return Optional.of(Long.parseLong(digits) * factor);
             } catch (NumberFormatException e) {
                 error("'" + text + "' is not a size", "write it like 65536, 64K or 1M");
+                return Optional.empty();
+            }
+        });
+    }
+
+    Optional<Boolean> bool() {
+        return string().flatMap(text -> switch (text.trim().toLowerCase()) {
+            case "true", "yes", "on" -> Optional.of(true);
+            case "false", "no", "off" -> Optional.of(false);
+            default -> {
+                error("'" + text + "' is not true or false", "write true or false");
+                yield Optional.empty();
+            }
+        });
+    }
+
+    /** A whole number between {@code min} and {@code max}. */
+    Optional<Integer> integer(int min, int max) {
+        return string().flatMap(text -> {
+            try {
+                var value = Integer.parseInt(text.trim());
+                if (value < min || value > max) {
+                    error(value + " is out of range", "a number from " + min + " to " + max);
+                    return Optional.empty();
+                }
+                return Optional.of(value);
+            } catch (NumberFormatException e) {
+                error("'" + text + "' is not a whole number", "a number from " + min + " to " + max);
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** An absolute http(s) URL. */
+    Optional<URI> url() {
+        return string().flatMap(text -> {
+            try {
+                var uri = new URI(text.trim());
+                if (uri.getScheme() == null || !uri.getScheme().matches("https?") || uri.getHost() == null) {
+                    error("'" + text + "' is not an http or https URL", "write it like https://lab.example.org/");
+                    return Optional.empty();
+                }
+                if (uri.getUserInfo() != null) {
+                    error("the URL carries credentials", "remove them; labs take their token from the environment");
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                error("'" + text + "' is not a URL: " + e.getReason(), "write it like https://lab.example.org/");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The name of an environment variable (the value is read from the environment, never from the policy). */
+    Optional<String> envName() {
+        return string().flatMap(text -> {
+            if (!text.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                error("'" + text + "' is not the name of an environment variable",
+                        "name the variable that holds the secret, like LABGATE_KERNELCI_TOKEN");
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        });
+    }
+
+    /** A regular expression (Java syntax), with the column of a syntax error when it has one. */
+    Optional<Pattern> regex() {
+        return string().flatMap(text -> {
+            try {
+                return Optional.of(Pattern.compile(text));
+            } catch (PatternSyntaxException e) {
+                error("not a valid regular expression: " + e.getDescription()
+                        + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""), "");
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** A file that must exist, relative to {@code directory} unless absolute. */
+    Optional<Path> existingFile(Path directory) {
+        return string().flatMap(text -> {
+            try {
+                var path = directory.resolve(text.trim()).normalize();
+                if (!Files.isRegularFile(path)) {
+                    error("file " + path + " does not exist", "paths are relative to the policy file's directory");
+                    return Optional.empty();
+                }
+                return Optional.of(path);
+            } catch (InvalidPathException e) {
+                error("'" + text + "' is not a file path", "");
                 return Optional.empty();
             }
         });

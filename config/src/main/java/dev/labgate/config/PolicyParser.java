@@ -5,11 +5,13 @@ import dev.labgate.core.forge.Permission;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.StringReader;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +19,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads a policy file, reporting every problem with its line and column. */
+/**
+ * Reads a policy file, reporting every problem with its line and column and a suggestion, and
+ * reads the per-repository extension a repository keeps on its default branch.
+ */
 public final class PolicyParser {
 
     /** The outcome of parsing: a policy when there are no errors. */
@@ -31,45 +36,136 @@ public final class PolicyParser {
         }
     }
 
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
-    static final long DEFAULT_MAX_OUTPUT = 1024 * 1024;
-
-    private static final Set<String> TOP = Set.of("repositories", "trust", "labs", "plans");
+    private static final Set<String> TOP = Set.of("repositories", "trust", "labs", "plans", "quotas", "reporting",
+            "known-issues");
     private static final Set<String> FORGES = Set.of("github", "gitlab");
+    private static final Set<String> REPOSITORY = Set.of("github", "gitlab", "staging-branches", "extension");
+    private static final Set<String> TRUST = Set.of("min-permission", "users", "teams", "maintainers", "signatures");
+    private static final Set<String> MAINTAINERS = Set.of("min-permission", "users", "teams", "maintainers-file",
+            "emails");
+    private static final Set<String> SIGNATURES = Set.of("required", "openpgp-keyring", "ssh-allowed-signers",
+            "forge-keys");
+    private static final Set<String> PLAN = Set.of("name", "lab", "tests", "paths");
+    private static final Set<String> QUOTAS = Set.of("runs-per-author-per-day", "concurrent-runs-per-lab");
+    private static final Set<String> REPORTING = Set.of("statuses", "summary-comment");
+    private static final Set<String> KNOWN_ISSUE = Set.of("id", "test-path", "log", "description");
+    /** What a repository's own extension may say: whom it trusts more, and which tests it wants. */
+    private static final Set<String> EXTENSION = Set.of("staging-branches", "trust", "plans");
+    private static final Set<String> EXTENSION_TRUST = Set.of("users", "teams", "maintainers");
+    private static final Set<String> EXTENSION_MAINTAINERS = Set.of("users", "teams", "maintainers-file", "emails");
 
+    /** Permission words of both forges: GitHub's roles and GitLab's access levels. */
+    private static final Map<String, Permission.Level> LEVELS = Map.ofEntries(
+            Map.entry("read", Permission.Level.READ), Map.entry("triage", Permission.Level.TRIAGE),
+            Map.entry("write", Permission.Level.WRITE), Map.entry("maintain", Permission.Level.MAINTAIN),
+            Map.entry("admin", Permission.Level.ADMIN), Map.entry("guest", Permission.Level.READ),
+            Map.entry("reporter", Permission.Level.READ), Map.entry("developer", Permission.Level.WRITE),
+            Map.entry("maintainer", Permission.Level.MAINTAIN), Map.entry("owner", Permission.Level.ADMIN));
+
+    /** Parses a policy whose relative paths (keyrings, templates) are relative to the working directory. */
     public Result parse(String text) {
+        return parse(text, Path.of(""));
+    }
+
+    /** Parses a policy whose relative paths are relative to {@code directory} (the policy file's own). */
+    public Result parse(String text, Path directory) {
         var errors = new ArrayList<PolicyError>();
+        var root = compose(text, errors);
+        if (root.isEmpty()) {
+            return new Result(Optional.empty(), errors);
+        }
+        SecretScan.scan(root.get(), errors);
+        var top = new PolicyNode(root.get(), "", errors).entries(TOP);
+        var repositories = section(top, "repositories").map(PolicyParser::repositories).orElse(List.of());
+        var trust = section(top, "trust").map(n -> trust(n, directory)).orElse(TrustSettings.DEFAULT);
+        var labs = section(top, "labs").map(n -> new LabParser(directory).parse(n))
+                .orElse(new LabParser.Labs(Map.of(), Map.of()));
+        var plans = section(top, "plans").map(n -> plans(n, labs.specs())).orElse(List.of());
+        var quotas = section(top, "quotas").map(PolicyParser::quotas).orElse(Quotas.NONE);
+        var reporting = section(top, "reporting").map(PolicyParser::reporting).orElse(Reporting.DEFAULT);
+        var knownIssues = section(top, "known-issues").map(PolicyParser::knownIssues).orElse(List.of());
+        if (!errors.isEmpty()) {
+            return new Result(Optional.empty(), sorted(errors));
+        }
+        return new Result(Optional.of(new Policy(Sha256.hex(text, 6), repositories, trust, labs.specs(),
+                labs.access(), plans, quotas, reporting, knownIssues)), errors);
+    }
+
+    /**
+     * Applies a repository's extension (read from its default branch) to the operator's policy: it
+     * may add staging branches, trusted users and teams, maintainers, and plans on the operator's
+     * labs. It can never loosen what the operator set (permission levels, signatures, labs, quotas).
+     */
+    public Result extend(Policy base, RepositoryRule repository, String text) {
+        var errors = new ArrayList<PolicyError>();
+        var root = compose(text, errors);
+        if (root.isEmpty()) {
+            return new Result(Optional.empty(), errors);
+        }
+        SecretScan.scan(root.get(), errors);
+        var top = new PolicyNode(root.get(), "", errors).entries(EXTENSION);
+        var staging = new ArrayList<>(repository.stagingBranches());
+        section(top, "staging-branches").ifPresent(n -> staging.addAll(n.strings()));
+        var trust = base.trust();
+        var extraTrust = section(top, "trust").map(n -> n.entries(EXTENSION_TRUST)).orElse(Map.of());
+        var users = concat(trust.users(), strings(extraTrust.get("users")));
+        var teams = concat(trust.teams(), strings(extraTrust.get("teams")));
+        var m = trust.maintainers();
+        var extraMaintainers = Optional.ofNullable(extraTrust.get("maintainers"))
+                .map(n -> n.entries(EXTENSION_MAINTAINERS)).orElse(Map.of());
+        var emails = new LinkedHashMap<>(m.emails());
+        emails.putAll(emails(extraMaintainers.get("emails")));
+        var maintainers = new TrustSettings.Maintainers(m.minPermission(),
+                concat(m.users(), strings(extraMaintainers.get("users"))),
+                concat(m.teams(), strings(extraMaintainers.get("teams"))),
+                Optional.ofNullable(extraMaintainers.get("maintainers-file")).flatMap(PolicyNode::string)
+                        .or(m::maintainersFile), emails);
+        var plans = new ArrayList<>(base.plans());
+        section(top, "plans").ifPresent(n -> plans.addAll(plans(n, base.labs())));
+        if (!errors.isEmpty()) {
+            return new Result(Optional.empty(), sorted(errors));
+        }
+        var repositories = base.repositories().stream().map(r -> r.equals(repository)
+                ? new RepositoryRule(r.forge(), r.name(), staging.stream().distinct().toList(), r.extension()) : r)
+                .toList();
+        return new Result(Optional.of(new Policy(Sha256.hex(base.version() + "\n" + text, 6), repositories,
+                new TrustSettings(trust.minPermission(), users, teams, maintainers, trust.signatures()),
+                base.labs(), base.access(), plans, base.quotas(), base.reporting(), base.knownIssues())), errors);
+    }
+
+    private static Optional<Node> compose(String text, List<PolicyError> errors) {
         Node root;
         try {
             var options = new LoaderOptions();
             options.setAllowDuplicateKeys(true);
+            options.setMaxAliasesForCollections(10);
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             var mark = e.getProblemMark();
             errors.add(new PolicyError(mark.getLine() + 1, mark.getColumn() + 1, "",
-                    "not valid YAML: " + e.getProblem(), ""));
-            return new Result(Optional.empty(), errors);
+                    "not valid YAML: " + e.getProblem(), "check the indentation and quoting on this line"));
+            return Optional.empty();
+        } catch (YAMLException e) {
+            errors.add(new PolicyError(1, 1, "", "not valid YAML: " + e.getMessage(), ""));
+            return Optional.empty();
         }
         if (root == null) {
-            errors.add(new PolicyError(1, 1, "", "the policy file is empty",
+            errors.add(new PolicyError(1, 1, "", "the file is empty",
                     "start from the shipped example, policy/example.yml"));
-            return new Result(Optional.empty(), errors);
+            return Optional.empty();
         }
-        var top = new PolicyNode(root, "", errors).entries(TOP);
-        var repositories = top.containsKey("repositories") ? repositories(top.get("repositories")) : List.<RepositoryRule>of();
-        var trust = top.containsKey("trust") ? trust(top.get("trust")) : TrustSettings.DEFAULT;
-        var labs = top.containsKey("labs") ? labs(top.get("labs")) : Map.<String, LabSpec>of();
-        var plans = top.containsKey("plans") ? plans(top.get("plans"), labs) : List.<PlanRule>of();
-        if (!errors.isEmpty()) {
-            return new Result(Optional.empty(), errors);
-        }
-        return new Result(Optional.of(new Policy(version(text), repositories, trust, labs, plans)), errors);
+        return Optional.of(root);
+    }
+
+    private static Optional<PolicyNode> section(Map<String, PolicyNode> entries, String key) {
+        return Optional.ofNullable(entries.get(key));
     }
 
     private static List<RepositoryRule> repositories(PolicyNode node) {
         var rules = new ArrayList<RepositoryRule>();
+        var seen = new HashSet<String>();
         for (var item : node.items()) {
-            var entries = item.entries(Set.of("github", "gitlab", "staging-branches"));
+            var entries = item.entries(REPOSITORY);
             var forges = entries.keySet().stream().filter(FORGES::contains).toList();
             if (forges.size() != 1) {
                 item.error("name exactly one forge and the repository on it",
@@ -77,79 +173,106 @@ public final class PolicyParser {
                 continue;
             }
             var forge = forges.get(0);
-            var name = entries.get(forge).string();
-            var staging = entries.containsKey("staging-branches")
-                    ? entries.get("staging-branches").strings() : List.<String>of();
-            name.ifPresent(n -> {
-                if (!n.contains("/")) {
-                    entries.get(forge).error("'" + n + "' is not a repository path", "write it as owner/name");
+            var nameNode = entries.get(forge);
+            var staging = section(entries, "staging-branches").map(PolicyNode::strings).orElse(List.<String>of());
+            var extension = section(entries, "extension").flatMap(PolicyNode::string);
+            extension.filter(p -> p.startsWith("/") || p.contains("..")).ifPresent(p -> entries.get("extension")
+                    .error("'" + p + "' is not a path inside the repository", "write it like .labgate.yml"));
+            nameNode.string().ifPresent(n -> {
+                if (!n.matches("[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+")) {
+                    nameNode.error("'" + n + "' is not a repository path", "write it as owner/name");
+                } else if (!seen.add(forge + ":" + n.toLowerCase(Locale.ROOT))) {
+                    nameNode.error("repository " + n + " is listed twice", "keep one entry");
                 }
-                rules.add(new RepositoryRule(forge, n, staging));
+                rules.add(new RepositoryRule(forge, n, staging, extension));
             });
         }
         return rules;
     }
 
-    private static TrustSettings trust(PolicyNode node) {
-        var entries = node.entries(Set.of("min-permission"));
-        if (!entries.containsKey("min-permission")) {
-            return TrustSettings.DEFAULT;
-        }
-        var level = entries.get("min-permission");
-        return level.string().flatMap(text -> {
-            try {
-                return Optional.of(Permission.Level.valueOf(text.trim().toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                level.error("unknown permission level '" + text + "'", "one of read, triage, write, maintain, admin");
-                return Optional.empty();
-            }
-        }).map(TrustSettings::new).orElse(TrustSettings.DEFAULT);
+    private static TrustSettings trust(PolicyNode node, Path directory) {
+        var entries = node.entries(TRUST);
+        var level = section(entries, "min-permission").flatMap(PolicyParser::level)
+                .orElse(TrustSettings.DEFAULT.minPermission());
+        var maintainers = section(entries, "maintainers").map(PolicyParser::maintainers)
+                .orElse(TrustSettings.Maintainers.DEFAULT);
+        var signatures = section(entries, "signatures").map(n -> signatures(n, directory))
+                .orElse(TrustSettings.Signatures.DEFAULT);
+        return new TrustSettings(level, strings(entries.get("users")), strings(entries.get("teams")), maintainers,
+                signatures);
     }
 
-    private static Map<String, LabSpec> labs(PolicyNode node) {
-        var labs = new LinkedHashMap<String, LabSpec>();
-        node.entries().forEach((name, lab) -> {
-            if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
-                lab.error("lab name '" + name + "' may only use a-z, 0-9, '-' and '_'",
-                        "it becomes the status context labgate/" + name);
-            }
-            var entries = lab.entries(Set.of("type", "command", "timeout", "env", "max-output"));
-            var type = Optional.ofNullable(entries.get("type")).flatMap(PolicyNode::string);
-            if (type.isEmpty()) {
-                lab.error("a lab needs a type", "type: command");
-                return;
-            }
-            if (!type.get().equals("command")) {
-                entries.get("type").error("unknown lab type '" + type.get() + "'", "one of: command");
-                return;
-            }
-            var command = Optional.ofNullable(entries.get("command")).flatMap(PolicyNode::string);
-            if (command.isEmpty()) {
-                lab.error("a command lab needs a command", "command: make -j2 defconfig all");
-                return;
-            }
-            var timeout = Optional.ofNullable(entries.get("timeout")).flatMap(PolicyNode::duration)
-                    .orElse(DEFAULT_TIMEOUT);
-            var env = new LinkedHashMap<String, String>();
-            if (entries.containsKey("env")) {
-                entries.get("env").entries().forEach((k, v) -> v.string().ifPresent(s -> env.put(k, s)));
-            }
-            var maxOutput = Optional.ofNullable(entries.get("max-output")).flatMap(PolicyNode::size)
-                    .orElse(DEFAULT_MAX_OUTPUT);
-            labs.put(name, new LabSpec.Command(name, command.get(), timeout, env, maxOutput));
+    private static TrustSettings.Maintainers maintainers(PolicyNode node) {
+        var entries = node.entries(MAINTAINERS);
+        var level = section(entries, "min-permission").flatMap(PolicyParser::level)
+                .orElse(TrustSettings.Maintainers.DEFAULT.minPermission());
+        var file = section(entries, "maintainers-file").flatMap(PolicyNode::string);
+        return new TrustSettings.Maintainers(level, strings(entries.get("users")), strings(entries.get("teams")),
+                file, emails(entries.get("emails")));
+    }
+
+    private static TrustSettings.Signatures signatures(PolicyNode node, Path directory) {
+        var entries = node.entries(SIGNATURES);
+        var required = section(entries, "required").flatMap(PolicyNode::bool).orElse(false);
+        var openPgp = section(entries, "openpgp-keyring").flatMap(n -> n.existingFile(directory));
+        var ssh = section(entries, "ssh-allowed-signers").flatMap(n -> n.existingFile(directory));
+        var forgeKeys = section(entries, "forge-keys").flatMap(PolicyNode::bool).orElse(false);
+        if (required && !entries.containsKey("openpgp-keyring") && !entries.containsKey("ssh-allowed-signers")
+                && !forgeKeys) {
+            node.error("signatures are required but no key is trusted",
+                    "name an openpgp-keyring or ssh-allowed-signers file, or set forge-keys: true");
+        }
+        return new TrustSettings.Signatures(required, openPgp, ssh, forgeKeys);
+    }
+
+    private static Map<String, List<String>> emails(PolicyNode node) {
+        if (node == null) {
+            return Map.of();
+        }
+        var emails = new LinkedHashMap<String, List<String>>();
+        node.entries().forEach((login, addresses) -> {
+            var list = addresses.strings();
+            list.stream().filter(a -> !a.matches("[^@\\s<>]+@[^@\\s<>]+")).findFirst().ifPresent(bad ->
+                    addresses.error("'" + bad + "' is not an e-mail address", "write it like alice@kernel.org"));
+            emails.put(login, list.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList());
         });
-        return labs;
+        return emails;
+    }
+
+    private static Optional<Permission.Level> level(PolicyNode node) {
+        return node.string().flatMap(text -> {
+            var level = LEVELS.get(text.trim().toLowerCase(Locale.ROOT));
+            if (level == null) {
+                node.error("unknown permission level '" + text + "'", PolicyNode.closest(text, LEVELS.keySet())
+                        .map(s -> "did you mean '" + s + "'?")
+                        .orElse("GitHub: read, triage, write, maintain, admin; GitLab: guest, reporter, developer, "
+                                + "maintainer, owner"));
+            }
+            return Optional.ofNullable(level);
+        });
     }
 
     private static List<PlanRule> plans(PolicyNode node, Map<String, LabSpec> labs) {
         var rules = new ArrayList<PlanRule>();
         for (var item : node.items()) {
-            var entries = item.entries(Set.of("name", "lab", "tests"));
+            var entries = item.entries(PLAN);
             var labNode = entries.get("lab");
             if (labNode == null) {
-                item.error("a plan needs a lab", "lab: <one of " + String.join(", ", labs.keySet()) + ">");
+                if (!item.isScalar()) {
+                    item.error("a plan needs a lab", "lab: <one of " + String.join(", ", labs.keySet()) + ">");
+                }
                 continue;
             }
+            var paths = new ArrayList<String>();
+            section(entries, "paths").ifPresent(p -> {
+                var items = p.isScalar() ? List.of(p) : p.items();
+                for (var glob : items) {
+                    glob.string().ifPresent(g -> PathGlob.problem(g).ifPresentOrElse(
+                            problem -> glob.error("the glob '" + g + "' matches nothing plausible: "
+                                    + problem.message(), problem.suggestion()),
+                            () -> paths.add(g)));
+                }
+            });
             var lab = labNode.string();
             if (lab.isEmpty()) {
                 continue;
@@ -157,17 +280,67 @@ public final class PolicyParser {
             if (!labs.containsKey(lab.get())) {
                 labNode.error("unknown lab '" + lab.get() + "'", PolicyNode.closest(lab.get(), labs.keySet())
                         .map(s -> "did you mean '" + s + "'?")
-                        .orElse("labs defined: " + String.join(", ", labs.keySet())));
+                        .orElse(labs.isEmpty() ? "define it under labs:" : "labs defined: "
+                                + String.join(", ", labs.keySet())));
                 continue;
             }
-            var name = Optional.ofNullable(entries.get("name")).flatMap(PolicyNode::string).orElse(lab.get());
-            var tests = entries.containsKey("tests") ? entries.get("tests").strings() : List.<String>of();
-            rules.add(new PlanRule(name, lab.get(), tests));
+            var name = section(entries, "name").flatMap(PolicyNode::string).orElse(lab.get());
+            rules.add(new PlanRule(name, lab.get(), strings(entries.get("tests")), paths));
         }
         return rules;
     }
 
-    private static String version(String text) {
-        return Sha256.hex(text, 6);
+    private static Quotas quotas(PolicyNode node) {
+        var entries = node.entries(QUOTAS);
+        return new Quotas(section(entries, "runs-per-author-per-day").flatMap(n -> n.integer(1, 100_000)),
+                section(entries, "concurrent-runs-per-lab").flatMap(n -> n.integer(1, 10_000)));
+    }
+
+    private static Reporting reporting(PolicyNode node) {
+        var entries = node.entries(REPORTING);
+        return new Reporting(section(entries, "statuses").flatMap(PolicyNode::bool).orElse(true),
+                section(entries, "summary-comment").flatMap(PolicyNode::bool).orElse(true));
+    }
+
+    private static List<KnownIssue> knownIssues(PolicyNode node) {
+        var issues = new ArrayList<KnownIssue>();
+        var ids = new HashSet<String>();
+        for (var item : node.items()) {
+            var entries = item.entries(KNOWN_ISSUE);
+            var id = section(entries, "id").flatMap(PolicyNode::string);
+            var test = section(entries, "test-path").flatMap(PolicyNode::regex);
+            var log = section(entries, "log").flatMap(PolicyNode::regex);
+            var description = section(entries, "description").flatMap(PolicyNode::string).orElse("");
+            if (!entries.containsKey("id") || !entries.containsKey("test-path")) {
+                if (!item.isScalar()) {
+                    item.error("a known issue needs an id and a test-path", "id: kernel-123, test-path: '^baseline\\.'");
+                }
+                continue;
+            }
+            if (id.isPresent() && !ids.add(id.get())) {
+                entries.get("id").error("known issue '" + id.get() + "' is listed twice", "give each an id of its own");
+            }
+            if (id.isPresent() && test.isPresent()) {
+                issues.add(new KnownIssue(id.get(), test.get(), log, description));
+            }
+        }
+        return issues;
+    }
+
+    private static List<String> strings(PolicyNode node) {
+        return node == null ? List.of() : node.strings();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        var all = new ArrayList<>(a);
+        b.stream().filter(x -> !all.contains(x)).forEach(all::add);
+        return all;
+    }
+
+    private static List<PolicyError> sorted(List<PolicyError> errors) {
+        var copy = new ArrayList<>(errors);
+        copy.sort((x, y) -> x.line() != y.line() ? Integer.compare(x.line(), y.line())
+                : Integer.compare(x.column(), y.column()));
+        return copy;
     }
 }

@@ -1,12 +1,11 @@
 package dev.labgate.flow;
 
 import dev.labgate.core.Sha256;
-import dev.labgate.config.Planner;
 import dev.labgate.config.PolicySource;
-import dev.labgate.config.TrustRules;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Subject;
+import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.run.Run;
@@ -16,13 +15,16 @@ import dev.labgate.core.store.RunStore;
 import dev.labgate.core.store.Transactions;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
+import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.TrustDecision;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The first step of the flow: a stored delivery becomes an event, a trust decision and planned
@@ -35,8 +37,7 @@ public final class DeliveryProcessor {
     private final DeliveryStore deliveries;
     private final Forges forges;
     private final PolicySource policies;
-    private final TrustRules trust;
-    private final Planner planner;
+    private final TrustGate gate;
     private final RunStore runs;
     private final WorkQueue work;
     private final Transactions transactions;
@@ -44,14 +45,13 @@ public final class DeliveryProcessor {
     private final RunLinks links;
     private final Clock clock;
 
-    public DeliveryProcessor(DeliveryStore deliveries, Forges forges, PolicySource policies, TrustRules trust,
-                             Planner planner, RunStore runs, WorkQueue work, Transactions transactions, Labs labs,
-                             RunLinks links, Clock clock) {
+    public DeliveryProcessor(DeliveryStore deliveries, Forges forges, PolicySource policies, TrustGate gate,
+                             RunStore runs, WorkQueue work, Transactions transactions, Labs labs, RunLinks links,
+                             Clock clock) {
         this.deliveries = deliveries;
         this.forges = forges;
         this.policies = policies;
-        this.trust = trust;
-        this.planner = planner;
+        this.gate = gate;
         this.runs = runs;
         this.work = work;
         this.transactions = transactions;
@@ -76,6 +76,8 @@ public final class DeliveryProcessor {
         String outcome;
         if (event instanceof ForgeEvent.ChangeUpdated change) {
             outcome = onChangeUpdated(forge, change, key);
+        } else if (event instanceof ForgeEvent.BranchPushed push) {
+            outcome = onBranchPushed(forge, push, key);
         } else if (event instanceof ForgeEvent.Ignored ignored) {
             outcome = "ignored: " + ignored.reason();
         } else {
@@ -86,52 +88,116 @@ public final class DeliveryProcessor {
     }
 
     private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, DeliveryKey key) {
-        var policy = policies.current();
+        var operator = policies.current();
         var repo = event.change().repo();
-        if (policy.repository(repo).isEmpty()) {
+        if (operator.repository(repo).isEmpty()) {
             return "ignored: " + repo + " is not in the policy";
         }
-        var plan = planner.plan(policy);
-        if (plan.isEmpty()) {
-            return "ignored: the policy plans no tests";
+        var planned = gate.plan(forge, operator, repo, Optional.of(() -> forge.changedFiles(event.change())));
+        planned.note().ifPresent(note -> LOG.info("policy for {}: {}", repo, note));
+        if (planned.plan().isEmpty()) {
+            return "ignored: the policy plans no tests for this change";
         }
         var subject = new Subject.Change(event.change());
         supersede(subject, event.headSha());
-
-        var permission = forge.permission(repo, event.author());
-        TrustDecision decision = trust.decide(policy, repo, event.author(), permission);
+        var verdict = gate.judgeChange(forge, planned, event);
+        var decision = verdict.decision();
         LOG.info("trust for {} at {}: {} by rule {}: {}", event.change(), event.headSha(), decision.outcome(),
                 decision.rule(), decision.reason());
+        var stored = start(forge, subject, verdict, event.headSha(), event.baseSha(), event.cloneUrl(),
+                event.fetchRef(), key, Optional.of(event));
         if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
-            return "rejected: " + decision.reason();
+            return "rejected (" + decision.rule() + "): " + decision.reason();
         }
+        return decision.outcome().name().toLowerCase() + " (" + decision.rule() + "): " + stored.size()
+                + (stored.size() == 1 ? " run" : " runs") + " at " + event.headSha();
+    }
 
+    /** Rule 6: a push to a staging branch by a trusted pusher is tested; other pushes are ignored. */
+    private String onBranchPushed(Forge forge, ForgeEvent.BranchPushed event, DeliveryKey key) {
+        var operator = policies.current();
+        var rule = operator.repository(event.repo());
+        if (rule.isEmpty()) {
+            return "ignored: " + event.repo() + " is not in the policy";
+        }
+        var planned = gate.plan(forge, operator, event.repo(), Optional.empty());
+        var staging = planned.policy().repository(event.repo()).orElseThrow();
+        if (!staging.isStaging(event.ref()) || !event.ref().startsWith("refs/heads/") || event.deleted()) {
+            return "ignored: " + event.ref() + (event.deleted() ? " was deleted" : " is not a staging branch");
+        }
+        if (planned.plan().isEmpty()) {
+            return "ignored: the policy plans no tests";
+        }
+        var subject = new Subject.Branch(event.repo(), event.ref());
+        supersede(subject, event.after());
+        var verdict = gate.judgePush(forge, planned, event);
+        var decision = verdict.decision();
+        LOG.info("trust for {} at {}: {} by rule {}: {}", subject.key(), event.after(), decision.outcome(),
+                decision.rule(), decision.reason());
+        var before = event.before() == null || event.before().matches("0{40}") ? null : event.before();
+        var stored = start(forge, subject, verdict, event.after(), before, event.cloneUrl(), event.ref(), key,
+                Optional.empty());
+        if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
+            return "rejected (" + decision.rule() + "): " + decision.reason();
+        }
+        return "trusted (" + decision.rule() + "): " + stored.size() + (stored.size() == 1 ? " run" : " runs")
+                + " at " + event.after();
+    }
+
+    /**
+     * Creates the runs the verdict allows, records the decisions in the audit (and a head that
+     * waits for approval, or an approval carried over), all in one transaction; then tells the
+     * forge about labs that will not run and about runs that wait.
+     */
+    private List<Run> start(Forge forge, Subject subject, TrustGate.Verdict verdict, String head, String base,
+                            String cloneUrl, String fetchRef, DeliveryKey key,
+                            Optional<ForgeEvent.ChangeUpdated> change) {
+        var decision = verdict.decision();
         var initial = decision.trusted() ? RunState.PLANNED : RunState.AWAITING_APPROVAL;
         var now = clock.instant();
-        List<Run> planned = transactions.inTransaction(() -> {
+        List<Run> created = transactions.inTransaction(() -> {
             var stored = new ArrayList<Run>();
-            for (var entry : plan.entries()) {
-                var run = runs.createIfAbsent(new Run(runId(subject, event.headSha(), entry.lab(), 0), subject,
-                        entry.lab(), event.headSha(), event.baseSha(), event.cloneUrl(), event.fetchRef(),
-                        entry.tests(), 0, initial, 0, null, "", null, false, key.id(), now, now));
-                if (run.state() == RunState.PLANNED) {
-                    work.enqueueNow(new Work.AdvanceRun(run.id()));
+            var ids = new HashMap<String, String>();
+            if (decision.outcome() != TrustDecision.Outcome.REJECTED) {
+                for (var lab : verdict.labs()) {
+                    if (!lab.admitted()) {
+                        continue;
+                    }
+                    var entry = lab.entry();
+                    var run = runs.createIfAbsent(new Run(runId(subject, head, entry.lab(), 0), subject, entry.lab(),
+                            head, base, cloneUrl, fetchRef, entry.tests(), 0, initial, 0, null, "", null, false,
+                            key.id(), now, now));
+                    if (run.state() == RunState.PLANNED) {
+                        work.enqueueNow(new Work.AdvanceRun(run.id()));
+                    }
+                    ids.put(entry.lab(), run.id());
+                    stored.add(run);
                 }
-                stored.add(run);
             }
+            gate.record(verdict, subject, head, key.id(), ids);
+            verdict.carried().ifPresent(gate.approvals()::record);
             if (stored.stream().anyMatch(r -> r.state() == RunState.AWAITING_APPROVAL)) {
+                change.ifPresent(event -> gate.approvals().request(new ApprovalRequest(event.change(), head,
+                        base == null ? "" : base, event.baseRef() == null ? "" : "refs/heads/" + event.baseRef(),
+                        event.author(), event.fromFork(), cloneUrl, fetchRef, now)));
                 // The summary tells the contributor what to wait for and who can approve.
-                work.enqueueNow(new Work.Report(subject, event.headSha(), "awaiting-approval"));
+                work.enqueueNow(new Work.Report(subject, head, "awaiting-approval"));
             }
             return stored;
         });
-        for (var run : planned) {
+        for (var run : created) {
             if (run.state() == RunState.AWAITING_APPROVAL) {
-                forge.setStatus(repo, run.headSha(), StatusText.of(run, links.run(run.id())));
+                forge.setStatus(subject.repo(), run.headSha(), StatusText.of(run, links.run(run.id())));
             }
         }
-        return decision.outcome().name().toLowerCase() + " (" + decision.rule() + "): " + planned.size()
-                + (planned.size() == 1 ? " run" : " runs") + " at " + event.headSha();
+        for (var lab : verdict.labs()) {
+            if (!lab.admitted()) {
+                // The contributor sees on the commit why a lab will not test it.
+                forge.setStatus(subject.repo(), head, new CommitStatus("labgate/" + lab.entry().lab(),
+                        CommitStatus.State.ERROR, "Not run: " + lab.admission().decision().reason(), null));
+            }
+        }
+        return created;
     }
 
     /** A new head makes the runs of older heads pointless: cancel them so their results are never reported. */

@@ -35,9 +35,6 @@ public final class RunAdvancer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunAdvancer.class);
 
-    /** How many times a run is handed to its lab before an infrastructure failure is final. */
-    static final int MAX_ATTEMPTS = 3;
-
     private final RunStore runs;
     private final ResultStore results;
     private final Labs labs;
@@ -178,10 +175,10 @@ public final class RunAdvancer {
         return Next.DONE;
     }
 
-    /** An infrastructure failure before a result: try again later, or give up after {@link #MAX_ATTEMPTS}. */
+    /** An infrastructure failure before a result: try again later, or give up after the lab's retries. */
     private Next failedAttempt(Run run, String reason, boolean retryable) {
         var attempts = run.attempt() + (run.state() == RunState.PLANNED ? 1 : 0);
-        if (!retryable || attempts >= MAX_ATTEMPTS) {
+        if (!retryable || attempts > policies.current().access(run.lab()).retries()) {
             return end(run, RunState.ERRORED, reason + (retryable ? " (gave up after " + attempts + " attempts)" : ""));
         }
         var retryAt = clock.instant().plus(backoff(attempts));

@@ -1,0 +1,298 @@
+package dev.labgate.bot.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labgate.bot.FilePolicySource;
+import dev.labgate.bot.Labgate;
+import dev.labgate.config.MaintainerFacts;
+import dev.labgate.config.Planner;
+import dev.labgate.config.Policy;
+import dev.labgate.config.PolicyParser;
+import dev.labgate.config.TrustRules;
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Command;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.ForgeEvent;
+import dev.labgate.core.event.Person;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.ForgeException;
+import dev.labgate.core.store.ApprovalStore;
+import dev.labgate.core.store.AuditLog;
+import dev.labgate.core.store.QuotaCounts;
+import dev.labgate.core.trust.Approval;
+import dev.labgate.core.trust.ApprovalRequest;
+import dev.labgate.core.trust.AuditEntry;
+import dev.labgate.core.trust.ChangeCommits;
+import dev.labgate.core.trust.TrustDecision;
+import dev.labgate.flow.Forges;
+import dev.labgate.flow.TrustGate;
+import dev.labgate.forge.git.GitChangeCommits;
+import io.micronaut.context.ApplicationContext;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+
+/**
+ * {@code labgate explain}: what labgate would do with one delivery: the event it reads, the
+ * trust decision with every rule consulted, and the plan. It submits nothing and writes nothing
+ * to the forge; the facts it needs are read from the forge, or with {@code --offline} taken from
+ * the payload and marked unverified. Approvals and quotas in labgate's database are not read.
+ */
+@CommandLine.Command(name = "explain", mixinStandardHelpOptions = true,
+        description = {"Explain what labgate would do with a webhook delivery, without doing it.",
+                "Forge facts are read (never written) with the configured token (e.g. LABGATE_GITHUB_TOKEN); "
+                        + "--offline takes them from the payload and marks them unverified."})
+public final class ExplainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--forge", required = true, paramLabel = "FORGE", description = "the forge that sent it: github or gitlab")
+    String forgeName;
+
+    @Option(names = "--event", required = true, paramLabel = "TYPE",
+            description = "the event type, as the X-GitHub-Event or X-Gitlab-Event header says (pull_request, ...)")
+    String event;
+
+    @Parameters(paramLabel = "PAYLOAD.json", description = "the delivery's body")
+    Path payload;
+
+    @Option(names = "--policy", paramLabel = "FILE", description = "the policy file (default: policy/example.yml)")
+    Path policyFile;
+
+    @Option(names = "--offline", description = "ask the forge nothing: take facts from the payload, unverified")
+    boolean offline;
+
+    @Override
+    public Integer call() throws IOException {
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        byte[] body;
+        JsonNode json;
+        try {
+            body = Files.readAllBytes(payload);
+            json = new ObjectMapper().readTree(body);
+        } catch (IOException e) {
+            err.println(payload + ": " + e.getMessage());
+            return 2;
+        }
+        FilePolicySource policy;
+        try {
+            policy = FilePolicySource.load(Optional.ofNullable(policyFile));
+        } catch (FilePolicySource.InvalidPolicy e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        try (var context = ApplicationContext.builder().mainClass(Labgate.class).banner(false).start()) {
+            var forge = context.getBean(Forges.class).find(forgeName);
+            if (forge.isEmpty()) {
+                err.println("no forge named '" + forgeName + "' is configured; one of: "
+                        + String.join(", ", context.getBean(Forges.class).all().stream().map(Forge::name).toList()));
+                return 2;
+            }
+            explain(out, forge.get(), policy, body, json);
+            return 0;
+        } catch (ForgeException e) {
+            err.println("the forge could not answer: " + e.getMessage() + " (try --offline)");
+            return 1;
+        }
+    }
+
+    private void explain(PrintWriter out, Forge forge, FilePolicySource source, byte[] body, JsonNode json)
+            throws IOException {
+        var parsed = forge.parse(new Delivery(new DeliveryKey(forge.name(), "explain"), event, body, Instant.now()));
+        out.println("Event (" + forge.name() + " " + event + "):");
+        out.println("  " + describe(parsed));
+        var head = parsed instanceof ForgeEvent.ChangeUpdated c ? c.headSha() : "";
+        var facts = new ExplainFacts(offline ? Optional.empty() : Optional.of(forge), json, head);
+        var scratch = Files.createTempDirectory("labgate-explain");
+        ChangeCommits commits = offline ? (range, keys) -> {
+            throw new ChangeCommits.Unavailable("--offline fetches no commits", null);
+        } : new GitChangeCommits(scratch.resolve("git"), scratch.resolve("keys"), Clock.systemUTC());
+        var nothing = new NoStores();
+        var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), nothing, nothing, nothing,
+                commits, Clock.systemUTC());
+        var operator = source.current();
+        out.println("Policy: " + source.where() + ", version " + operator.version());
+        try {
+            if (parsed instanceof ForgeEvent.ChangeUpdated change) {
+                var repo = change.change().repo();
+                if (operator.repository(repo).isEmpty()) {
+                    out.println("Ignored: " + repo + " is not in the policy.");
+                } else {
+                    // Offline the paths are not known: plans limited to paths are kept, and say so.
+                    Optional<Supplier<List<String>>> changed = offline ? Optional.empty()
+                            : Optional.of(() -> facts.changedFiles(change.change()));
+                    var planned = gate.plan(facts, operator, repo, changed);
+                    var verdict = planned.plan().isEmpty() ? null : gate.judgeChange(facts, planned, change);
+                    report(out, facts, planned, verdict);
+                }
+            } else if (parsed instanceof ForgeEvent.BranchPushed push) {
+                if (operator.repository(push.repo()).isEmpty()) {
+                    out.println("Ignored: " + push.repo() + " is not in the policy.");
+                } else {
+                    var planned = gate.plan(facts, operator, push.repo(), Optional.empty());
+                    report(out, facts, planned, planned.plan().isEmpty() ? null : gate.judgePush(facts, planned, push));
+                }
+            } else if (parsed instanceof ForgeEvent.CommandIssued command) {
+                explainCommand(out, gate, facts, operator, command);
+            } else {
+                out.println("Nothing to decide.");
+            }
+        } catch (ChangeCommits.Unavailable e) {
+            printFacts(out, facts);
+            out.println("Trust decision: not reached. It needs the change's commits (signatures are required, or an "
+                    + "approval may carry over), and " + e.getMessage() + ".");
+        } finally {
+            deleteTree(scratch);
+        }
+        out.println();
+        out.println("Nothing was submitted and nothing was written to the forge. Approvals and quotas recorded in "
+                + "labgate's database were not consulted.");
+    }
+
+    private static void report(PrintWriter out, ExplainFacts facts, TrustGate.Planned planned, TrustGate.Verdict verdict) {
+        planned.note().ifPresent(note -> out.println("Policy extension: " + note));
+        printFacts(out, facts);
+        if (verdict == null) {
+            out.println("Plan: the policy plans no tests for this change; labgate would ignore it.");
+            return;
+        }
+        var decision = verdict.decision();
+        out.println("Trust decision: " + word(decision.outcome()) + " by rule " + decision.rule());
+        out.println("  " + decision.reason());
+        out.println("Rules consulted:");
+        verdict.judgement().trail().forEach(line -> out.println("  " + line));
+        out.println("Plan:");
+        for (var lab : verdict.labs()) {
+            var entry = lab.entry();
+            var fate = !lab.admitted() ? "would not run: " + lab.admission().decision().reason()
+                    : decision.trusted() ? "would run" : "would wait for a maintainer's /labgate ok-to-test";
+            out.println("  " + entry.lab() + " " + (entry.tests().isEmpty() ? "(the lab's default tests)"
+                    : entry.tests()) + ", because of " + entry.why() + ": " + fate);
+        }
+    }
+
+    private void explainCommand(PrintWriter out, TrustGate gate, ExplainFacts facts,
+                                Policy operator, ForgeEvent.CommandIssued command) {
+        var repo = command.change().repo();
+        if (operator.repository(repo).isEmpty()) {
+            out.println("Ignored: " + repo + " is not in the policy.");
+            return;
+        }
+        var policy = gate.facts(facts).policyFor(operator, repo).policy();
+        if (command.command() != Command.OK_TO_TEST) {
+            printFacts(out, facts);
+            out.println("Command: /labgate " + command.command().word() + " by " + command.by()
+                    + "; only ok-to-test is a trust decision.");
+            return;
+        }
+        var trust = gate.facts(facts);
+        var approver = trust.person(policy, repo, command.by());
+        var changed = policy.trust().maintainers().maintainersFile().isPresent()
+                ? facts.changedFiles(command.change()) : List.<String>of();
+        var head = offline ? "(the head at the time)" : facts.currentHead(command.change());
+        var judgement = gate.rules().approval(policy, new MaintainerFacts(approver, trust.maintainersFile(policy, repo),
+                changed), head);
+        printFacts(out, facts);
+        out.println("Approval: " + word(judgement.decision().outcome()) + " by rule " + judgement.decision().rule());
+        out.println("  " + judgement.decision().reason());
+        out.println("Rules consulted:");
+        judgement.trail().forEach(line -> out.println("  " + line));
+    }
+
+    private static void printFacts(PrintWriter out, ExplainFacts facts) {
+        out.println("Facts:");
+        if (facts.notes().isEmpty()) {
+            out.println("  none were needed");
+        }
+        facts.notes().forEach(note -> out.println("  " + note));
+    }
+
+    static String describe(ForgeEvent event) {
+        if (event instanceof ForgeEvent.ChangeUpdated c) {
+            return "change " + c.change() + " " + c.action().name().toLowerCase().replace('_', ' ') + ": head "
+                    + c.headSha() + " on base " + c.baseRef() + " (" + c.baseSha() + "), author " + c.author()
+                    + (c.fromFork() ? ", from a fork" : "") + (c.draft() ? ", draft" : "");
+        }
+        if (event instanceof ForgeEvent.BranchPushed p) {
+            return "push to " + p.repo() + " " + p.ref() + " by " + p.pusher() + ": " + p.before() + " -> " + p.after()
+                    + (p.deleted() ? " (deleted)" : "");
+        }
+        if (event instanceof ForgeEvent.CommandIssued c) {
+            return "comment on " + c.change() + " by " + c.by() + ": /labgate " + c.command().word();
+        }
+        if (event instanceof ForgeEvent.ChangeClosed c) {
+            return "change " + c.change() + (c.merged() ? " merged" : " closed");
+        }
+        return "ignored: " + ((ForgeEvent.Ignored) event).reason();
+    }
+
+    private static String word(TrustDecision.Outcome outcome) {
+        return outcome.name().replace('_', ' ');
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+    /** explain reads no database: no approval is known, no decision is recorded, no run is counted. */
+    private static final class NoStores implements ApprovalStore, AuditLog, QuotaCounts {
+        @Override
+        public void request(ApprovalRequest request) {
+        }
+
+        @Override
+        public Optional<ApprovalRequest> request(ChangeRef change, String headSha) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void record(Approval approval) {
+        }
+
+        @Override
+        public Optional<Approval> latest(ChangeRef change) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void record(AuditEntry entry) {
+        }
+
+        @Override
+        public List<AuditEntry> forRepository(RepoRef repo, int limit) {
+            return List.of();
+        }
+
+        @Override
+        public int runsAdmittedSince(Person author, Instant since) {
+            return 0;
+        }
+
+        @Override
+        public int activeRuns(String lab) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.labgate.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads the {@code labs} section: each lab's kind and settings, and who may use it. */
+final class LabParser {
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    static final long DEFAULT_MAX_OUTPUT = 1024 * 1024;
+    static final int MAX_FILTERS = 8;
+
+    private static final Set<String> COMMON = Set.of("type", "timeout", "tier", "max-concurrent", "retries");
+    private static final String TYPE_NAMES = "command, kernelci, lava";
+    private static final Map<String, Set<String>> TYPES = Map.of(
+            "command", Set.of("command", "env", "max-output"),
+            "kernelci", Set.of("pipeline-url", "api-url", "token-env", "tree-url", "push-url", "push-token-env",
+                    "branch", "jobfilter", "platformfilter", "poll-interval", "dashboard-url"),
+            "lava", Set.of("url", "token-env", "template", "variables", "artifacts-url", "poll-interval"));
+
+    private final Path directory;
+
+    LabParser(Path directory) {
+        this.directory = directory;
+    }
+
+    /** The labs, and the access of each, in file order. */
+    record Labs(Map<String, LabSpec> specs, Map<String, LabAccess> access) {
+    }
+
+    Labs parse(PolicyNode node) {
+        var specs = new LinkedHashMap<String, LabSpec>();
+        var access = new LinkedHashMap<String, LabAccess>();
+        node.entries().forEach((name, lab) -> {
+            if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
+                lab.error("lab name '" + name + "' may only use a-z, 0-9, '-' and '_'",
+                        "it becomes the status context labgate/" + name);
+            }
+            var entries = lab.entries();
+            var type = Optional.ofNullable(entries.get("type")).flatMap(PolicyNode::string);
+            var allowed = new HashSet<>(COMMON);
+            type.map(TYPES::get).ifPresentOrElse(allowed::addAll, () -> TYPES.values().forEach(allowed::addAll));
+            lab.onlyKeys(entries, allowed);
+            if (type.isEmpty()) {
+                if (!entries.containsKey("type") && !lab.isScalar()) {
+                    lab.error("a lab needs a type", "type: one of " + TYPE_NAMES);
+                }
+                return;
+            }
+            if (!TYPES.containsKey(type.get())) {
+                entries.get("type").error("unknown lab type '" + type.get() + "'", PolicyNode.closest(type.get(),
+                        TYPES.keySet()).map(t -> "did you mean '" + t + "'?")
+                        .orElse("one of " + TYPE_NAMES));
+                return;
+            }
+            access.put(name, access(entries));
+            var section = new Section(lab, entries);
+            var spec = switch (type.get()) {
+                case "command" -> command(name, section);
+                case "kernelci" -> kernelCi(name, section);
+                default -> lava(name, section);
+            };
+            spec.ifPresent(s -> specs.put(name, s));
+        });
+        return new Labs(specs, access);
+    }
+
+    private static LabAccess access(Map<String, PolicyNode> entries) {
+        var tier = Optional.ofNullable(entries.get("tier")).flatMap(node -> node.string().flatMap(text -> {
+            for (var t : LabAccess.Tier.values()) {
+                if (t.word().equals(text.trim())) {
+                    return Optional.of(t);
+                }
+            }
+            node.error("unknown tier '" + text + "'", "one of: trusted (any trusted author), maintainers "
+                    + "(maintainers only)");
+            return Optional.empty();
+        })).orElse(LabAccess.Tier.TRUSTED);
+        var max = Optional.ofNullable(entries.get("max-concurrent")).flatMap(n -> n.integer(1, 10_000));
+        var retries = Optional.ofNullable(entries.get("retries")).flatMap(n -> n.integer(0, 10))
+                .orElse(LabAccess.DEFAULT.retries());
+        return new LabAccess(tier, max, retries);
+    }
+
+    private static Optional<LabSpec> command(String name, Section s) {
+        var command = s.required("command", PolicyNode::string, "command: make -j2 defconfig all");
+        var timeout = s.optional("timeout", PolicyNode::duration).orElse(DEFAULT_TIMEOUT);
+        var env = new LinkedHashMap<String, String>();
+        s.optional("env", n -> Optional.of(n.entries())).ifPresent(m -> m.forEach((k, v) -> v.string()
+                .ifPresent(value -> env.put(k, value))));
+        var maxOutput = s.optional("max-output", PolicyNode::size).orElse(DEFAULT_MAX_OUTPUT);
+        return command.map(c -> new LabSpec.Command(name, c, timeout, env, maxOutput));
+    }
+
+    private static Optional<LabSpec> kernelCi(String name, Section s) {
+        var pipeline = s.required("pipeline-url", PolicyNode::url, "pipeline-url: https://kernelci-pipeline.example.org");
+        var api = s.required("api-url", PolicyNode::url, "api-url: https://kernelci-api.example.org");
+        var token = s.required("token-env", PolicyNode::envName, "token-env: LABGATE_KERNELCI_TOKEN");
+        var tree = s.required("tree-url", PolicyNode::url, "tree-url: https://git.example.org/linux.git");
+        var push = s.optional("push-url", PolicyNode::url);
+        var pushToken = s.optional("push-token-env", PolicyNode::envName);
+        var branch = s.required("branch", PolicyNode::string, "branch: labgate");
+        var jobs = s.optional("jobfilter", LabParser::filter).orElse(List.of());
+        var platforms = s.optional("platformfilter", LabParser::filter).orElse(List.of());
+        var poll = s.optional("poll-interval", PolicyNode::duration).orElse(Duration.ofMinutes(1));
+        var dashboard = s.optional("dashboard-url", PolicyNode::url);
+        var timeout = s.optional("timeout", PolicyNode::duration).orElse(Duration.ofHours(6));
+        if (pipeline.isEmpty() || api.isEmpty() || token.isEmpty() || tree.isEmpty() || branch.isEmpty()) {
+            return Optional.empty();
+        }
+        URI pushUrl = push.orElse(tree.get());
+        return Optional.of(new LabSpec.KernelCi(name, pipeline.get(), api.get(), token.get(), tree.get(), pushUrl,
+                pushToken, branch.get(), jobs, platforms, poll, dashboard, timeout));
+    }
+
+    private Optional<LabSpec> lava(String name, Section s) {
+        var url = s.required("url", PolicyNode::url, "url: https://lava.example.org");
+        var token = s.required("token-env", PolicyNode::envName, "token-env: LABGATE_LAVA_TOKEN");
+        var template = s.required("template", n -> n.existingFile(directory), "template: lava/boot-test.yaml");
+        var variables = new LinkedHashMap<String, String>();
+        s.optional("variables", n -> Optional.of(n.entries())).ifPresent(m -> m.forEach((k, v) -> v.string()
+                .ifPresent(value -> variables.put(k, value))));
+        var artifacts = s.required("artifacts-url", PolicyNode::url, "artifacts-url: https://files.example.org/labgate/");
+        var poll = s.optional("poll-interval", PolicyNode::duration).orElse(Duration.ofSeconds(30));
+        var timeout = s.optional("timeout", PolicyNode::duration).orElse(Duration.ofHours(3));
+        if (url.isEmpty() || token.isEmpty() || template.isEmpty() || artifacts.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new LabSpec.Lava(name, url.get(), token.get(), template.get(), variables, artifacts.get(),
+                poll, timeout));
+    }
+
+    private static Optional<List<String>> filter(PolicyNode node) {
+        var values = node.strings();
+        if (values.size() > MAX_FILTERS) {
+            node.error(values.size() + " entries; KernelCI takes at most " + MAX_FILTERS,
+                    "split the tests over two labs, or pick the " + MAX_FILTERS + " that matter");
+            return Optional.empty();
+        }
+        return Optional.of(values);
+    }
+
+    /** One lab's entries, reporting missing required settings at the lab's position. */
+    private record Section(PolicyNode lab, Map<String, PolicyNode> entries) {
+
+        interface Reader<T> {
+            Optional<T> read(PolicyNode node);
+        }
+
+        <T> Optional<T> required(String key, Reader<T> reader, String example) {
+            var node = entries.get(key);
+            if (node == null) {
+                lab.error("missing '" + key + "'", example);
+                return Optional.empty();
+            }
+            return reader.read(node);
+        }
+
+        <T> Optional<T> optional(String key, Reader<T> reader) {
+            var node = entries.get(key);
+            return node == null ? Optional.empty() : reader.read(node);
+        }
+    }
+}

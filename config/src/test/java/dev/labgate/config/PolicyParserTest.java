@@ -1,0 +1,229 @@
+package dev.labgate.config;
+
+import dev.labgate.core.forge.Permission;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+class PolicyParserTest {
+
+    private static final String LABS = """
+            labs:
+              local:
+                type: command
+                command: make
+            """;
+
+    @TempDir
+    Path dir;
+
+    private final PolicyParser parser = new PolicyParser();
+
+    @Test
+    void the_shipped_example_is_valid() throws IOException {
+        var example = Path.of("..", "policy", "example.yml");
+        var result = parser.parse(Files.readString(example), example.getParent());
+        assertThat(result.errors()).isEmpty();
+        var policy = result.policy().orElseThrow();
+        assertThat(policy.repositories()).singleElement().satisfies(r -> {
+            assertThat(r.stagingBranches()).containsExactly("staging");
+            assertThat(r.extension()).contains(".labgate.yml");
+        });
+        assertThat(policy.trust().minPermission()).isEqualTo(Permission.Level.WRITE);
+        assertThat(policy.trust().maintainers().maintainersFile()).contains("MAINTAINERS");
+        assertThat(policy.access("local").maxConcurrent()).contains(2);
+        assertThat(policy.quotas().runsPerAuthorPerDay()).contains(50);
+        assertThat(policy.knownIssues()).singleElement().satisfies(k -> assertThat(k.matches(
+                "baseline.dmesg.rtc", "rtc_cmos 00:00: alarms up to one day")).isTrue());
+    }
+
+    static Stream<Arguments> errors() {
+        return Stream.of(
+                arguments("a misspelt top-level key is named, with the key it probably meant",
+                        "repositorys: []\n", 1, 1, "unknown key 'repositorys'", "did you mean 'repositories'?"),
+                arguments("a misspelt lab setting is named with its near neighbour",
+                        "labs:\n  local:\n    type: command\n    comand: make\n", 4, 5, "unknown key 'comand'",
+                        "did you mean 'command'?"),
+                arguments("a list where one value belongs is the wrong type",
+                        "trust:\n  min-permission: [write]\n", 2, 19, "expected a single value, found a list", ""),
+                arguments("a mapping where a list belongs is the wrong type",
+                        "repositories:\n  github: acme/linux\n", 2, 3, "expected a list, found a mapping",
+                        "lines starting with '- '"),
+                arguments("a word where a number belongs is the wrong type",
+                        "quotas:\n  runs-per-author-per-day: many\n", 2, 28, "'many' is not a whole number", ""),
+                arguments("a permission level of neither forge is refused with the nearest one",
+                        "trust:\n  min-permission: writer\n", 2, 19, "unknown permission level 'writer'",
+                        "did you mean 'write'?"),
+                arguments("a plan on an unknown lab names the lab it probably meant",
+                        LABS + "plans:\n  - lab: locl\n", 6, 10, "unknown lab 'locl'", "did you mean 'local'?"),
+                arguments("a glob with a leading slash matches nothing in a change",
+                        LABS + "plans:\n  - lab: local\n    paths: ['/drivers/net/**']\n", 7, 13,
+                        "the glob '/drivers/net/**' matches nothing plausible", "write 'drivers/net/**'"),
+                arguments("a glob under a misspelt top-level directory names the right one",
+                        LABS + "plans:\n  - lab: local\n    paths:\n      - driver/net/**\n", 8, 9,
+                        "no top-level 'driver'", "did you mean 'drivers/net/**'?"),
+                arguments("a glob glued to '**' is not what it seems",
+                        LABS + "plans:\n  - lab: local\n    paths: [drivers**]\n", 7, 13,
+                        "'**' spans directories only as a whole segment", ""),
+                arguments("a token written inline is a secret in the policy",
+                        "labs:\n  kci:\n    type: kernelci\n    token: abc\n", 4, 5, "a secret is written in the policy",
+                        "token-env: LABGATE_TOKEN"),
+                arguments("a value that looks like a GitHub token is a secret in the policy",
+                        "trust:\n  users: [ghp_abcdefghijklmnopqrstuvwxyz0123456789]\n", 2, 11,
+                        "looks like a token or key", "environment"),
+                arguments("a secret in a command lab's environment is refused with the way to pass it",
+                        "labs:\n  local:\n    type: command\n    command: make\n    env:\n      KCI_TOKEN: hunter2\n",
+                        6, 18, "the value of KCI_TOKEN looks like a secret", "set KCI_TOKEN where labgate runs"),
+                arguments("an unknown lab type names the type it probably meant",
+                        "labs:\n  lab1:\n    type: kernelc\n", 3, 11, "unknown lab type 'kernelc'",
+                        "did you mean 'kernelci'?"),
+                arguments("a lab without a required setting says which, with an example",
+                        "labs:\n  l:\n    type: lava\n    url: https://lava.example.org\n    token-env: T\n"
+                                + "    artifacts-url: https://files.example.org/\n", 3, 5, "missing 'template'",
+                        "template: "),
+                arguments("a URL with credentials is refused",
+                        "labs:\n  l:\n    type: kernelci\n    pipeline-url: https://u:p@kci.example.org\n", 4, 19,
+                        "the URL carries credentials", ""),
+                arguments("KernelCI takes at most eight job filters",
+                        "labs:\n  l:\n    type: kernelci\n    jobfilter: [a, b, c, d, e, f, g, h, i]\n", 4, 16,
+                        "9 entries; KernelCI takes at most 8", ""),
+                arguments("a keyring file that does not exist is named",
+                        "trust:\n  signatures:\n    openpgp-keyring: nowhere.asc\n", 3, 22, "does not exist",
+                        "relative to the policy file"),
+                arguments("an invalid regular expression in a known issue is shown with its position",
+                        "known-issues:\n  - id: x\n    test-path: 'a(b'\n", 3, 16, "not a valid regular expression", ""),
+                arguments("broken YAML is reported where the parser stopped",
+                        "labs:\n  local: [a\n", 3, 1, "not valid YAML", "indentation"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errors")
+    void every_error_has_its_line_column_and_a_suggestion(String sentence, String yaml, int line, int column,
+                                                          String message, String suggestion) {
+        var result = parser.parse(yaml, dir);
+        assertThat(result.policy()).isEmpty();
+        assertThat(result.errors()).as(sentence).anySatisfy(e -> {
+            assertThat(e.message()).contains(message);
+            assertThat(e.suggestion()).contains(suggestion);
+            assertThat(e.line()).isEqualTo(line);
+            assertThat(e.column()).isEqualTo(column);
+        });
+        assertThat(result.errors()).allSatisfy(e -> assertThat(e.line()).isPositive());
+    }
+
+    @Test
+    void every_error_of_a_file_is_reported_in_one_pass_in_file_order() {
+        var result = parser.parse("""
+                trust:
+                  min-permission: root
+                labs:
+                  local:
+                    type: command
+                plans:
+                  - lab: remote
+                """, dir);
+        assertThat(result.errors()).extracting(PolicyError::line).containsExactly(2, 5, 7);
+    }
+
+    @Test
+    void kernelci_and_lava_labs_carry_exactly_their_settings() throws IOException {
+        Files.createDirectories(dir.resolve("lava"));
+        Files.writeString(dir.resolve("lava/boot.yaml"), "job_name: boot\n");
+        var result = parser.parse("""
+                labs:
+                  kci:
+                    type: kernelci
+                    pipeline-url: https://pipeline.example.org
+                    api-url: https://api.example.org
+                    token-env: KCI_JWT
+                    tree-url: https://git.example.org/linux.git
+                    branch: labgate
+                    jobfilter: [baseline-x86]
+                    platformfilter: [qemu-x86, qemu-arm64]
+                    poll-interval: 2m
+                    timeout: 5h
+                    tier: maintainers
+                    max-concurrent: 3
+                    retries: 1
+                  board-farm:
+                    type: lava
+                    url: https://lava.example.org
+                    token-env: LAVA_TOKEN
+                    template: lava/boot.yaml
+                    variables: {device_type: bbb}
+                    artifacts-url: https://files.example.org/labgate/
+                """, dir);
+        assertThat(result.errors()).isEmpty();
+        var policy = result.policy().orElseThrow();
+        assertThat(policy.labs().get("kci")).isEqualTo(new LabSpec.KernelCi("kci",
+                URI.create("https://pipeline.example.org"), URI.create("https://api.example.org"), "KCI_JWT",
+                URI.create("https://git.example.org/linux.git"), URI.create("https://git.example.org/linux.git"),
+                Optional.empty(), "labgate", List.of("baseline-x86"), List.of("qemu-x86", "qemu-arm64"),
+                Duration.ofMinutes(2), Optional.empty(), Duration.ofHours(5)));
+        assertThat(policy.access("kci")).isEqualTo(new LabAccess(LabAccess.Tier.MAINTAINERS, Optional.of(3), 1));
+        assertThat(policy.labs().get("board-farm")).isEqualTo(new LabSpec.Lava("board-farm",
+                URI.create("https://lava.example.org"), "LAVA_TOKEN", dir.resolve("lava/boot.yaml"),
+                Map.of("device_type", "bbb"), URI.create("https://files.example.org/labgate/"), Duration.ofSeconds(30),
+                Duration.ofHours(3)));
+        assertThat(policy.access("board-farm")).isEqualTo(LabAccess.DEFAULT);
+    }
+
+    @Test
+    void gitlab_access_levels_mean_the_same_as_github_roles() {
+        var policy = parser.parse("trust:\n  min-permission: developer\n  maintainers:\n    min-permission: owner\n",
+                dir).policy().orElseThrow();
+        assertThat(policy.trust().minPermission()).isEqualTo(Permission.Level.WRITE);
+        assertThat(policy.trust().maintainers().minPermission()).isEqualTo(Permission.Level.ADMIN);
+    }
+
+    @Test
+    void a_repository_extension_adds_people_and_plans_but_cannot_loosen_the_operators_rules() {
+        var base = parser.parse("""
+                repositories:
+                  - github: acme/linux
+                    extension: .labgate.yml
+                trust:
+                  min-permission: maintain
+                  users: [alice]
+                labs:
+                  local: {type: command, command: make}
+                """, dir).policy().orElseThrow();
+        var repo = base.repositories().get(0);
+        var extended = parser.extend(base, repo, """
+                staging-branches: [next]
+                trust:
+                  users: [bob]
+                plans:
+                  - name: net
+                    lab: local
+                    paths: [net/**]
+                """);
+        assertThat(extended.errors()).isEmpty();
+        var policy = extended.policy().orElseThrow();
+        assertThat(policy.trust().users()).containsExactly("alice", "bob");
+        assertThat(policy.trust().minPermission()).isEqualTo(Permission.Level.MAINTAIN);
+        assertThat(policy.repositories().get(0).stagingBranches()).containsExactly("next");
+        assertThat(policy.plans()).singleElement().satisfies(p -> assertThat(p.paths()).containsExactly("net/**"));
+        assertThat(policy.version()).isNotEqualTo(base.version());
+
+        var loosening = parser.extend(base, repo, "trust:\n  min-permission: read\nlabs: {}\n");
+        assertThat(loosening.policy()).isEmpty();
+        assertThat(loosening.errors()).extracting(PolicyError::message)
+                .containsExactly("unknown key 'min-permission'", "unknown key 'labs'");
+    }
+}

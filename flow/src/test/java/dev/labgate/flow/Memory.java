@@ -1,0 +1,169 @@
+package dev.labgate.flow;
+
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.Person;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.ApprovalStore;
+import dev.labgate.core.store.AuditLog;
+import dev.labgate.core.store.DeliveryStore;
+import dev.labgate.core.store.QuotaCounts;
+import dev.labgate.core.store.RunStore;
+import dev.labgate.core.store.Transactions;
+import dev.labgate.core.store.Work;
+import dev.labgate.core.store.WorkQueue;
+import dev.labgate.core.trust.Approval;
+import dev.labgate.core.trust.ApprovalRequest;
+import dev.labgate.core.trust.AuditEntry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The stores and the work queue in memory, for tests of the flow at its ports. */
+final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, ApprovalStore, AuditLog, QuotaCounts {
+
+    final Map<DeliveryKey, Delivery> deliveries = new LinkedHashMap<>();
+    final Map<DeliveryKey, String> outcomes = new LinkedHashMap<>();
+    final Map<String, Run> runs = new LinkedHashMap<>();
+    final List<Work> work = new ArrayList<>();
+    final List<ApprovalRequest> requests = new ArrayList<>();
+    final List<Approval> approvals = new ArrayList<>();
+    final Map<String, AuditEntry> audit = new LinkedHashMap<>();
+    int runsToday;
+    final Map<String, Integer> active = new LinkedHashMap<>();
+
+    @Override
+    public Optional<Delivery> find(DeliveryKey key) {
+        return Optional.ofNullable(deliveries.get(key));
+    }
+
+    @Override
+    public void markProcessed(DeliveryKey key, String outcome) {
+        outcomes.put(key, outcome);
+    }
+
+    @Override
+    public Run createIfAbsent(Run run) {
+        return runs.values().stream().filter(r -> r.subject().key().equals(run.subject().key())
+                        && r.headSha().equals(run.headSha()) && r.lab().equals(run.lab()) && r.round() == run.round())
+                .findFirst().orElseGet(() -> {
+                    runs.put(run.id(), run);
+                    return run;
+                });
+    }
+
+    @Override
+    public Optional<Run> find(String id) {
+        return Optional.ofNullable(runs.get(id));
+    }
+
+    @Override
+    public List<Run> forHead(String subjectKey, String headSha) {
+        return runs.values().stream().filter(r -> r.subject().key().equals(subjectKey) && r.headSha().equals(headSha))
+                .toList();
+    }
+
+    @Override
+    public Optional<String> latestHead(String subjectKey) {
+        return runs.values().stream().filter(r -> r.subject().key().equals(subjectKey)).reduce((a, b) -> b)
+                .map(Run::headSha);
+    }
+
+    @Override
+    public List<Run> active(String subjectKey) {
+        return runs.values().stream().filter(r -> r.subject().key().equals(subjectKey) && !r.state().isTerminal())
+                .toList();
+    }
+
+    @Override
+    public Optional<Run> transition(String id, RunState from, RunState to, String note, LabRun labRun, int attempt,
+                                    Instant deadline) {
+        var run = runs.get(id);
+        if (run == null || run.state() != from) {
+            return Optional.empty();
+        }
+        var moved = new Run(run.id(), run.subject(), run.lab(), run.headSha(), run.baseSha(), run.cloneUrl(),
+                run.fetchRef(), run.tests(), run.round(), to, attempt, labRun == null ? run.labRun() : labRun, note,
+                deadline == null ? run.deadline() : deadline, run.finalReported(), run.deliveryId(), run.createdAt(),
+                run.updatedAt());
+        runs.put(id, moved);
+        return Optional.of(moved);
+    }
+
+    @Override
+    public void markFinalReported(String id) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void updateNote(String id, String note) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void enqueue(Work item, Instant notBefore) {
+        if (work.stream().noneMatch(w -> w.id().equals(item.id()))) {
+            work.add(item);
+        }
+    }
+
+    @Override
+    public <T> T inTransaction(Supplier<T> body) {
+        return body.get();
+    }
+
+    @Override
+    public void request(ApprovalRequest request) {
+        if (request(request.change(), request.headSha()).isEmpty()) {
+            requests.add(request);
+        }
+    }
+
+    @Override
+    public Optional<ApprovalRequest> request(ChangeRef change, String headSha) {
+        return requests.stream().filter(r -> r.change().equals(change) && r.headSha().equals(headSha)).findFirst();
+    }
+
+    @Override
+    public void record(Approval approval) {
+        if (approvals.stream().noneMatch(a -> a.change().equals(approval.change())
+                && a.headSha().equals(approval.headSha()))) {
+            approvals.add(approval);
+        }
+    }
+
+    @Override
+    public Optional<Approval> latest(ChangeRef change) {
+        return approvals.stream().filter(a -> a.change().equals(change)).max(Comparator.comparing(Approval::at));
+    }
+
+    @Override
+    public void record(AuditEntry entry) {
+        audit.putIfAbsent(entry.id(), entry);
+    }
+
+    @Override
+    public List<AuditEntry> forRepository(RepoRef repo, int limit) {
+        return audit.values().stream().filter(e -> e.repo().equals(repo)).toList();
+    }
+
+    @Override
+    public int runsAdmittedSince(Person author, Instant since) {
+        return runsToday;
+    }
+
+    @Override
+    public int activeRuns(String lab) {
+        return active.getOrDefault(lab, 0);
+    }
+}
