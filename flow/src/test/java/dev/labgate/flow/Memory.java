@@ -33,7 +33,6 @@ import java.util.function.Supplier;
 final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, ApprovalStore, AuditLog, QuotaCounts {
 
     final Map<DeliveryKey, Delivery> deliveries = new LinkedHashMap<>();
-    final Map<DeliveryKey, String> outcomes = new LinkedHashMap<>();
     final Map<String, Run> runs = new LinkedHashMap<>();
     final List<Work> work = new ArrayList<>();
     final List<ApprovalRequest> requests = new ArrayList<>();
@@ -45,11 +44,6 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     @Override
     public Optional<Delivery> find(DeliveryKey key) {
         return Optional.ofNullable(deliveries.get(key));
-    }
-
-    @Override
-    public void markProcessed(DeliveryKey key, String outcome) {
-        outcomes.put(key, outcome);
     }
 
     @Override
