@@ -14,9 +14,11 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the verdict needs from the KCIDB results of one commit, gathered one object at a time
@@ -35,6 +37,7 @@ public final class Results implements KcidbSink {
     private final List<Checkout> checkouts = new ArrayList<>();
     private final Map<String, Build> builds = new LinkedHashMap<>();
     private final Map<String, Row> tests = new LinkedHashMap<>();
+    private final Set<String> testedBuilds = new HashSet<>();
     private final Map<String, Test> unhappy = new HashMap<>();
     private final List<Issue> issues = new ArrayList<>();
     private final List<Incident> incidents = new ArrayList<>();
@@ -75,6 +78,7 @@ public final class Results implements KcidbSink {
         var row = new Row(test.id(), share(test.buildId()), share(test.origin()),
                 share(test.path() == null ? "" : test.path()), share(platform(test.environment())), test.status());
         tests.put(test.id(), row);
+        testedBuilds.add(row.buildId());
         if (test.status() == Status.FAIL || test.status() == Status.ERROR || test.status() == Status.MISS) {
             unhappy.put(test.id(), test);
         } else {
@@ -106,6 +110,14 @@ public final class Results implements KcidbSink {
 
     Collection<Row> tests() {
         return tests.values();
+    }
+
+    /**
+     * Whether a build's own status is unknown but tests ran on it: some origins report tests on
+     * builds whose status they do not know. Such a build is done, not still running.
+     */
+    boolean untrackedButTested(Build build) {
+        return build.status() == null && testedBuilds.contains(build.id());
     }
 
     /** The whole test object of a result that did not pass (FAIL, ERROR, MISS), with its logs. */

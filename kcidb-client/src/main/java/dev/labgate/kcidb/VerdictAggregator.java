@@ -192,6 +192,9 @@ public final class VerdictAggregator {
         var configurations = configurations(results);
         var groups = new HashMap<Key, Group>();
         for (var build : results.builds().values()) {
+            if (results.untrackedButTested(build)) {
+                continue;
+            }
             var key = new Key(BUILD_KEY, "build", configurations.getOrDefault(build.id(), ""), "", build.origin());
             groups.computeIfAbsent(key, k -> new Group()).add(build.id(), build.status());
         }
@@ -309,7 +312,7 @@ public final class VerdictAggregator {
             architectures.put(build.id(), build.architecture() == null || build.architecture().isEmpty()
                     ? "unknown" : build.architecture());
             if (build.status() == null) {
-                unfinished++;
+                unfinished += results.untrackedButTested(build) ? 0 : 1;
             } else {
                 builds.merge(build.status(), 1L, Long::sum);
             }
