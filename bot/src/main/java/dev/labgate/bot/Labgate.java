@@ -1,5 +1,6 @@
 package dev.labgate.bot;
 
+import dev.labgate.bot.cli.KcidbCommand;
 import dev.labgate.bot.cli.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -7,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code labgate} command: the service and the operator's tools, in one jar. */
 @Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
         description = "Connects Git forges to Linux kernel test labs.",
-        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, KcidbCommand.class, CommandLine.HelpCommand.class})
 public final class Labgate implements Runnable {
 
     @CommandLine.Spec
