@@ -78,6 +78,14 @@ public final class KcidbJson {
      *                     string where a list belongs); the message names the line and column
      */
     public static void stream(InputStream json, KcidbSink sink) throws IOException {
+        stream(json, sink, parser -> sink.test(TEST.readValue(parser)));
+    }
+
+    /**
+     * {@link #stream(InputStream, KcidbSink)} with another way to read each test object: for a
+     * reader that needs a few fields of every test and can skip the rest without binding it.
+     */
+    static void stream(InputStream json, KcidbSink sink, ElementReader tests) throws IOException {
         try (var parser = MAPPER.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("a KCIDB document is a JSON object" + at(parser));
@@ -87,11 +95,11 @@ public final class KcidbJson {
                 var token = parser.nextToken();
                 switch (name) {
                     case "version" -> sink.version(VERSION.readValue(parser));
-                    case "checkouts" -> each(parser, token, name, () -> sink.checkout(CHECKOUT.readValue(parser)));
-                    case "builds" -> each(parser, token, name, () -> sink.build(BUILD.readValue(parser)));
-                    case "tests" -> each(parser, token, name, () -> sink.test(TEST.readValue(parser)));
-                    case "issues" -> each(parser, token, name, () -> sink.issue(ISSUE.readValue(parser)));
-                    case "incidents" -> each(parser, token, name, () -> sink.incident(INCIDENT.readValue(parser)));
+                    case "checkouts" -> each(parser, token, name, p -> sink.checkout(CHECKOUT.readValue(p)));
+                    case "builds" -> each(parser, token, name, p -> sink.build(BUILD.readValue(p)));
+                    case "tests" -> each(parser, token, name, tests);
+                    case "issues" -> each(parser, token, name, p -> sink.issue(ISSUE.readValue(p)));
+                    case "incidents" -> each(parser, token, name, p -> sink.incident(INCIDENT.readValue(p)));
                     default -> parser.skipChildren();
                 }
             }
@@ -101,8 +109,9 @@ public final class KcidbJson {
         }
     }
 
-    private interface ElementReader {
-        void readOne() throws IOException;
+    /** Reads one list element; the parser is on its START_OBJECT and must be left on its END_OBJECT. */
+    interface ElementReader {
+        void read(JsonParser parser) throws IOException;
     }
 
     private static void each(JsonParser parser, JsonToken token, String name, ElementReader element)
@@ -114,11 +123,11 @@ public final class KcidbJson {
             if (parser.currentToken() != JsonToken.START_OBJECT) {
                 throw new IOException("\"" + name + "\" must hold objects" + at(parser));
             }
-            element.readOne();
+            element.read(parser);
         }
     }
 
-    private static String at(JsonParser parser) {
+    static String at(JsonParser parser) {
         var location = parser.currentTokenLocation();
         return " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }

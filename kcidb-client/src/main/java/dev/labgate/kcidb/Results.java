@@ -1,8 +1,9 @@
 package dev.labgate.kcidb;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.labgate.core.kcidb.Build;
 import dev.labgate.core.kcidb.Checkout;
-import dev.labgate.core.kcidb.Environment;
 import dev.labgate.core.kcidb.Incident;
 import dev.labgate.core.kcidb.Issue;
 import dev.labgate.core.kcidb.KcidbData;
@@ -22,9 +23,10 @@ import java.util.Set;
 
 /**
  * What the verdict needs from the KCIDB results of one commit, gathered one object at a time
- * from any number of documents and origins. A passing test is kept as a few shared strings (its
- * key and status); only tests that did not pass keep their logs, so a day of results fits in a
- * small heap. An object sent again with the same id replaces the earlier one, as in KCIDB.
+ * from any number of documents and origins. A test is kept as its key and status, made of
+ * strings shared with the other tests; only tests that did not pass keep their log URL and
+ * excerpt. So a day of results fits in a small heap. An object sent again with the same id
+ * replaces the earlier one, as in KCIDB.
  * Not thread-safe: fill it from one thread, then hand it to {@link VerdictAggregator}.
  */
 public final class Results implements KcidbSink {
@@ -33,12 +35,16 @@ public final class Results implements KcidbSink {
     record Row(String id, String buildId, String origin, String path, String platform, Status status) {
     }
 
+    /** The logs of a result that did not pass. */
+    record Logs(String logUrl, String logExcerpt) {
+    }
+
     private final Map<String, String> shared = new HashMap<>();
     private final List<Checkout> checkouts = new ArrayList<>();
     private final Map<String, Build> builds = new LinkedHashMap<>();
     private final Map<String, Row> tests = new LinkedHashMap<>();
     private final Set<String> testedBuilds = new HashSet<>();
-    private final Map<String, Test> unhappy = new HashMap<>();
+    private final Map<String, Logs> unhappy = new HashMap<>();
     private final List<Issue> issues = new ArrayList<>();
     private final List<Incident> incidents = new ArrayList<>();
 
@@ -57,9 +63,15 @@ public final class Results implements KcidbSink {
         return this;
     }
 
-    /** Adds every object of a KCIDB document, streaming it. */
+    /**
+     * Adds every object of a KCIDB document, streaming it. Tests are read field by field, keeping
+     * only what the verdict uses: binding every field of a day of tests would take longer than
+     * the verdict itself.
+     *
+     * @throws IOException when the input is not JSON or a field has the wrong type; with line and column
+     */
     public Results read(InputStream json) throws IOException {
-        KcidbJson.stream(json, this);
+        KcidbJson.stream(json, this, this::readTest);
         return this;
     }
 
@@ -75,15 +87,12 @@ public final class Results implements KcidbSink {
 
     @Override
     public void test(Test test) {
-        var row = new Row(test.id(), share(test.buildId()), share(test.origin()),
-                share(test.path() == null ? "" : test.path()), share(platform(test.environment())), test.status());
-        tests.put(test.id(), row);
-        testedBuilds.add(row.buildId());
-        if (test.status() == Status.FAIL || test.status() == Status.ERROR || test.status() == Status.MISS) {
-            unhappy.put(test.id(), test);
-        } else {
-            unhappy.remove(test.id());
-        }
+        var environment = test.environment();
+        add(test.id(), test.buildId(), test.origin(), test.path(), test.status(),
+                environment == null || environment.misc() == null ? null : environment.misc().get("platform"),
+                environment == null || environment.compatible() == null || environment.compatible().isEmpty()
+                        ? null : environment.compatible().get(0),
+                test.logUrl(), test.logExcerpt());
     }
 
     @Override
@@ -120,8 +129,8 @@ public final class Results implements KcidbSink {
         return build.status() == null && testedBuilds.contains(build.id());
     }
 
-    /** The whole test object of a result that did not pass (FAIL, ERROR, MISS), with its logs. */
-    Test unhappy(String id) {
+    /** The logs of a test that did not pass (FAIL, ERROR, MISS); null for others. */
+    Logs unhappy(String id) {
         return unhappy.get(id);
     }
 
@@ -134,21 +143,114 @@ public final class Results implements KcidbSink {
     }
 
     /**
-     * The kind of machine a test ran on: KernelCI's {@code misc.platform}, else the first
-     * device-tree compatible string. Not the environment comment: that often names one host of a
-     * pool, and the same test on another host of the pool is the same test.
+     * The platform of a test is the kind of machine it ran on: KernelCI's {@code misc.platform},
+     * else the first device-tree compatible string. Not the environment comment: that often names
+     * one host of a pool, and the same test on another host of the pool is the same test.
      */
-    static String platform(Environment environment) {
-        if (environment == null) {
-            return "";
+    private void add(String id, String buildId, String origin, String path, Status status, Object miscPlatform,
+                     String compatible, String logUrl, String logExcerpt) {
+        var platform = miscPlatform instanceof String text ? text : compatible;
+        var row = new Row(id, share(buildId), share(origin), share(path), share(platform), status);
+        tests.put(id, row);
+        testedBuilds.add(row.buildId());
+        if (status == Status.FAIL || status == Status.ERROR || status == Status.MISS) {
+            unhappy.put(id, new Logs(logUrl, logExcerpt));
+        } else {
+            unhappy.remove(id);
         }
-        if (environment.misc() != null && environment.misc().get("platform") instanceof String platform) {
-            return platform;
+    }
+
+    private void readTest(JsonParser parser) throws IOException {
+        String id = null;
+        String buildId = null;
+        String origin = null;
+        String path = null;
+        String platform = null;
+        String compatible = null;
+        String logUrl = null;
+        String logExcerpt = null;
+        Status status = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            var name = parser.currentName();
+            parser.nextToken();
+            switch (name) {
+                case "id" -> id = text(parser, name);
+                case "build_id" -> buildId = text(parser, name);
+                case "origin" -> origin = text(parser, name);
+                case "path" -> path = text(parser, name);
+                case "log_url" -> logUrl = text(parser, name);
+                case "log_excerpt" -> logExcerpt = text(parser, name);
+                case "status" -> status = status(parser);
+                case "environment" -> {
+                    var found = environment(parser);
+                    platform = found[0];
+                    compatible = found[1];
+                }
+                default -> parser.skipChildren();
+            }
         }
-        if (environment.compatible() != null && !environment.compatible().isEmpty()) {
-            return environment.compatible().get(0);
+        if (id == null) {
+            throw new IOException("a test without an id" + KcidbJson.at(parser));
         }
-        return "";
+        add(id, buildId, origin, path, status, platform, compatible, logUrl, logExcerpt);
+    }
+
+    /** {@code misc.platform} and the first {@code compatible} string of an environment object. */
+    private static String[] environment(JsonParser parser) throws IOException {
+        var found = new String[2];
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return found;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            var name = parser.currentName();
+            var token = parser.nextToken();
+            if ("misc".equals(name) && token == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    var key = parser.currentName();
+                    parser.nextToken();
+                    if ("platform".equals(key) && parser.currentToken() == JsonToken.VALUE_STRING) {
+                        found[0] = parser.getText();
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+            } else if ("compatible".equals(name) && token == JsonToken.START_ARRAY) {
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    if (found[1] == null && parser.currentToken() == JsonToken.VALUE_STRING) {
+                        found[1] = parser.getText();
+                    }
+                    parser.skipChildren();
+                }
+            } else {
+                parser.skipChildren();
+            }
+        }
+        return found;
+    }
+
+    private static String text(JsonParser parser, String name) throws IOException {
+        var token = parser.currentToken();
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        throw new IOException("test field \"" + name + "\" must be a string" + KcidbJson.at(parser));
+    }
+
+    private static Status status(JsonParser parser) throws IOException {
+        var text = text(parser, "status");
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Status.valueOf(text);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("test status \"" + text + "\" is not one of FAIL, ERROR, MISS, PASS, DONE, SKIP"
+                    + KcidbJson.at(parser), e);
+        }
     }
 
     /** Paths, origins, build ids and platforms repeat across thousands of tests: keep one copy of each. */
