@@ -47,6 +47,8 @@ public final class Results implements KcidbSink {
     private final Map<String, Logs> unhappy = new HashMap<>();
     private final List<Issue> issues = new ArrayList<>();
     private final List<Incident> incidents = new ArrayList<>();
+    private String lastBuildId;
+    private String lastOrigin;
 
     public static Results of(KcidbData data) {
         var results = new Results();
@@ -150,12 +152,19 @@ public final class Results implements KcidbSink {
     private void add(String id, String buildId, String origin, String path, Status status, Object miscPlatform,
                      String compatible, String logUrl, String logExcerpt) {
         var platform = miscPlatform instanceof String text ? text : compatible;
-        var row = new Row(id, share(buildId), share(origin), share(path), share(platform), status);
-        tests.put(id, row);
-        testedBuilds.add(row.buildId());
+        // Tests come grouped by build and origin: most of the time both are the previous test's.
+        var sharedBuild = buildId != null && buildId.equals(lastBuildId) ? lastBuildId : share(buildId);
+        var sharedOrigin = origin != null && origin.equals(lastOrigin) ? lastOrigin : share(origin);
+        if (sharedBuild != lastBuildId) {
+            testedBuilds.add(sharedBuild);
+            lastBuildId = sharedBuild;
+        }
+        lastOrigin = sharedOrigin;
+        var row = new Row(id, sharedBuild, sharedOrigin, share(path), share(platform), status);
+        var replaced = tests.put(id, row) != null;
         if (status == Status.FAIL || status == Status.ERROR || status == Status.MISS) {
             unhappy.put(id, new Logs(logUrl, logExcerpt));
-        } else {
+        } else if (replaced) {
             unhappy.remove(id);
         }
     }

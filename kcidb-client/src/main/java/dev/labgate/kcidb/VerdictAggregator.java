@@ -190,7 +190,7 @@ public final class VerdictAggregator {
 
     private static Map<Key, Group> group(Results results) {
         var configurations = configurations(results);
-        var groups = new HashMap<Key, Group>();
+        var groups = new HashMap<Key, Group>(capacity(results.tests().size() + results.builds().size()));
         for (var build : results.builds().values()) {
             if (results.untrackedButTested(build)) {
                 continue;
@@ -208,7 +208,7 @@ public final class VerdictAggregator {
 
     private static Map<Key, Integer> statuses(Results results) {
         var configurations = configurations(results);
-        var statuses = new HashMap<Key, Integer>();
+        var statuses = new HashMap<Key, Integer>(capacity(results.tests().size() + results.builds().size()));
         for (var build : results.builds().values()) {
             var key = new Key(BUILD_KEY, "build", configurations.getOrDefault(build.id(), ""), "", build.origin());
             statuses.merge(key, bit(build.status()), (a, b) -> a | b);
@@ -219,6 +219,11 @@ public final class VerdictAggregator {
             statuses.merge(key, bit(test.status()), (a, b) -> a | b);
         }
         return statuses;
+    }
+
+    /** A map capacity that holds {@code entries} without growing: growing a day's map costs more than filling it. */
+    private static int capacity(int entries) {
+        return (int) (entries / 0.75f) + 1;
     }
 
     private static Map<String, String> configurations(Results results) {

@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** {@code labgate kcidb summarize HEAD.json... [--baseline BASE.json]...}: labgate's verdict over KCIDB files. */
 @Command(name = "summarize", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = KcidbCommand.USAGE,
@@ -49,14 +51,17 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
     public Integer call() {
         Results headResults;
         Optional<Results> baseResults = Optional.empty();
+        // Head and baseline are read on two threads: reading is most of the work.
+        var base = baseline.isEmpty() ? null : CompletableFuture.supplyAsync(() -> read(baseline));
         try {
             headResults = read(head);
-            if (!baseline.isEmpty()) {
-                baseResults = Optional.of(read(baseline));
+            if (base != null) {
+                baseResults = Optional.of(base.join());
             }
         } catch (UnreadableFile e) {
-            spec.commandLine().getErr().println("labgate kcidb summarize: " + e.getMessage());
-            return KcidbCommand.USAGE;
+            return unreadable(e);
+        } catch (CompletionException e) {
+            return unreadable((UnreadableFile) e.getCause());
         }
         var verdict = new VerdictAggregator(Optional.ofNullable(dashboardUrl))
                 .aggregate(headResults, baseResults, KnownIssues.none());
@@ -70,7 +75,12 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Results read(List<Path> files) throws UnreadableFile {
+    private int unreadable(UnreadableFile e) {
+        spec.commandLine().getErr().println("labgate kcidb summarize: " + e.getMessage());
+        return KcidbCommand.USAGE;
+    }
+
+    private static Results read(List<Path> files) {
         var results = new Results();
         for (var file : files) {
             try (var in = Files.newInputStream(file)) {
@@ -83,7 +93,7 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
         return results;
     }
 
-    private static final class UnreadableFile extends Exception {
+    private static final class UnreadableFile extends RuntimeException {
         UnreadableFile(String message) {
             super(message);
         }

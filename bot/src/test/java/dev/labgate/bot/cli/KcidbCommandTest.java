@@ -104,6 +104,9 @@ class KcidbCommandTest {
     void summarize_exits_64_on_a_usage_error_or_an_unreadable_file() throws IOException {
         assertThat(run("kcidb", "summarize", "--format", "pdf", "x.json")).isEqualTo(64);
         assertThat(run("kcidb", "summarize", file("broken.json", "{\"tests\": [{]}").toString())).isEqualTo(64);
-        assertThat(err.toString()).contains("broken.json").contains("line 1").doesNotContain("Exception");
+        assertThat(run("kcidb", "summarize", file("ok.json", HEAD).toString(), "--baseline",
+                tmp.resolve("gone.json").toString())).isEqualTo(64);
+        assertThat(err.toString()).contains("broken.json").contains("line 1").contains("gone.json: no such file")
+                .doesNotContain("Exception");
     }
 }
