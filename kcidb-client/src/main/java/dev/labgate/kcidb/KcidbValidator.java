@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -261,7 +263,7 @@ public final class KcidbValidator {
         };
     }
 
-    private static Check string(java.util.function.Predicate<String> ok, String message) {
+    private static Check string(Predicate<String> ok, String message) {
         return (value, path, out) -> {
             if (!value.isTextual()) {
                 out.accept(new Violation(path, "must be a string, not " + describe(value)));
@@ -354,8 +356,8 @@ public final class KcidbValidator {
     private static Check range(long min, long max) {
         return (value, path, out) -> {
             var number = value.decimalValue();
-            if (number.compareTo(java.math.BigDecimal.valueOf(min)) < 0
-                    || number.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+            if (number.compareTo(BigDecimal.valueOf(min)) < 0
+                    || number.compareTo(BigDecimal.valueOf(max)) > 0) {
                 out.accept(new Violation(path, max == Long.MAX_VALUE
                         ? "must be at least " + min + ", not " + value
                         : "must be between " + min + " and " + max + ", not " + value));

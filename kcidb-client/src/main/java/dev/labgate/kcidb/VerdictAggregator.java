@@ -1,6 +1,5 @@
 package dev.labgate.kcidb;
 
-import dev.labgate.core.kcidb.Build;
 import dev.labgate.core.kcidb.Culprit;
 import dev.labgate.core.kcidb.Incident;
 import dev.labgate.core.kcidb.Issue;

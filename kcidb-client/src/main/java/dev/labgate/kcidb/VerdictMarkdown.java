@@ -4,6 +4,7 @@ import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.core.verdict.Verdict.Finding;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -85,7 +86,7 @@ public final class VerdictMarkdown {
     }
 
     private static String summaryOfDetails(Verdict verdict) {
-        var parts = new java.util.ArrayList<String>();
+        var parts = new ArrayList<String>();
         add(parts, verdict.knownIssues().size(), "known issue", "known issues");
         add(parts, verdict.flaky().size(), "flaky", "flaky");
         add(parts, verdict.stillFailing().size(), "still failing", "still failing");
@@ -157,7 +158,7 @@ public final class VerdictMarkdown {
     }
 
     private static String links(Finding finding) {
-        var links = new java.util.ArrayList<String>();
+        var links = new ArrayList<String>();
         if (finding.logUrl() != null) {
             links.add("[log](" + url(finding.logUrl()) + ")");
         }

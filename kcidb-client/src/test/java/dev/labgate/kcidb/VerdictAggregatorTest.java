@@ -2,7 +2,6 @@ package dev.labgate.kcidb;
 
 import dev.labgate.core.kcidb.Culprit;
 import dev.labgate.core.kcidb.KcidbData;
-import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.core.verdict.Verdict.Finding;
 import dev.labgate.core.verdict.Verdict.Overall;
