@@ -61,7 +61,10 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
         } catch (UnreadableFile e) {
             return unreadable(e);
         } catch (CompletionException e) {
-            return unreadable((UnreadableFile) e.getCause());
+            if (e.getCause() instanceof UnreadableFile unreadable) {
+                return unreadable(unreadable);
+            }
+            throw e;
         }
         var verdict = new VerdictAggregator(Optional.ofNullable(dashboardUrl))
                 .aggregate(headResults, baseResults, KnownIssues.none());
