@@ -48,8 +48,9 @@ public final class VerdictMarkdown {
     public static String body(Verdict verdict, List<TestPlan.Entry> plan) {
         var out = new StringBuilder();
         failureTable(out, verdict);
-        out.append("<details><summary>Details: ").append(escape(summaryOfDetails(verdict))).append("</summary>\n\n");
-        if (!verdict.compared()) {
+        out.append("<details><summary>Details: ").append(escape(summaryOfDetails(verdict, plan)))
+                .append("</summary>\n\n");
+        if (!verdict.compared() && !verdict.notCompared().isEmpty()) {
             out.append("No results of the base commit were there to compare with, so failures are listed as ")
                     .append("they are: they may have been there before this change.\n\n");
         }
@@ -85,7 +86,7 @@ public final class VerdictMarkdown {
         out.append('\n');
     }
 
-    private static String summaryOfDetails(Verdict verdict) {
+    private static String summaryOfDetails(Verdict verdict, List<TestPlan.Entry> plan) {
         var parts = new ArrayList<String>();
         add(parts, verdict.knownIssues().size(), "known issue", "known issues");
         add(parts, verdict.flaky().size(), "flaky", "flaky");
@@ -93,7 +94,9 @@ public final class VerdictMarkdown {
         add(parts, verdict.infraErrors().size(), "infrastructure error", "infrastructure errors");
         add(parts, verdict.fixes().size(), "fix", "fixes");
         parts.add("counts");
-        parts.add("why these tests ran");
+        if (!plan.isEmpty()) {
+            parts.add("why these tests ran");
+        }
         return String.join(", ", parts);
     }
 
@@ -178,8 +181,14 @@ public final class VerdictMarkdown {
                 .replace("[", "\\[").replace("]", "\\]");
     }
 
-    /** Test paths are plain words and dots by KCIDB's rules; anything else cannot leave the code span. */
+    /**
+     * Test paths are plain words and dots by KCIDB's rules; anything else cannot leave the code
+     * span. The empty path is KCIDB's root: all tests of a build.
+     */
     private static String code(String path) {
+        if (path.isEmpty()) {
+            return "(all tests)";
+        }
         return path.replace("`", "'").replace("|", "\\|").replace("\n", " ");
     }
 

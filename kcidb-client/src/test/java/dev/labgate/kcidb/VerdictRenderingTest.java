@@ -114,6 +114,17 @@ class VerdictRenderingTest {
     }
 
     @Test
+    void without_a_plan_or_failures_the_details_say_nothing_about_them_and_the_root_path_has_a_name() {
+        var verdict = aggregator.aggregate(results().test("kernelci", "", ERROR).data());
+
+        var markdown = VerdictMarkdown.render(verdict, List.of());
+
+        assertThat(markdown).contains("<summary>Details: 1 infrastructure error, counts</summary>")
+                .contains("- `(all tests)` (x86_64 defconfig, qemu, kernelci)")
+                .doesNotContain("No results of the base commit").doesNotContain("why these tests ran");
+    }
+
+    @Test
     void text_lists_every_finding_with_its_links() {
         var text = VerdictText.render(mixed());
 
