@@ -2,6 +2,7 @@ package dev.labgate.bot;
 
 import dev.labgate.bot.cli.ConfigCommand;
 import dev.labgate.bot.cli.ExplainCommand;
+import dev.labgate.bot.cli.KcidbCommand;
 import dev.labgate.bot.cli.ServeCommand;
 import dev.labgate.bot.cli.VerifyCommitsCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
         description = "Connects Git forges to Linux kernel test labs.",
         subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class, VerifyCommitsCommand.class,
-                CommandLine.HelpCommand.class})
+                KcidbCommand.class, CommandLine.HelpCommand.class})
 public final class Labgate implements Runnable {
 
     @CommandLine.Spec

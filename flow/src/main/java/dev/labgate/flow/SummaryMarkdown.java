@@ -1,12 +1,14 @@
 package dev.labgate.flow;
 
+import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.verdict.Verdict;
+import dev.labgate.kcidb.VerdictMarkdown;
 
 import java.util.List;
 
-/** The summary comment: one line of verdict, then one line per lab, then what failed. */
+/** The summary comment: one line of state, one line per lab, then the verdict of all their results. */
 final class SummaryMarkdown {
 
     private SummaryMarkdown() {
@@ -40,29 +42,15 @@ final class SummaryMarkdown {
             sb.append("| ").append(lab).append(" | ").append(run.state().label()).append(" | ")
                     .append(escape(run.note())).append(" |\n");
         }
-        var failures = verdict.regressions().isEmpty() ? verdict.notCompared() : verdict.regressions();
-        if (!failures.isEmpty()) {
-            sb.append("\n**Failures**\n\n");
-            for (var finding : failures) {
-                sb.append("- `").append(finding.path()).append("`");
-                if (!finding.configuration().isEmpty()) {
-                    sb.append(" (").append(escape(finding.configuration())).append(")");
-                }
-                if (finding.logUrl() != null) {
-                    sb.append(" [log](").append(finding.logUrl()).append(")");
-                }
-                if (!finding.detail().isEmpty()) {
-                    sb.append(": ").append(escape(finding.detail()));
-                }
-                sb.append('\n');
-            }
+        if (!waiting) {
+            var plan = runs.stream().map(r -> new TestPlan.Entry(r.lab(), r.tests(), "")).toList();
+            sb.append('\n').append(VerdictMarkdown.verdictLine(verdict)).append("\n\n")
+                    .append(VerdictMarkdown.body(verdict, plan));
         }
         return sb.toString();
     }
 
-    /** Text from labs and commits goes into a table cell: keep it from breaking the table or adding markup. */
     static String escape(String text) {
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-                .replace("\n", " ").replace("`", "'");
+        return VerdictMarkdown.escape(text);
     }
 }
