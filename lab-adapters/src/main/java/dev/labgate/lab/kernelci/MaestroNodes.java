@@ -81,8 +81,8 @@ public final class MaestroNodes {
                 replaced.add(id(node));
             }
         }
-        var parents = nodes.stream().collect(Collectors.toMap(MaestroNodes::id, n -> text(n, "parent"),
-                (a, b) -> a, HashMap::new));
+        var parents = new HashMap<String, String>();
+        nodes.forEach(n -> parents.put(id(n), text(n, "parent")));
         var kept = new ArrayList<JsonNode>();
         for (var node : nodes) {
             if (!underReplaced(id(node), parents, replaced)) {
@@ -146,6 +146,12 @@ public final class MaestroNodes {
         put(misc, "error_code", text(node.path("data"), "error_code"));
         put(misc, "error_msg", text(node.path("data"), "error_msg"));
         misc.put("maestro_viewer", viewer(node));
+        var url = text(revision, "url");
+        if (url != null && !url.startsWith("https://")) {
+            // KCIDB takes https repository URLs only; a test setup's file:// or git:// URL is kept aside.
+            misc.put("git_repository_url", url);
+            url = null;
+        }
         var result = text(node, "result");
         List<String> tags = null;
         if (revision.path("commit_tags").isArray()) {
@@ -154,7 +160,7 @@ public final class MaestroNodes {
                 tags.add(tag.asText());
             }
         }
-        return new Checkout(ORIGIN + ":" + id(node), ORIGIN, text(revision, "tree"), text(revision, "url"),
+        return new Checkout(ORIGIN + ":" + id(node), ORIGIN, text(revision, "tree"), url,
                 text(revision, "commit"), text(revision, "describe"), tags, text(revision, "commit_message"),
                 text(revision, "branch"), revision.path("tip_of_branch").isBoolean()
                         ? revision.path("tip_of_branch").asBoolean() : null,
