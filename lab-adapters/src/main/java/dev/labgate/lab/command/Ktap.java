@@ -95,7 +95,8 @@ final class Ktap {
             }
             var subtest = SUBTEST.matcher(content);
             if (subtest.matches()) {
-                subtests.put(depth + 1, subtest.group(1).strip());
+                // KUnit writes a subtest's name at the indentation of its results.
+                subtests.put(depth, subtest.group(1).strip());
                 continue;
             }
             var result = RESULT.matcher(content);
