@@ -245,11 +245,12 @@ public final class LavaLab implements Lab {
             suites.put(suite.path("id").asText(), suite.path("name").asText());
         }
         var cases = new ArrayList<LavaResults.Case>();
+        var yaml = yaml();
         for (var test : pages("jobs/" + jobId + "/tests/")) {
             var suite = suites.getOrDefault(test.path("suite").asText(), test.path("suite").asText());
             cases.add(new LavaResults.Case(test.path("id").asText(null), suite, test.path("name").asText(),
                     test.path("result").asText(null), test.path("measurement").asText(null),
-                    test.path("unit").asText(null), yamlMap(test.path("metadata").asText(null))));
+                    test.path("unit").asText(null), yamlMap(yaml, test.path("metadata").asText(null))));
         }
         return cases;
     }
@@ -400,12 +401,12 @@ public final class LavaLab implements Lab {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> yamlMap(String text) {
+    private static Map<String, Object> yamlMap(Yaml yaml, String text) {
         if (text == null || text.isBlank()) {
             return Map.of();
         }
         try {
-            return yaml().load(text) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+            return yaml.load(text) instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
         } catch (YAMLException e) {
             return Map.of();
         }
@@ -433,7 +434,7 @@ public final class LavaLab implements Lab {
         return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options).dump(job);
     }
 
-    /** SnakeYAML instances are not thread-safe: one per use. */
+    /** SnakeYAML instances are not thread-safe: one per call, reused within it. */
     private static Yaml yaml() {
         var options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
