@@ -50,10 +50,6 @@ public final class LabRepository {
         this.scratch = scratch;
     }
 
-    public String url() {
-        return url;
-    }
-
     /** Whether {@code branch} (without {@code refs/heads/}) is a name git accepts. */
     public static boolean isValidBranch(String branch) {
         return branch != null && !branch.isBlank() && Repository.isValidRefName("refs/heads/" + branch);

@@ -1,5 +1,6 @@
 package dev.labgate.lab.kernelci;
 
+import dev.labgate.core.Sha256;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
@@ -20,11 +21,11 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,6 +39,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * KernelCI end to end against a fake pipeline and Maestro on loopback and real git repositories:
@@ -288,7 +290,7 @@ class KernelCiLabTest {
     }
 
     @ParameterizedTest(name = "a commit written {0} is refused before anything is pushed or sent")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"abc1234", "ABCDEF0123456789ABCDEF0123456789ABCDEF01",
+    @ValueSource(strings = {"abc1234", "ABCDEF0123456789ABCDEF0123456789ABCDEF01",
             "refs/heads/master"})
     void commits_must_be_forty_lowercase_hex_digits(String commit) {
         var lab = lab();
@@ -385,17 +387,13 @@ class KernelCiLabTest {
                         "labgate/gitlab-kernel-group-linux.next-branch-staging-next"),
                 Arguments.of("a very long repository name is cut and keeps a digest",
                         new Subject.Change(new ChangeRef(new RepoRef("gitlab", "a".repeat(150)), 1)),
-                        "labgate/gitlab-" + "a".repeat(80) + "-" + dev.labgate.core.Sha256.hex("gitlab:" + "a"
+                        "labgate/gitlab-" + "a".repeat(80) + "-" + Sha256.hex("gitlab:" + "a"
                                 .repeat(150) + "#1", 6)));
     }
 
     private static KcidbData finished(LabProgress progress) {
         assertThat(progress).isInstanceOf(LabProgress.Finished.class);
         return ((LabProgress.Finished) progress).results();
-    }
-
-    private static org.assertj.core.groups.Tuple tuple(Object... values) {
-        return org.assertj.core.groups.Tuple.tuple(values);
     }
 
     private String labBranch() {

@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -34,7 +35,7 @@ class JobTemplateTest {
                         "a " + hostile + " b", null),
                 Arguments.of("inside single quotes a quote is doubled", "k: 'a {{ v }} b'\n", "it's", "a it's b",
                         "k: 'a it''s b'\n"),
-                Arguments.of("a list item is written like a value", "k:\n- {{ v }}\n", "a: b", java.util.List.of("a: b"),
+                Arguments.of("a list item is written like a value", "k:\n- {{ v }}\n", "a: b", List.of("a: b"),
                         null),
                 Arguments.of("a URL may continue after the placeholder", "url: {{ v }}/bzImage\n",
                         "https://a.example.org:8080/k/0123", "https://a.example.org:8080/k/0123/bzImage", null),

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,7 +163,7 @@ class LavaLabTest {
         var lab = new LavaLab("lava", new LavaSettings(settings.url(), TOKEN, settings.template(),
                 settings.variables(), settings.artifactsUrl(), base, settings.pollInterval()), KEY);
         var run = lab.submit(request);
-        var received = new java.util.concurrent.atomic.AtomicReference<LabProgress>();
+        var received = new AtomicReference<LabProgress>();
         receiver.createContext("/callbacks/lava/", exchange -> {
             try (exchange) {
                 var headers = new HashMap<String, String>();
@@ -210,7 +212,7 @@ class LavaLabTest {
                 .containsExactly("ltp-syscalls.case600");
         assertThat(results.tests()).filteredOn(t -> t.path().equals("perf.timing.boot-time")).singleElement()
                 .satisfies(t -> {
-                    assertThat(t.number().value()).isEqualTo(new java.math.BigDecimal("12.5000000000"));
+                    assertThat(t.number().value()).isEqualTo(new BigDecimal("12.5000000000"));
                     assertThat(t.number().unit()).isEqualTo("seconds");
                 });
         assertThat(lava.requests()).filteredOn(r -> r.path().endsWith("/tests/")).hasSize(2);
