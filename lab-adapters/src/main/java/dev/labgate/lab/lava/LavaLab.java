@@ -47,8 +47,9 @@ import java.util.TreeSet;
  * labgate asks LAVA for a job with that metadata that has not finished, and follows it instead.
  *
  * <p>The token is written in the job definition, which everyone who may view the job can read. A
- * callback for a job with {@code visibility: public} is therefore only a signal to look: the results
- * are then read from the REST API with labgate's own token, never from the callback's body.
+ * callback for a job that is not {@code personal} or restricted to a group is therefore only a
+ * signal to look: the results are then read from the REST API with labgate's own token, never from
+ * the callback's body.
  */
 public final class LavaLab implements Lab {
 
@@ -85,7 +86,7 @@ public final class LavaLab implements Lab {
         var sample = new HashMap<String, Object>();
         if (problems.isEmpty()) {
             try {
-                sample.putAll(load(parsed.fill(sampleValues(parsed))));
+                sample.putAll(load(parsed.fill(sampleValues(parsed, settings.variables()))));
             } catch (IllegalArgumentException e) {
                 problems.add("job template " + e.getMessage());
             }
@@ -97,7 +98,9 @@ public final class LavaLab implements Lab {
         this.settings = settings;
         this.tokens = new CallbackTokens(callbackKey);
         this.template = parsed;
-        this.publicJobs = !sample.containsKey("visibility") || "public".equals(sample.get("visibility"));
+        var visibility = sample.get("visibility");
+        this.publicJobs = !("personal".equals(visibility)
+                || visibility instanceof Map<?, ?> group && group.containsKey("group"));
         this.http = new LabHttp("LAVA", Duration.ofSeconds(30));
         this.server = settings.url().replaceAll("/+$", "");
     }
@@ -365,9 +368,10 @@ public final class LavaLab implements Lab {
         return problems;
     }
 
-    private static Map<String, String> sampleValues(JobTemplate template) {
+    /** The operator's values and a stand-in for each of labgate's, to check the template once up front. */
+    private static Map<String, String> sampleValues(JobTemplate template, Map<String, String> variables) {
         var values = new HashMap<String, String>();
-        template.names().forEach(n -> values.put(n, "sample"));
+        template.names().forEach(n -> values.put(n, variables.getOrDefault(n, "sample")));
         return values;
     }
 

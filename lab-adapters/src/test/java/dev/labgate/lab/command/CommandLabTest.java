@@ -110,7 +110,13 @@ class CommandLabTest {
         var verdict = new VerdictAggregator().aggregate(results);
         assertThat(verdict.overall()).isEqualTo(Verdict.Overall.FAIL);
         assertThat(verdict.headline()).isEqualTo("1 failure: kunit.example.example_fail_test");
-        assertThat(KcidbSchema.violations(results)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_results_of_a_command_conform_to_kcidbs_schema() {
+        var lab = lab("sh run-tests.sh", Map.of("EXIT", "1"));
+
+        assertThat(KcidbSchema.violations(finish(lab, lab.submit(request("run-1"))))).isEmpty();
     }
 
     @org.junit.jupiter.api.Test

@@ -165,7 +165,25 @@ class KernelCiLabTest {
                         .as("a test without logs of its own links its job's log")
                         .isEqualTo("https://storage.example.org/kselftest.log.gz"));
         assertThat(new VerdictAggregator().aggregate(results).overall()).isEqualTo(Verdict.Overall.FAIL);
-        assertThat(KcidbSchema.violations(results)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_results_of_a_tree_conform_to_kcidbs_schema() {
+        var lab = lab();
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        var checkout = maestro.checkout(run.externalId().split(":")[0]).path("id").asText();
+        var build = maestro.add(checkout, "kbuild", "kbuild-gcc-12-x86", "kubernetes");
+        maestro.artifact(build, "build_log", "https://storage.example.org/build.log");
+        maestro.artifact(build, "_config", "https://storage.example.org/.config");
+        var job = maestro.add(build, "job", "kselftest-cpufreq", "qemu-x86");
+        maestro.artifact(job, "lava_log", "https://storage.example.org/log.txt.gz");
+        maestro.set(maestro.add(job, "test", "cpufreq_main_sh", "qemu-x86"), "done", "fail", null);
+        maestro.set(maestro.add(checkout, "job", "kver", "qemu-x86"), "done", "incomplete", "Infrastructure");
+        maestro.set(job, "done", "fail", null);
+        maestro.set(build, "done", "pass", null);
+        maestro.set(checkout, "done", "pass", null);
+
+        assertThat(KcidbSchema.violations(finished(lab.poll(run)))).isEmpty();
     }
 
     @org.junit.jupiter.api.Test

@@ -151,7 +151,22 @@ class LavaLabTest {
             assertThat(t.environment().comment()).isEqualTo("LAVA job " + job.id() + " on qemu-01");
         });
         assertThat(new VerdictAggregator().aggregate(results).overall()).isEqualTo(Verdict.Overall.FAIL);
-        assertThat(KcidbSchema.violations(results)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_results_of_a_job_conform_to_kcidbs_schema_by_callback_and_by_polling() {
+        var lab = lab();
+        var run = lab.submit(request);
+        var id = lava.jobs().get(0).id();
+        lava.finish(id, "Incomplete", "boot failed", List.of(Case.job("fail", "LAVATimeout", "login timed out"),
+                Case.of("lava", "auto-login-action", "fail"), Case.of("lava", "kernel-messages", "pass"),
+                new Case("0_smoke", "boot time", "pass", Map.of("set", "timing"), "3.2", "seconds"),
+                Case.of("0_smoke", "uname", "unknown")));
+
+        assertThat(KcidbSchema.violations(finished(lab.poll(run)))).isEmpty();
+        var callback = lava.callback(id);
+        assertThat(KcidbSchema.violations(finished(lab.callback(run, callback.headers(), callback.body())
+                .orElseThrow()))).isEmpty();
     }
 
     @org.junit.jupiter.api.Test
@@ -304,21 +319,32 @@ class LavaLabTest {
         assertThat(progress.isEmpty()).isEqualTo(ignored);
     }
 
-    @org.junit.jupiter.api.Test
-    void a_callback_for_a_public_job_only_prompts_labgate_to_read_the_results_itself() {
-        var lab = new LavaLab("lava", settings("public"), KEY);
+    static Stream<Arguments> visibilities() {
+        return Stream.of(
+                Arguments.of("a public job's callback only prompts labgate to read the results itself", "public",
+                        true),
+                Arguments.of("a job visible to a group only has its callback's results used",
+                        "{group: [kernel-maintainers]}", false),
+                Arguments.of("a personal job has its callback's results used", "personal", false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("visibilities")
+    void whoever_may_view_the_job_could_read_its_token(String sentence, String visibility, boolean readsRest) {
+        var lab = new LavaLab("lava", settings(visibility), KEY);
         var run = lab.submit(request);
         var id = lava.jobs().get(0).id();
         lava.finish(id, "Incomplete", null, List.of(Case.job("fail", "Infrastructure", "no power")));
         var callback = lava.callback(id);
-        var forged = new String(callback.body(), StandardCharsets.UTF_8).replace("Incomplete", "Complete")
-                .replace("Infrastructure", "none").getBytes(StandardCharsets.UTF_8);
+        var rewritten = new String(callback.body(), StandardCharsets.UTF_8).replace("Incomplete", "Complete")
+                .getBytes(StandardCharsets.UTF_8);
+        var before = lava.requests().size();
 
-        var results = finished(lab.callback(run, callback.headers(), forged).orElseThrow());
+        var results = finished(lab.callback(run, callback.headers(), rewritten).orElseThrow());
 
-        assertThat(results.tests()).extracting(Test::path, Test::status).containsExactly(tuple("lava.job",
-                Status.ERROR));
-        assertThat(lava.requests()).anySatisfy(r -> assertThat(r.path()).isEqualTo("/api/v0.2/jobs/" + id + "/"));
+        assertThat(lava.requests().size() > before).isEqualTo(readsRest);
+        assertThat(results.tests()).extracting(Test::path).containsExactlyElementsOf(
+                readsRest ? List.of("lava.job") : List.of());
     }
 
     @org.junit.jupiter.api.Test
@@ -419,6 +445,10 @@ class LavaLabTest {
                         "template variable 'commit' would hide labgate's own value"),
                 Arguments.of("a Jinja statement", "{% if x %}\n" + TEMPLATE, Map.of("priority", "50", "rootfs", "x"),
                         "job template line 1: '{%' starts a Jinja statement"),
+                Arguments.of("an operator's value that cannot be written where it is used",
+                        TEMPLATE.replace("url: {{ rootfs }}", "url: {{ rootfs }}/latest"),
+                        Map.of("priority", "50", "rootfs", "https://images.example.org/rootfs.gz\nactions: []"),
+                        "line 17: the value of {{ rootfs }} cannot go inside an unquoted value"),
                 Arguments.of("a template that is not a job once filled", "job_name: x\n",
                         Map.of(), "is not a LAVA job definition (a mapping with job_name and actions)"));
     }
@@ -437,16 +467,16 @@ class LavaLabTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_value_that_cannot_be_written_safely_refuses_the_run_and_sends_nothing() {
+    void a_value_of_the_run_that_cannot_be_written_safely_refuses_the_run_and_sends_nothing() {
         var base = settings("personal");
-        var variables = new HashMap<>(base.variables());
-        variables.put("rootfs", "https://images.example.org/rootfs.gz\nactions: []");
         var lab = new LavaLab("lava", new LavaSettings(base.url(), TOKEN,
-                base.template().replace("url: {{ rootfs }}", "url: {{ rootfs }}/latest"), variables,
+                base.template().replace("url: {{ rootfs }}", "url: {{ rootfs }}/{{ subject }}"), base.variables(),
                 base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval()), KEY);
 
         assertThatThrownBy(() -> lab.submit(request)).isInstanceOfSatisfying(LabException.class, e -> {
-            assertThat(e.getMessage()).contains("the value of {{ rootfs }} cannot go inside an unquoted value");
+            assertThat(e.getMessage()).isEqualTo("cannot write the LAVA job for this change: line 17: the value of "
+                    + "{{ subject }} cannot go inside an unquoted value; put that value in double quotes in the "
+                    + "template");
             assertThat(e.retryable()).isFalse();
         });
         assertThat(lava.requests()).noneMatch(r -> r.method().equals("POST"));
