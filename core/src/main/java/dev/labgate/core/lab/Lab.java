@@ -1,6 +1,10 @@
 package dev.labgate.core.lab;
 
+import dev.labgate.core.event.Subject;
+
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * A test lab: something that takes a kernel tree at a commit and eventually returns results as
@@ -9,8 +13,11 @@ import java.time.Duration;
  * <p>Labs are driven by polling from durable tasks: {@link #submit} starts work and returns at
  * once, {@link #poll} is called until it answers {@link LabProgress.Finished}. A task may be
  * repeated after a crash, so {@link #submit} must be idempotent on {@link TreeRequest#runId()}:
- * a lab that already has that run returns it instead of starting another. Implementations are
- * thread-safe. Failures to reach the lab throw {@link LabException}.
+ * a lab that already has that run in flight returns it instead of starting another. A run the lab
+ * already finished is not handed back: a second submit after a finished attempt is a retry and
+ * starts afresh. Implementations are thread-safe and keep no state of their own between calls
+ * that another replica (or a new instance after a restart) would need: everything is in the
+ * {@link LabRun} handle or at the lab. Failures to reach the lab throw {@link LabException}.
  */
 public interface Lab {
 
@@ -23,6 +30,31 @@ public interface Lab {
 
     /** Asks the lab to stop the run; a lab that cannot cancel ignores the request. */
     void cancel(LabRun run);
+
+    /**
+     * A notification the lab sent about {@code run} (for LAVA, the job's {@code notify} callback,
+     * routed by labgate from {@code POST /callbacks/<lab type>/<run id>}).
+     *
+     * <p>The lab checks that the request is authentic for this run (in constant time) before it
+     * reads anything else. Labs send callbacks once and never retry them, so {@link #poll} stays
+     * the fallback: a lost callback only delays the result.
+     *
+     * @param headers the request headers; names are matched case-insensitively
+     * @param body the raw request body
+     * @return what the callback says about the run; empty when it is not authentic, not about this
+     *     run, or this lab takes no callbacks (the caller then answers 403 and changes nothing)
+     */
+    default Optional<LabProgress> callback(LabRun run, Map<String, String> headers, byte[] body) {
+        return Optional.empty();
+    }
+
+    /**
+     * The subject was closed or merged: the lab frees what it keeps for it between runs (for
+     * KernelCI, the branch labgate pushed to the lab-facing repository). Idempotent; a lab that
+     * keeps nothing ignores it.
+     */
+    default void release(Subject subject) {
+    }
 
     /** How long to wait between polls of a running run. */
     default Duration pollInterval() {

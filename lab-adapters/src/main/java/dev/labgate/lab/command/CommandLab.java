@@ -24,6 +24,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,13 @@ import java.util.stream.Stream;
  * runs under a small shell wrapper that writes {@code exit} itself, so a run survives a restart of
  * labgate: the next poll still finds its result. A run whose directory has neither a live
  * process nor an {@code exit} file was lost (labgate stopped while fetching) and is reported so.
+ * Submitting a run that is still starting or running returns it; submitting one that has an
+ * {@code exit} file starts it afresh (that is a retry).
+ *
+ * <p>Results: the command's exit status is the test {@code command} (0 passes, anything else
+ * fails, a run killed at the timeout is ERROR: the harness stopped it, nothing is known about the
+ * code). When the output holds KTAP or TAP results (KUnit, kselftest), each test case is a test of
+ * its own ({@code kunit.<suite>.<case>}, {@code kselftest.<collection>.<test>}; see {@link Ktap}).
  */
 public final class CommandLab implements Lab {
 
@@ -52,6 +60,8 @@ public final class CommandLab implements Lab {
     private static final String TIMEOUT = "timeout";
     private static final String CANCELLED = "cancelled";
     private static final String FETCH_FAILED = "fetch-failed";
+    /** How much of the output is read for KTAP results: all of it, up to a size no test log reaches. */
+    private static final long KTAP_MAX_BYTES = 64L << 20;
 
     private final String name;
     private final CommandSettings settings;
@@ -85,7 +95,7 @@ public final class CommandLab implements Lab {
     public synchronized LabRun submit(TreeRequest request) {
         var dir = work.resolve(request.runId());
         var handle = new LabRun(name, request.runId(), null);
-        if (Files.exists(dir.resolve("exit")) || isStarting(request.runId()) || processAlive(dir)) {
+        if (!Files.exists(dir.resolve("exit")) && (isStarting(request.runId()) || processAlive(dir))) {
             return handle;
         }
         try {
@@ -207,10 +217,22 @@ public final class CommandLab implements Lab {
         }
         var misc = new HashMap<String, Object>();
         misc.put("comment", comment);
-        var test = Test.of(checkoutId + ".command", buildId, ORIGIN, "command", status)
+        var tests = new ArrayList<Test>();
+        tests.add(Test.of(checkoutId + ".command", buildId, ORIGIN, "command", status)
                 .withLog(null, excerpt(output))
-                .withMisc(misc);
-        return KcidbData.of(List.of(checkout), List.of(build), List.of(test));
+                .withMisc(misc));
+        int n = 0;
+        for (var entry : Ktap.tests(Ktap.parse(tail(dir.resolve("output.log"), KTAP_MAX_BYTES))).entrySet()) {
+            var result = entry.getValue();
+            var broken = result.status() == Status.FAIL || result.status() == Status.ERROR;
+            var test = Test.of(checkoutId + ".ktap." + ++n, buildId, ORIGIN, entry.getKey(), result.status())
+                    .withLog(null, broken ? result.log() : null);
+            if (result.directive() != null) {
+                test = test.withMisc(Map.of("directive", result.directive()));
+            }
+            tests.add(test);
+        }
+        return KcidbData.of(List.of(checkout), List.of(build), tests);
     }
 
     private boolean isStarting(String runId) {

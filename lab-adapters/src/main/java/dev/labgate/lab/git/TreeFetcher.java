@@ -38,8 +38,7 @@ public final class TreeFetcher {
      */
     public void checkout(String cloneUrl, String ref, String commit, Path directory) throws FetchFailed {
         var id = parse(commit);
-        var mirror = mirrors.resolve(mirrorName(cloneUrl));
-        fetch(cloneUrl, ref, id, mirror);
+        var mirror = mirror(cloneUrl, ref, commit);
         try {
             Files.createDirectories(directory);
             try (var git = Git.init().setDirectory(directory.toFile()).call()) {
@@ -60,6 +59,20 @@ public final class TreeFetcher {
         } catch (IOException | GitAPIException e) {
             throw new FetchFailed("could not check out " + commit + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * Fetches {@code ref} from {@code cloneUrl} into the shared bare mirror of that URL unless the
+     * mirror already holds {@code commit}, and returns the mirror's directory: the source from which
+     * a lab pushes the commit elsewhere.
+     *
+     * @throws FetchFailed when the ref cannot be fetched or does not contain the commit
+     */
+    public Path mirror(String cloneUrl, String ref, String commit) throws FetchFailed {
+        var id = parse(commit);
+        var mirror = mirrors.resolve(mirrorName(cloneUrl));
+        fetch(cloneUrl, ref, id, mirror);
+        return mirror;
     }
 
     private void fetch(String cloneUrl, String ref, ObjectId commit, Path mirror) throws FetchFailed {

@@ -1,0 +1,222 @@
+package dev.labgate.lab.command;
+
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.verdict.Verdict;
+import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.lab.KcidbSchema;
+import dev.labgate.lab.git.TreeFetcher;
+import dev.labgate.testkit.TestRepository;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+import static org.awaitility.Awaitility.await;
+
+/** The command lab on a real git repository whose script prints KUnit and kselftest results. */
+class CommandLabTest {
+
+    static final String SCRIPT = """
+            echo "building..."
+            cat <<'KTAP'
+            KTAP version 1
+            1..1
+                KTAP version 1
+                # Subtest: example
+                1..2
+                ok 1 example_simple_test
+                # example_fail_test: EXPECTATION FAILED at lib/kunit/kunit-example-test.c:42
+                not ok 2 example_fail_test
+            not ok 1 example
+            KTAP
+            cat <<'TAP'
+            TAP version 13
+            1..1
+            ok 1 selftests: size: get_size
+            TAP
+            exit "${EXIT:-0}"
+            """;
+
+    @TempDir
+    Path dir;
+    TestRepository forge;
+    ExecutorService executor;
+    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
+    String head;
+
+    @BeforeEach
+    void setUp() {
+        forge = TestRepository.create(dir.resolve("forge"), "example-org/linux");
+        head = forge.commit("refs/pull/3/head", null, "tests", Map.of("run-tests.sh", SCRIPT));
+        executor = Executors.newSingleThreadExecutor();
+    }
+
+    @AfterEach
+    void tearDown() {
+        executor.shutdownNow();
+        forge.close();
+    }
+
+    CommandLab lab(String command, Map<String, String> env) {
+        return new CommandLab("local", new CommandSettings(command, Duration.ofMinutes(5), env, 1 << 20),
+                dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")), executor, clock);
+    }
+
+    TreeRequest request(String runId) {
+        return new TreeRequest(runId, new Subject.Change(new ChangeRef(new RepoRef("github", "example-org/linux"), 3)),
+                TestRepository.gitUrl(dir.resolve("forge")) + "example-org/linux.git", "refs/pull/3/head", head, null,
+                List.of());
+    }
+
+    @org.junit.jupiter.api.Test
+    void each_ktap_case_is_a_test_next_to_the_exit_status() {
+        var lab = lab("sh run-tests.sh", Map.of());
+        var run = lab.submit(request("run-1"));
+
+        var results = finish(lab, run);
+
+        assertThat(results.tests()).extracting(Test::path, Test::status).containsExactly(
+                tuple("command", Status.PASS),
+                tuple("kunit.example.example_simple_test", Status.PASS),
+                tuple("kunit.example.example_fail_test", Status.FAIL),
+                tuple("kselftest.size.get_size", Status.PASS));
+        assertThat(results.tests()).filteredOn(t -> t.status() == Status.FAIL).singleElement()
+                .satisfies(t -> assertThat(t.logExcerpt()).endsWith(
+                        "# example_fail_test: EXPECTATION FAILED at lib/kunit/kunit-example-test.c:42\n"
+                                + "not ok 2 example_fail_test"));
+        assertThat(results.tests()).extracting(Test::id).doesNotHaveDuplicates()
+                .allSatisfy(id -> assertThat(id).startsWith("labgate:run-1."));
+        var verdict = new VerdictAggregator().aggregate(results);
+        assertThat(verdict.overall()).isEqualTo(Verdict.Overall.FAIL);
+        assertThat(verdict.headline()).isEqualTo("1 failure: kunit.example.example_fail_test");
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_results_of_a_command_conform_to_kcidbs_schema() {
+        var lab = lab("sh run-tests.sh", Map.of("EXIT", "1"));
+
+        assertThat(KcidbSchema.violations(finish(lab, lab.submit(request("run-1"))))).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_failing_exit_status_fails_the_command_test_beside_the_ktap_results() {
+        var lab = lab("sh run-tests.sh", Map.of("EXIT", "3"));
+
+        var results = finish(lab, lab.submit(request("run-1")));
+
+        assertThat(results.tests()).filteredOn(t -> t.path().equals("command")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.status()).isEqualTo(Status.FAIL);
+                    assertThat(t.misc()).containsEntry("comment", "exit status 3");
+                });
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_command_killed_at_the_timeout_is_an_error_of_the_harness() throws Exception {
+        var lab = new CommandLab("local", new CommandSettings("echo 'KTAP version 1'; echo '1..1'; sleep 600",
+                Duration.ofMinutes(5), Map.of(), 1 << 20), dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")),
+                executor, clock);
+        var run = lab.submit(request("run-1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> lab.poll(run).equals(
+                new LabProgress.Running("running the command")));
+        var pid = Long.parseLong(Files.readString(dir.resolve("work/run-1/pid")).trim());
+
+        clock.advance(Duration.ofMinutes(6));
+        var results = finished(lab.poll(run));
+
+        assertThat(results.tests()).extracting(Test::path, Test::status).containsExactly(
+                tuple("command", Status.ERROR));
+        assertThat(results.tests().get(0).misc()).containsEntry("comment", "killed after 5m");
+        assertThat(new VerdictAggregator().aggregate(results).overall()).isEqualTo(Verdict.Overall.INFRA_ERROR);
+        await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_new_lab_instance_finishes_a_run_that_an_earlier_one_started() {
+        var first = lab("sh run-tests.sh", Map.of());
+        var run = first.submit(request("run-1"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !(first.poll(run) instanceof LabProgress.Running running)
+                || running.note().equals("running the command"));
+
+        var otherExecutor = Executors.newSingleThreadExecutor();
+        var restarted = new CommandLab("local", new CommandSettings("sh run-tests.sh", Duration.ofMinutes(5),
+                Map.of(), 1 << 20), dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")), otherExecutor, clock);
+        var results = finish(restarted, new LabRun(run.lab(), run.externalId(), run.url()));
+        otherExecutor.shutdownNow();
+
+        assertThat(results.tests()).extracting(Test::path).contains("command", "kunit.example.example_fail_test");
+    }
+
+    @org.junit.jupiter.api.Test
+    void submitting_a_finished_run_again_runs_it_again() throws Exception {
+        var lab = lab("sh run-tests.sh; echo ran >> ../../runs", Map.of());
+        var run = lab.submit(request("run-1"));
+        finish(lab, run);
+
+        lab.submit(request("run-1"));
+        finish(lab, run);
+
+        assertThat(Files.readAllLines(dir.resolve("work/runs"))).as("one line per run of the command")
+                .containsExactly("ran", "ran");
+    }
+
+    private static KcidbData finish(CommandLab lab, LabRun run) {
+        var progress = new LabProgress[1];
+        await().atMost(Duration.ofSeconds(30)).until(() -> (progress[0] = lab.poll(run)) instanceof LabProgress.Finished);
+        return ((LabProgress.Finished) progress[0]).results();
+    }
+
+    private static KcidbData finished(LabProgress progress) {
+        assertThat(progress).isInstanceOf(LabProgress.Finished.class);
+        return ((LabProgress.Finished) progress).results();
+    }
+
+    /** A clock the test moves, so that a timeout passes without waiting for it. */
+    static final class MutableClock extends Clock {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            this.now = start;
+        }
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

@@ -1,0 +1,427 @@
+package dev.labgate.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A LAVA server on loopback: the REST API v0.2 as {@code lava_rest_app} serves it (token
+ * authentication, limit/offset pages, job states and healths as words, test cases with their
+ * suite id and YAML metadata) and the job's {@code notify} callback as
+ * {@code NotificationCallback.invoke_callback} sends it (JSON, results per suite as YAML text).
+ *
+ * <p>A test plays the scheduler and the dispatcher: it starts a job, finishes it with a health and
+ * test cases, and sends (or loses) the callback.
+ */
+public final class FakeLava extends LoopbackServer {
+
+    /** One test case as LAVA records it; {@code metadata} is the action metadata. */
+    public record Case(String suite, String name, String result, Map<String, Object> metadata, String measurement,
+                       String unit) {
+
+        public static Case of(String suite, String name, String result) {
+            return new Case(suite, name, result, Map.of(), null, null);
+        }
+
+        /** The {@code job} case of the {@code lava} suite, with LAVA's error type and message when it failed. */
+        public static Case job(String result, String errorType, String errorMessage) {
+            var metadata = new LinkedHashMap<String, Object>();
+            metadata.put("definition", "lava");
+            metadata.put("case", "job");
+            metadata.put("result", result);
+            if (errorType != null) {
+                metadata.put("error_type", errorType);
+                metadata.put("error_msg", errorMessage);
+            }
+            return new Case("lava", "job", result, metadata, null, null);
+        }
+    }
+
+    /** A job as the fake holds it. */
+    public static final class Job {
+        private final int id;
+        private final String definition;
+        private final Map<String, Object> parsed;
+        private volatile String state = "Submitted";
+        private volatile String health = "Unknown";
+        private volatile String failureComment;
+        private final List<Case> cases = Collections.synchronizedList(new ArrayList<>());
+
+        private Job(int id, String definition, Map<String, Object> parsed) {
+            this.id = id;
+            this.definition = definition;
+            this.parsed = parsed;
+        }
+
+        public int id() {
+            return id;
+        }
+
+        public String definition() {
+            return definition;
+        }
+
+        /** The submitted definition, read as YAML. */
+        public Map<String, Object> parsed() {
+            return parsed;
+        }
+
+        public String state() {
+            return state;
+        }
+
+        public String health() {
+            return health;
+        }
+    }
+
+    /** The request LAVA sends to a job's callback URL. */
+    public record Callback(URI url, Map<String, String> headers, byte[] body) {
+    }
+
+    private static final Pattern JOB = Pattern.compile("^/api/v0\\.2/jobs/(\\d+)/(|suites/|tests/|cancel/)$");
+
+    private final String token;
+    private final Map<Integer, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final AtomicInteger nextJob = new AtomicInteger(4100);
+    private final AtomicInteger nextCase = new AtomicInteger(900000);
+    private volatile boolean metadataFilter = true;
+
+    /** @param token the only API token the server accepts */
+    public FakeLava(String token) throws IOException {
+        this.token = token;
+    }
+
+    /** Plays a server older than the metadata filter on {@code /jobs/}, which ignores it and lists every job. */
+    public FakeLava withoutMetadataFilter() {
+        metadataFilter = false;
+        return this;
+    }
+
+    public List<Job> jobs() {
+        synchronized (jobs) {
+            return List.copyOf(jobs.values());
+        }
+    }
+
+    public Job job(int id) {
+        var job = jobs.get(id);
+        if (job == null) {
+            throw new IllegalArgumentException("no job " + id);
+        }
+        return job;
+    }
+
+    /** The scheduler gave the job a device. */
+    public void start(int id) {
+        job(id).state = "Running";
+    }
+
+    /** The dispatcher finished the job: health {@code Complete}, {@code Incomplete} or {@code Canceled}. */
+    public void finish(int id, String health, String failureComment, List<Case> cases) {
+        var job = job(id);
+        job.cases.addAll(cases);
+        job.health = health;
+        job.failureComment = failureComment;
+        job.state = "Finished";
+    }
+
+    /** The callback LAVA would send for the job now: its first {@code notify.callbacks} entry. */
+    @SuppressWarnings("unchecked")
+    public Callback callback(int id) {
+        var job = job(id);
+        var notify = (Map<String, Object>) job.parsed().get("notify");
+        var callbacks = notify == null ? null : (List<Map<String, Object>>) notify.get("callbacks");
+        if (callbacks == null || callbacks.isEmpty()) {
+            throw new IllegalStateException("job " + id + " asks for no callback");
+        }
+        var callback = callbacks.get(0);
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("Content-Type", "application/json");
+        if (callback.get("token") != null) {
+            headers.put((String) callback.getOrDefault("header", "Authorization"), (String) callback.get("token"));
+        }
+        var dataset = (String) callback.getOrDefault("dataset", "minimal");
+        var withResults = "results".equals(dataset) || "all".equals(dataset);
+        try {
+            return new Callback(URI.create((String) callback.get("url")), headers,
+                    JSON.writeValueAsBytes(jobData(job, withResults)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sends the callback over HTTP, once, as LAVA does; returns the receiver's status. */
+    public int sendCallback(int id) throws IOException, InterruptedException {
+        var callback = callback(id);
+        var request = HttpRequest.newBuilder(callback.url()).POST(HttpRequest.BodyPublishers.ofByteArray(callback.body()));
+        callback.headers().forEach(request::header);
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Override
+    void handle(Call call) throws IOException {
+        var auth = call.header("Authorization");
+        if (auth == null || !auth.equals("Token " + token)) {
+            call.answer(401, JSON.createObjectNode().put("detail", "Invalid token."));
+            return;
+        }
+        if ("/api/v0.2/jobs/".equals(call.path())) {
+            if ("POST".equals(call.method())) {
+                submit(call);
+            } else {
+                list(call);
+            }
+            return;
+        }
+        Matcher m = JOB.matcher(call.path());
+        if (!m.matches() || !jobs.containsKey(Integer.parseInt(m.group(1)))) {
+            call.answer(404, JSON.createObjectNode().put("detail", "Not found."));
+            return;
+        }
+        var job = job(Integer.parseInt(m.group(1)));
+        switch (m.group(2)) {
+            case "" -> call.answer(200, jobJson(job));
+            case "suites/" -> call.answer(200, page(call, suites(job)));
+            case "tests/" -> call.answer(200, page(call, tests(job)));
+            default -> {
+                if (!"Finished".equals(job.state)) {
+                    job.state = "Canceling";
+                }
+                call.answer(200, JSON.createObjectNode().put("message", "Job cancel signal sent."));
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void submit(Call call) throws IOException {
+        var definition = JSON.readTree(call.body()).path("definition").asText("");
+        Object parsed;
+        try {
+            var options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            parsed = new Yaml(new SafeConstructor(options)).load(definition);
+        } catch (YAMLException e) {
+            call.answer(400, JSON.createObjectNode().put("message", "job submission failed: " + e.getMessage()));
+            return;
+        }
+        if (!(parsed instanceof Map<?, ?> map)) {
+            call.answer(400, JSON.createObjectNode().put("message", "job submission failed: not a mapping."));
+            return;
+        }
+        for (var required : List.of("job_name", "timeouts", "visibility", "actions")) {
+            if (!map.containsKey(required)) {
+                call.answer(400, JSON.createObjectNode().put("message",
+                        "Problem with submitted job data: required key not provided @ data['" + required + "']"));
+                return;
+            }
+        }
+        var job = new Job(nextJob.incrementAndGet(), definition, (Map<String, Object>) map);
+        jobs.put(job.id, job);
+        var answer = JSON.createObjectNode().put("message", "job(s) successfully submitted");
+        answer.putArray("job_ids").add(job.id);
+        call.answer(201, answer);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void list(Call call) throws IOException {
+        var selected = new ArrayList<JsonNode>();
+        synchronized (jobs) {
+            var newestFirst = new ArrayList<>(jobs.values());
+            Collections.reverse(newestFirst);
+            for (var job : newestFirst) {
+                var metadata = (Map<String, Object>) job.parsed.getOrDefault("metadata", Map.of());
+                var keep = true;
+                for (var entry : call.query().entrySet()) {
+                    if (metadataFilter && entry.getKey().startsWith("metadata__")) {
+                        var value = metadata.get(entry.getKey().substring("metadata__".length()));
+                        keep &= value != null && entry.getValue().equals(value.toString());
+                    }
+                }
+                if (keep) {
+                    selected.add(jobJson(job));
+                }
+            }
+        }
+        call.answer(200, page(call, selected));
+    }
+
+    private ObjectNode jobJson(Job job) {
+        var node = JSON.createObjectNode();
+        node.put("id", job.id).put("submitter", "labgate").putArray("viewing_groups");
+        node.put("description", String.valueOf(job.parsed.get("job_name"))).put("health_check", false);
+        node.put("requested_device_type", String.valueOf(job.parsed.get("device_type"))).putArray("tags");
+        if ("Submitted".equals(job.state)) {
+            node.putNull("actual_device");
+        } else {
+            node.put("actual_device", "qemu-01");
+        }
+        node.put("submit_time", "2026-01-01T10:00:00.000000Z").putNull("start_time").putNull("end_time");
+        node.put("state", job.state).put("health", job.health).put("priority", 50);
+        node.put("definition", job.definition).put("original_definition", job.definition);
+        node.set("metadata", JSON.valueToTree(job.parsed.getOrDefault("metadata", Map.of())));
+        node.put("multinode_definition", "").putArray("failure_tags");
+        if (job.failureComment == null) {
+            node.putNull("failure_comment");
+        } else {
+            node.put("failure_comment", job.failureComment);
+        }
+        return node;
+    }
+
+    private List<String> suiteNames(Job job) {
+        var names = new ArrayList<String>();
+        synchronized (job.cases) {
+            job.cases.forEach(c -> {
+                if (!names.contains(c.suite())) {
+                    names.add(c.suite());
+                }
+            });
+        }
+        return names;
+    }
+
+    private List<JsonNode> suites(Job job) {
+        var suites = new ArrayList<JsonNode>();
+        var names = suiteNames(job);
+        for (int i = 0; i < names.size(); i++) {
+            suites.add(JSON.createObjectNode().put("id", suiteId(job, i)).put("name", names.get(i)).put("job", job.id)
+                    .put("resource_uri", url() + "/api/v0.2/jobs/" + job.id + "/suites/" + suiteId(job, i) + "/"));
+        }
+        return suites;
+    }
+
+    private List<JsonNode> tests(Job job) {
+        var tests = new ArrayList<JsonNode>();
+        var names = suiteNames(job);
+        synchronized (job.cases) {
+            int index = 0;
+            for (var c : job.cases) {
+                var node = JSON.createObjectNode();
+                node.put("id", caseId(job, index++)).put("result", c.result());
+                node.put("resource_uri", url() + "/api/v0.2/jobs/" + job.id + "/tests/" + node.path("id").asText() + "/");
+                node.put("unit", c.unit() == null ? "" : c.unit()).put("name", c.name());
+                if (c.measurement() == null) {
+                    node.putNull("measurement");
+                } else {
+                    node.put("measurement", c.measurement());
+                }
+                node.put("metadata", c.metadata().isEmpty() ? null : yaml(c.metadata()));
+                node.putNull("start_log_line").putNull("end_log_line").put("logged", "2026-01-01T10:05:00Z");
+                node.put("suite", suiteId(job, names.indexOf(c.suite()))).putNull("test_set");
+                tests.add(node);
+            }
+        }
+        return tests;
+    }
+
+    /** What {@code TestJob.create_job_data} writes, with the results of each suite as YAML text. */
+    private ObjectNode jobData(Job job, boolean withResults) {
+        var data = JSON.createObjectNode();
+        var legacy = switch (job.health) {
+            case "Complete" -> 2;
+            case "Incomplete" -> 3;
+            case "Canceled" -> 4;
+            default -> 1;
+        };
+        data.put("id", job.id).put("status", legacy).put("status_string", job.health.toLowerCase());
+        data.put("state", "Finished".equals(job.state) ? 5 : 3).put("state_string", job.state);
+        data.put("health", List.of("Unknown", "Complete", "Incomplete", "Canceled").indexOf(job.health))
+                .put("health_string", job.health);
+        data.put("submit_time", "2026-01-01 10:00:00+00:00").put("start_time", "2026-01-01 10:01:00+00:00")
+                .put("end_time", "2026-01-01 10:09:00+00:00").put("submitter_username", "labgate")
+                .put("submitter_email", "labgate@example.org").put("failure_comment", job.failureComment)
+                .put("priority", 50).put("description", String.valueOf(job.parsed.get("job_name")))
+                .put("actual_device_id", "qemu-01").put("definition", job.definition);
+        data.set("metadata", JSON.valueToTree(job.parsed.getOrDefault("metadata", Map.of())));
+        data.put("health_check", false);
+        if (withResults) {
+            var results = data.putObject("results");
+            var names = suiteNames(job);
+            synchronized (job.cases) {
+                int index = 0;
+                var bySuite = new LinkedHashMap<String, List<Map<String, Object>>>();
+                for (var c : job.cases) {
+                    var exported = new LinkedHashMap<String, Object>();
+                    var id = caseId(job, index++);
+                    exported.put("name", c.name());
+                    exported.put("job", String.valueOf(job.id));
+                    exported.put("suite", c.suite());
+                    exported.put("result", c.result());
+                    exported.put("measurement", c.measurement() == null ? "None" : c.measurement());
+                    exported.put("unit", c.unit() == null ? "" : c.unit());
+                    exported.put("level", "");
+                    exported.put("url", "/results/testcase/" + id);
+                    exported.put("id", String.valueOf(id));
+                    exported.put("logged", "2026-01-01 10:05:00+00:00");
+                    exported.put("log_start_line", "");
+                    exported.put("log_end_line", "");
+                    exported.put("metadata", c.metadata());
+                    bySuite.computeIfAbsent(c.suite(), s -> new ArrayList<>()).add(exported);
+                }
+                for (var name : names) {
+                    results.put(name, yaml(bySuite.get(name)));
+                }
+            }
+        }
+        return data;
+    }
+
+    private int suiteId(Job job, int index) {
+        return job.id * 100 + index;
+    }
+
+    private int caseId(Job job, int index) {
+        return job.id * 1000 + index;
+    }
+
+    /** A Django REST framework limit/offset page. */
+    private ObjectNode page(Call call, List<JsonNode> all) {
+        int limit = Integer.parseInt(call.query().getOrDefault("limit", "50"));
+        int offset = Integer.parseInt(call.query().getOrDefault("offset", "0"));
+        var page = JSON.createObjectNode().put("count", all.size());
+        var base = url() + call.path() + "?limit=" + limit + "&offset=";
+        if (offset + limit < all.size()) {
+            page.put("next", base + (offset + limit));
+        } else {
+            page.putNull("next");
+        }
+        if (offset > 0) {
+            page.put("previous", base + Math.max(0, offset - limit));
+        } else {
+            page.putNull("previous");
+        }
+        var results = page.putArray("results");
+        all.stream().skip(offset).limit(limit).forEach(results::add);
+        return page;
+    }
+
+    private static String yaml(Object value) {
+        var options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        return new Yaml(options).dump(value);
+    }
+
+    /** The submitted job definitions, oldest first. */
+    public List<String> definitions() {
+        return jobs().stream().map(Job::definition).toList();
+    }
+}

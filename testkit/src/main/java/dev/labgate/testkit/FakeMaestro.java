@@ -1,0 +1,325 @@
+package dev.labgate.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.labgate.core.Sha256;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
+
+/**
+ * KernelCI on loopback: the pipeline's {@code POST /api/checkout} and Maestro's
+ * {@code GET /latest/nodes/fast}, speaking the shapes of {@code kernelci-pipeline}'s
+ * {@code lava_callback.py} and {@code kernelci-api} (nodes as in kci-dev's example node), with the
+ * pipeline's error answers. Both APIs answer on {@link #url()}.
+ *
+ * <p>A test drives the tree as the pipeline's services would: it adds build and job nodes under a
+ * checkout, finishes them, retries them, and finally marks the checkout done.
+ */
+public final class FakeMaestro extends LoopbackServer {
+
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
+    private static final DateTimeFormatter MAESTRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+
+    private final String token;
+    private final Map<String, String> trees = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Set<String> jobs = Collections.synchronizedSet(new HashSet<>());
+    private final Set<String> platforms = Collections.synchronizedSet(new HashSet<>());
+    private final Map<String, ObjectNode> nodes = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final List<JsonNode> checkoutRequests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicLong nextId = new AtomicLong(0x670f0c27493b6b81L);
+    private volatile BiPredicate<String, String> reachable = (url, commit) -> true;
+    private volatile Instant now = Instant.parse("2026-01-01T10:00:00Z");
+    private volatile Refusal refusal;
+
+    private record Refusal(int status, String message) {
+    }
+
+    /** @param token the only JWT the pipeline accepts */
+    public FakeMaestro(String token) throws IOException {
+        this.token = token;
+    }
+
+    /** An allowlisted tree with a build configuration, as in the pipeline's {@code trees} and {@code build_configs}. */
+    public FakeMaestro tree(String name, String url) {
+        trees.put(url, name);
+        return this;
+    }
+
+    public FakeMaestro jobs(String... names) {
+        jobs.addAll(List.of(names));
+        return this;
+    }
+
+    public FakeMaestro platforms(String... names) {
+        platforms.addAll(List.of(names));
+        return this;
+    }
+
+    /**
+     * Whether the tarball service can check a commit out of a tree URL; a checkout of an unreachable
+     * commit ends at once with {@code git_checkout_failure}, as the tarball service ends it.
+     */
+    public FakeMaestro reachable(BiPredicate<String, String> check) {
+        this.reachable = check;
+        return this;
+    }
+
+    /** The bodies of the checkout requests the pipeline accepted or refused, in order. */
+    public List<JsonNode> checkoutRequests() {
+        synchronized (checkoutRequests) {
+            return List.copyOf(checkoutRequests);
+        }
+    }
+
+    /** The checkout node of a tree. */
+    public ObjectNode checkout(String treeId) {
+        synchronized (nodes) {
+            return nodes.values().stream().filter(n -> treeId.equals(n.path("treeid").asText()))
+                    .filter(n -> "checkout".equals(n.path("kind").asText())).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no tree " + treeId));
+        }
+    }
+
+    public ObjectNode node(String id) {
+        var node = nodes.get(id);
+        if (node == null) {
+            throw new IllegalArgumentException("no node " + id);
+        }
+        return node;
+    }
+
+    /** Adds a running node of {@code kind} ({@code kbuild}, {@code job}, {@code test}) under {@code parentId}. */
+    public String add(String parentId, String kind, String name, String platform) {
+        var parent = node(parentId);
+        var node = newNode(kind, name, parent.path("treeid").asText());
+        node.put("parent", parentId);
+        var path = node.putArray("path");
+        parent.path("path").forEach(path::add);
+        path.add(name);
+        node.put("group", name);
+        var data = ((ObjectNode) node.get("data"));
+        data.setAll((ObjectNode) parent.path("data").deepCopy());
+        data.remove(List.of("error_code", "error_msg", "job_id"));
+        data.put("platform", platform).put("runtime", "lava-collabora").put("arch", "x86_64")
+                .put("compiler", "gcc-12").put("config_full", "x86_64_defconfig");
+        nodes.put(node.path("id").asText(), node);
+        return node.path("id").asText();
+    }
+
+    /** Sets a node's state and result, and its error code (null for none), as the pipeline's services do. */
+    public void set(String id, String state, String result, String errorCode) {
+        var node = node(id);
+        node.put("state", state);
+        if (result == null) {
+            node.putNull("result");
+        } else {
+            node.put("result", result);
+        }
+        var data = (ObjectNode) node.get("data");
+        if (errorCode == null) {
+            data.putNull("error_code").putNull("error_msg");
+        } else {
+            data.put("error_code", errorCode).put("error_msg", errorCode + " error in the fake");
+        }
+        node.put("updated", time());
+    }
+
+    /** The pipeline's job-retry service: a new node with the same name and parent, one more retry. */
+    public String retry(String id) {
+        var old = node(id);
+        var retried = add(old.path("parent").asText(), old.path("kind").asText(), old.path("name").asText(),
+                old.path("data").path("platform").asText());
+        node(retried).put("retry_counter", old.path("retry_counter").asInt() + 1)
+                .putObject("debug").put("retry_by", id);
+        return retried;
+    }
+
+    /** Sets an artifact (a log URL, say) on a node. */
+    public void artifact(String id, String name, String url) {
+        var node = node(id);
+        if (!node.path("artifacts").isObject()) {
+            node.putObject("artifacts");
+        }
+        ((ObjectNode) node.get("artifacts")).put(name, url);
+    }
+
+    /**
+     * The next checkout request is answered with {@code status} and {@code message}, as the
+     * pipeline answers for reasons this fake does not model (a stricter commit check, say).
+     */
+    public void refuseNext(int status, String message) {
+        refusal = new Refusal(status, message);
+    }
+
+    /** Lets the fake's clock move, so that nodes created later say so. */
+    public void advance(Duration duration) {
+        now = now.plus(duration);
+    }
+
+    @Override
+    void handle(Call call) throws IOException {
+        if ("POST".equals(call.method()) && "/api/checkout".equals(call.path())) {
+            checkoutRequest(call);
+        } else if ("GET".equals(call.method()) && "/latest/nodes/fast".equals(call.path())) {
+            var list = JSON.createArrayNode();
+            synchronized (nodes) {
+                nodes.values().stream().filter(n -> matches(n, call.query())).forEach(n -> list.add(n.deepCopy()));
+            }
+            call.answer(200, list);
+        } else {
+            call.answer(404, JSON.createObjectNode().put("detail", "Not Found"));
+        }
+    }
+
+    private void checkoutRequest(Call call) throws IOException {
+        JsonNode data;
+        try {
+            data = JSON.readTree(call.body());
+        } catch (IOException e) {
+            call.answer(422, JSON.createObjectNode().put("detail", "JSON decode error"));
+            return;
+        }
+        checkoutRequests.add(data);
+        var refused = refusal;
+        if (refused != null) {
+            refusal = null;
+            call.answer(refused.status(), message(refused.message()));
+            return;
+        }
+        if (!token.equals(call.header("Authorization"))) {
+            call.answer(401, message("Unauthorized"));
+            return;
+        }
+        var url = data.path("url").asText("");
+        var branch = data.path("branch").asText("");
+        var commit = data.path("commit").asText("");
+        if (url.isEmpty() || branch.isEmpty() || commit.isEmpty()) {
+            call.answer(400, message("Missing tree URL, branch or commit"));
+            return;
+        }
+        if (!COMMIT.matcher(commit).matches()) {
+            call.answer(400, message("Invalid commit format"));
+            return;
+        }
+        var tree = trees.get(url);
+        if (tree == null) {
+            call.answer(404, message("Tree not found"));
+            return;
+        }
+        var jobFilter = strings(data.path("jobfilter"));
+        if (jobFilter.size() > 8) {
+            call.answer(400, message("Too many jobs in jobfilter"));
+            return;
+        }
+        for (var job : jobFilter) {
+            if (!jobs.contains(job.replaceAll("\\+$", ""))) {
+                call.answer(404, message("Job " + job.replaceAll("\\+$", "") + " not found"));
+                return;
+            }
+        }
+        var platformFilter = strings(data.path("platformfilter"));
+        if (platformFilter.size() > 8) {
+            call.answer(400, message("Too many platforms in platformfilter"));
+            return;
+        }
+        for (var platform : platformFilter) {
+            if (!platforms.contains(platform)) {
+                call.answer(404, message("Platform " + platform + " not found"));
+                return;
+            }
+        }
+        var treeId = Sha256.hex(url + branch + now + nextId.get());
+        var node = newNode("checkout", "checkout", treeId);
+        node.putArray("path").add("checkout");
+        var revision = ((ObjectNode) node.get("data")).putObject("kernel_revision");
+        revision.put("tree", tree).put("branch", branch).put("commit", commit).put("url", url)
+                .put("tip_of_branch", false);
+        node.put("submitter", "user:labgate@example.org");
+        if (!jobFilter.isEmpty()) {
+            jobFilter.forEach(node.putArray("jobfilter")::add);
+        }
+        if (!platformFilter.isEmpty()) {
+            platformFilter.forEach(node.putArray("platform_filter")::add);
+        }
+        nodes.put(node.path("id").asText(), node);
+        if (!reachable.test(url, commit)) {
+            set(node.path("id").asText(), "done", "fail", "git_checkout_failure");
+        }
+        var answer = message("OK");
+        answer.set("node", node.deepCopy());
+        call.answer(200, answer);
+    }
+
+    private ObjectNode newNode(String kind, String name, String treeId) {
+        var node = JSON.createObjectNode();
+        node.put("id", Long.toHexString(nextId.incrementAndGet()) + "6b8188c7");
+        node.put("kind", kind).put("name", name).putNull("group").putNull("parent");
+        node.put("state", "running").putNull("result").putNull("artifacts");
+        node.putObject("data").putNull("error_code").putNull("error_msg");
+        node.putNull("debug").putNull("jobfilter").putNull("platform_filter");
+        var created = time();
+        node.put("created", created).put("updated", created).put("timeout", time()).putNull("holdoff");
+        node.put("owner", "labgate").put("submitter", "service:pipeline").put("treeid", treeId);
+        node.putArray("user_groups");
+        node.put("processed_by_kcidb_bridge", false).put("retry_counter", 0);
+        return node;
+    }
+
+    /** Maestro's query language, as far as labgate uses it: {@code field=value} and {@code field__ne=value} on dotted paths. */
+    private static boolean matches(JsonNode node, Map<String, String> query) {
+        for (var entry : query.entrySet()) {
+            var key = entry.getKey();
+            if ("limit".equals(key) || "offset".equals(key)) {
+                continue;
+            }
+            var op = "eq";
+            if (key.contains("__")) {
+                op = key.substring(key.lastIndexOf("__") + 2);
+                key = key.substring(0, key.lastIndexOf("__"));
+            }
+            JsonNode value = node;
+            for (var part : key.split("\\.")) {
+                value = value.path(part);
+            }
+            var text = value.isNull() || value.isMissingNode() ? null : value.asText();
+            var equal = entry.getValue().equals(text);
+            if ("eq".equals(op) && !equal || "ne".equals(op) && equal) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String time() {
+        return LocalDateTime.ofInstant(now, ZoneOffset.UTC).format(MAESTRO_TIME);
+    }
+
+    private static ObjectNode message(String text) {
+        return JSON.createObjectNode().put("message", text);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        var list = new ArrayList<String>();
+        if (array instanceof ArrayNode) {
+            array.forEach(v -> list.add(v.asText()));
+        }
+        return list;
+    }
+}
