@@ -109,7 +109,7 @@ class CommandLabTest {
                 .allSatisfy(id -> assertThat(id).startsWith("labgate:run-1."));
         var verdict = new VerdictAggregator().aggregate(results);
         assertThat(verdict.overall()).isEqualTo(Verdict.Overall.FAIL);
-        assertThat(verdict.headline()).isEqualTo("1 failure: kunit.example.example_fail_test");
+        assertThat(verdict.headline()).isEqualTo("1 failure (no baseline to compare): kunit.example.example_fail_test");
     }
 
     @org.junit.jupiter.api.Test
