@@ -8,7 +8,6 @@ import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.Forge;
-import dev.labgate.core.lab.Lab;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.DeliveryStore;
@@ -40,13 +39,14 @@ public final class DeliveryProcessor {
     private final RunStore runs;
     private final WorkQueue work;
     private final Transactions transactions;
-    private final Labs labs;
     private final RunLinks links;
     private final Clock clock;
+    private final CommandHandler commands;
+    private final Cancellations cancellations;
 
     public DeliveryProcessor(DeliveryStore deliveries, Forges forges, PolicySource policies, TrustRules trust,
                              Planner planner, RunStore runs, WorkQueue work, Transactions transactions, Labs labs,
-                             RunLinks links, Clock clock) {
+                             RunLinks links, Clock clock, CommandHandler commands) {
         this.deliveries = deliveries;
         this.forges = forges;
         this.policies = policies;
@@ -55,9 +55,10 @@ public final class DeliveryProcessor {
         this.runs = runs;
         this.work = work;
         this.transactions = transactions;
-        this.labs = labs;
         this.links = links;
         this.clock = clock;
+        this.commands = commands;
+        this.cancellations = new Cancellations(runs, work, transactions, labs);
     }
 
     public void process(DeliveryKey key) {
@@ -68,19 +69,44 @@ public final class DeliveryProcessor {
         }
         var forge = forges.get(key.forge());
         var event = forge.parse(delivery.get());
-        String outcome;
-        if (event instanceof ForgeEvent.ChangeUpdated change) {
-            outcome = onChangeUpdated(forge, change, key);
-        } else if (event instanceof ForgeEvent.Ignored ignored) {
-            outcome = "ignored: " + ignored.reason();
-        } else {
-            outcome = "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
-        }
+        var outcome = act(forge, event, key.id());
         LOG.info("delivery {} ({}): {}", key, delivery.get().event(), outcome);
         deliveries.markProcessed(key, outcome);
     }
 
-    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, DeliveryKey key) {
+    /**
+     * Acts on an event as if its delivery had just arrived (the reconciler calls this for what it
+     * finds missing); returns what happened, in words.
+     *
+     * @param deliveryId the delivery that caused it, or a name for the reconciler's pass
+     */
+    public String act(Forge forge, ForgeEvent event, String deliveryId) {
+        if (event instanceof ForgeEvent.ChangeUpdated change) {
+            return onChangeUpdated(forge, change, deliveryId, 0);
+        }
+        if (event instanceof ForgeEvent.CommandIssued command) {
+            return commands.handle(forge, command, deliveryId,
+                    (change, round) -> onChangeUpdated(forge, change, deliveryId, round));
+        }
+        if (event instanceof ForgeEvent.ChangeClosed closed) {
+            var cancelled = cancellations.cancel(new Subject.Change(closed.change()), run -> true,
+                    (closed.merged() ? "merged" : "closed") + (closed.by() == null ? "" : " by " + closed.by()));
+            return (closed.merged() ? "merged" : "closed") + ": " + cancelled.size() + " unfinished "
+                    + (cancelled.size() == 1 ? "run" : "runs") + " cancelled";
+        }
+        if (event instanceof ForgeEvent.BranchPushed pushed && pushed.deleted()) {
+            var cancelled = cancellations.cancel(new Subject.Branch(pushed.repo(), pushed.ref()), run -> true,
+                    pushed.ref() + " was deleted");
+            return pushed.ref() + " deleted: " + cancelled.size() + " unfinished "
+                    + (cancelled.size() == 1 ? "run" : "runs") + " cancelled";
+        }
+        if (event instanceof ForgeEvent.Ignored ignored) {
+            return "ignored: " + ignored.reason();
+        }
+        return "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
+    }
+
+    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, String deliveryId, int round) {
         var policy = policies.current();
         var repo = event.change().repo();
         if (policy.repository(repo).isEmpty()) {
@@ -106,9 +132,9 @@ public final class DeliveryProcessor {
         List<Run> planned = transactions.inTransaction(() -> {
             var stored = new ArrayList<Run>();
             for (var entry : plan.entries()) {
-                var run = runs.createIfAbsent(new Run(runId(subject, event.headSha(), entry.lab(), 0), subject,
+                var run = runs.createIfAbsent(new Run(runId(subject, event.headSha(), entry.lab(), round), subject,
                         entry.lab(), event.headSha(), event.baseSha(), event.cloneUrl(), event.fetchRef(),
-                        entry.tests(), 0, initial, 0, null, "", null, false, key.id(), now, now));
+                        entry.tests(), round, initial, 0, null, "", null, false, deliveryId, now, now));
                 if (run.state() == RunState.PLANNED) {
                     work.enqueueNow(new Work.AdvanceRun(run.id()));
                 }
@@ -131,35 +157,8 @@ public final class DeliveryProcessor {
 
     /** A new head makes the runs of older heads pointless: cancel them so their results are never reported. */
     private void supersede(Subject subject, String newHead) {
-        var note = "superseded by " + newHead.substring(0, Math.min(12, newHead.length()));
-        List<Run> cancelled = transactions.inTransaction(() -> {
-            var done = new ArrayList<Run>();
-            for (var old : runs.active(subject.key())) {
-                if (old.headSha().equals(newHead)) {
-                    continue;
-                }
-                runs.transition(old.id(), old.state(), RunState.CANCELLED, note, null, old.attempt(), null)
-                        .ifPresent(run -> {
-                            // The run's own step reports its terminal status to the forge.
-                            work.enqueueNow(new Work.AdvanceRun(run.id()));
-                            done.add(run);
-                        });
-            }
-            return done;
-        });
-        for (var run : cancelled) {
-            if (run.labRun() != null) {
-                labs.find(run.lab()).ifPresent(lab -> cancelAtLab(lab, run));
-            }
-        }
-    }
-
-    private static void cancelAtLab(Lab lab, Run run) {
-        try {
-            lab.cancel(run.labRun());
-        } catch (RuntimeException e) {
-            LOG.warn("could not cancel superseded run {} at lab {}: {}", run.id(), run.lab(), e.getMessage());
-        }
+        cancellations.cancel(subject, run -> !run.headSha().equals(newHead),
+                "superseded by " + newHead.substring(0, Math.min(12, newHead.length())));
     }
 
     /** Run ids are derived from what makes a run unique, so a repeated step finds the same run. */

@@ -8,11 +8,14 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
+import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.SummaryReporter;
 import org.slf4j.Logger;
@@ -22,6 +25,7 @@ import org.slf4j.MDC;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -32,14 +36,15 @@ public final class WorkRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkRunner.class);
 
-    /** How the runner is tuned; see {@code labgate.work.*}. */
-    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval) {
+    /** How the runner is tuned; see {@code labgate.work.*} and {@code labgate.reconcile.interval}. */
+    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval,
+                         Duration reconcileInterval) {
     }
 
     private final Scheduler scheduler;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries) {
+                      RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler) {
         Task<Void> processDelivery = Tasks.custom(WorkTasks.PROCESS_DELIVERY)
                 .onFailure(new RetryWithBackoff<>((instance, cause) -> deliveryStore.markProcessed(
                         WorkTasks.deliveryKey(instance.getId()), "failed: " + message(cause))))
@@ -71,7 +76,14 @@ public final class WorkRunner implements AutoCloseable {
                     summaries.report(data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
-        this.scheduler = Scheduler.create(db.joiningDataSource(), List.of(processDelivery, advanceRun, report))
+        // One replica at a time runs a pass; a failed pass is simply the next one's work.
+        RecurringTask<Void> reconcile = Tasks.recurring(WorkTasks.RECONCILE, Schedules.fixedDelay(
+                tuning.reconcileInterval())).execute((instance, context) -> reconciler.pass());
+        Task<Void> reconcileNow = Tasks.oneTime(WorkTasks.RECONCILE_NOW)
+                .execute((instance, context) -> reconciler.pass());
+        this.scheduler = Scheduler.create(db.joiningDataSource(),
+                        List.of(processDelivery, advanceRun, report, reconcileNow))
+                .startTasks(reconcile)
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name()))
                 .threads(tuning.threads())
@@ -86,6 +98,14 @@ public final class WorkRunner implements AutoCloseable {
     public void start() {
         scheduler.start();
         LOG.info("durable work started");
+    }
+
+    /**
+     * Has the reconciler run a pass now besides its regular ones (at start): replicas starting
+     * together schedule it once.
+     */
+    public void reconcileSoon() {
+        scheduler.scheduleIfNotExists(WorkTasks.RECONCILE_NOW.instance("now").build(), Instant.now());
     }
 
     /** Asks the scheduler to look for due work now rather than at its next poll. */

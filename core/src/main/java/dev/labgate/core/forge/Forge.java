@@ -4,6 +4,7 @@ import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One configured forge (GitHub or GitLab): webhooks in, facts out, reports out.
@@ -31,4 +32,13 @@ public interface Forge extends ForgeFacts, ForgeReports {
      * anything labgate does not act on becomes {@link ForgeEvent.Ignored} with a reason.
      */
     ForgeEvent parse(Delivery delivery);
+
+    /**
+     * Asks the forge to send again the deliveries it failed to deliver to labgate and that labgate
+     * has not stored since, at most {@code max} of them; returns how many it asked for. A forge
+     * that keeps no such log (GitLab, GitHub without an App) asks for none.
+     *
+     * @param stored whether labgate already has the delivery with this id
+     */
+    int redeliverFailed(Predicate<String> stored, int max);
 }
