@@ -64,9 +64,4 @@ public final class RateBudget {
                     Duration.between(now, s.resetAt()), null);
         }
     }
-
-    /** Calls left as last reported, or -1 when the forge never said. */
-    public long remaining() {
-        return state.get().remaining();
-    }
 }

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * GitHub or a GitHub App (checking the App's JWT against its public key and minting installation
  * tokens), run out of budget, rate-limit and fail. Each test starts its own.
  */
-public final class FakeGitHub extends FakeHttpServer {
+public final class FakeGitHub extends FakeHttpServer implements FakeForge {
 
     /** A commit status as GitHub stores it. */
     public record Status(String sha, String context, String state, String description, String targetUrl) {
@@ -76,6 +76,7 @@ public final class FakeGitHub extends FakeHttpServer {
 
     private final String botLogin;
     private final Map<String, List<Status>> statuses = new ConcurrentHashMap<>();
+    private final Map<String, List<FakeForge.Status>> seen = new ConcurrentHashMap<>();
     private final Map<String, List<CheckRun>> checkRuns = new ConcurrentHashMap<>();
     private final Map<String, Map<Long, Comment>> comments = new ConcurrentHashMap<>();
     private final Map<String, String> permissions = new ConcurrentHashMap<>();
@@ -336,6 +337,11 @@ public final class FakeGitHub extends FakeHttpServer {
             }
             statuses.computeIfAbsent(key + "@" + m.group(1), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(status);
+            see(key, new FakeForge.Status(status.sha(), status.context(), switch (status.state()) {
+                case "pending" -> FakeForge.State.PENDING;
+                case "success" -> FakeForge.State.SUCCESS;
+                default -> FakeForge.State.FAILURE;
+            }, status.description(), status.targetUrl(), ""));
             var out = JSON.createObjectNode().put("id", nextId()).put("state", status.state())
                     .put("context", status.context()).put("description", status.description())
                     .put("target_url", status.targetUrl()).put("url", url() + "/repos/" + fullName + "/statuses/"
@@ -354,6 +360,7 @@ public final class FakeGitHub extends FakeHttpServer {
             }
             checkRuns.computeIfAbsent(key + "@" + run.sha(), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(run);
+            see(key, run);
             return Answer.json(201, checkRunJson(fullName, run));
         }
         if ((m = match("^/check-runs/(\\d+)$", rest)) != null && method.equals("PATCH")) {
@@ -371,6 +378,7 @@ public final class FakeGitHub extends FakeHttpServer {
                                 return Answer.json(422, error("Invalid request. Only 65535 characters are allowed."));
                             }
                             list.getValue().set(i, run);
+                            see(key, run);
                             return Answer.json(200, checkRunJson(fullName, run));
                         }
                     }
@@ -611,6 +619,18 @@ public final class FakeGitHub extends FakeHttpServer {
         return Answer.json(200, array);
     }
 
+    private void see(String repoKey, CheckRun run) {
+        var state = !"completed".equals(run.status()) ? FakeForge.State.PENDING
+                : "success".equals(run.conclusion()) ? FakeForge.State.SUCCESS : FakeForge.State.FAILURE;
+        see(repoKey, new FakeForge.Status(run.sha(), run.name(), state, run.title(), run.detailsUrl(),
+                run.summary() == null ? "" : run.summary()));
+    }
+
+    private void see(String repoKey, FakeForge.Status status) {
+        seen.computeIfAbsent(repoKey + "@" + status.sha(), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(status);
+    }
+
     private CheckRun checkRun(long id, JsonNode in, CheckRun old) {
         var output = in.path("output");
         var summary = output.has("summary") ? output.path("summary").asText() : old == null ? null : old.summary();
@@ -694,6 +714,122 @@ public final class FakeGitHub extends FakeHttpServer {
     private static Matcher match(String regex, String text) {
         var m = Pattern.compile(regex).matcher(text);
         return m.matches() ? m : null;
+    }
+
+    // ---- the forge-neutral view (FakeForge)
+
+    @Override
+    public String kind() {
+        return "github";
+    }
+
+    @Override
+    public void openChange(String repo, long number, String author, String head, String base, boolean fork,
+                           List<String> changedFiles, List<String> commits) {
+        pullRequest(new PullRequest(repo, number, "change " + number, author, head, base, "master", fork, true, false,
+                changedFiles, commits));
+    }
+
+    @Override
+    public void pushToChange(String repo, long number, String newHead) {
+        var pr = pullRequest(repo, number).orElseThrow();
+        var commits = new ArrayList<>(pr.commits());
+        commits.add(newHead);
+        pullRequest(new PullRequest(pr.repo(), pr.number(), pr.title(), pr.author(), newHead, pr.base(), pr.baseRef(),
+                pr.fork(), pr.open(), pr.draft(), pr.files(), commits));
+    }
+
+    @Override
+    public void closeChange(String repo, long number) {
+        var pr = pullRequest(repo, number).orElseThrow();
+        pullRequest(new PullRequest(pr.repo(), pr.number(), pr.title(), pr.author(), pr.head(), pr.base(), pr.baseRef(),
+                pr.fork(), false, pr.draft(), pr.files(), pr.commits()));
+    }
+
+    @Override
+    public void permission(String repo, String user, dev.labgate.core.forge.Permission.Level level) {
+        permission(repo, user, level.name().toLowerCase(Locale.ROOT));
+    }
+
+    @Override
+    public FakeForge.Comment comment(String repo, long number, String author, String body) {
+        var c = addComment(repo, number, author, body);
+        return new FakeForge.Comment(String.valueOf(c.id()), c.author(), c.body());
+    }
+
+    @Override
+    public List<FakeForge.Status> statusesSeen(String repo, String sha) {
+        var list = seen.get(repo.toLowerCase(Locale.ROOT) + "@" + sha);
+        if (list == null) {
+            return List.of();
+        }
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
+    @Override
+    public List<FakeForge.Comment> commentsSeen(String repo, long number) {
+        return comments(repo, number).stream().map(c -> new FakeForge.Comment(String.valueOf(c.id()), c.author(),
+                c.body())).toList();
+    }
+
+    @Override
+    public Delivery changeDelivery(String repo, long number, String action) {
+        var pr = pullRequest(repo, number).orElseThrow();
+        var root = JSON.createObjectNode().put("action", action.equals("pushed") ? "synchronize" : "opened")
+                .put("number", number);
+        root.set("pull_request", pullJson(pr));
+        root.set("repository", repositoryJson(pr.repo()));
+        root.set("sender", user(pr.author()));
+        return new Delivery("pull_request", bytes(root));
+    }
+
+    @Override
+    public Delivery commentDelivery(String repo, long number, FakeForge.Comment comment) {
+        var root = JSON.createObjectNode().put("action", "created");
+        var issue = root.putObject("issue").put("number", number).put("title", "change " + number).put("state", "open");
+        issue.putObject("pull_request").put("url", url() + "/repos/" + repo + "/pulls/" + number);
+        issue.set("user", user(pullRequest(repo, number).map(PullRequest::author).orElse("someone")));
+        root.set("comment", commentJson(repo, new Comment(Long.parseLong(comment.id()), number, comment.body(),
+                comment.author())));
+        root.set("repository", repositoryJson(repo));
+        root.set("sender", user(comment.author()));
+        return new Delivery("issue_comment", bytes(root));
+    }
+
+    @Override
+    public Delivery closeDelivery(String repo, long number, String by) {
+        var pr = pullRequest(repo, number).orElseThrow();
+        var root = JSON.createObjectNode().put("action", "closed").put("number", number);
+        root.set("pull_request", pullJson(pr));
+        root.set("repository", repositoryJson(pr.repo()));
+        root.set("sender", user(by));
+        return new Delivery("pull_request", bytes(root));
+    }
+
+    @Override
+    public Map<String, String> deliveryHeaders(Delivery delivery, String id, String secret) {
+        return Map.of("x-github-event", delivery.event(), "x-github-delivery", id, "x-hub-signature-256",
+                "sha256=" + Hmac.sha256Hex(secret, delivery.body()), "content-type", "application/json");
+    }
+
+    @Override
+    public void rateLimitNext(int count) {
+        rateLimitNext(count, Limit.SECONDARY);
+    }
+
+    @Override
+    public int requestCount() {
+        return requests().size();
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public URI url() {

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * in) and notes can be read back. It checks the {@code PRIVATE-TOKEN}, can answer 429 and fail.
  * Each test starts its own.
  */
-public final class FakeGitLab extends FakeHttpServer {
+public final class FakeGitLab extends FakeHttpServer implements FakeForge {
 
     /** A commit status as GitLab stores it (one entry per write). */
     public record Status(String sha, String name, String state, String description, String targetUrl) {
@@ -64,6 +64,7 @@ public final class FakeGitLab extends FakeHttpServer {
     private final Map<String, String> branches = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> events = new ConcurrentHashMap<>();
     private final Map<String, MergeRequest> mergeRequests = new ConcurrentHashMap<>();
+    private final Map<String, String> oldrevs = new ConcurrentHashMap<>();
     private final Map<String, List<Status>> statuses = new ConcurrentHashMap<>();
     private final Map<String, Map<Long, Note>> notes = new ConcurrentHashMap<>();
     private volatile int limitedLeft;
@@ -367,6 +368,153 @@ public final class FakeGitLab extends FakeHttpServer {
             return Answer.json(200, noteJson(mr, note));
         }
         return Answer.json(404, error("404 Not Found"));
+    }
+
+    // ---- the forge-neutral view (FakeForge)
+
+    @Override
+    public String kind() {
+        return "gitlab";
+    }
+
+    @Override
+    public void openChange(String repo, long number, String author, String head, String base, boolean fork,
+                           List<String> changedFiles, List<String> commits) {
+        mergeRequest(new MergeRequest(repo, number, "change " + number, author, head, base, "master", fork, "opened",
+                false, changedFiles, commits));
+    }
+
+    @Override
+    public void pushToChange(String repo, long number, String newHead) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var commits = new ArrayList<>(mr.commits());
+        commits.add(newHead);
+        oldrevs.put(repo.toLowerCase(Locale.ROOT) + "!" + number, mr.head());
+        mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), newHead, mr.base(),
+                mr.targetBranch(), mr.fork(), mr.state(), mr.draft(), mr.files(), commits));
+    }
+
+    @Override
+    public void closeChange(String repo, long number) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), mr.head(), mr.base(),
+                mr.targetBranch(), mr.fork(), "closed", mr.draft(), mr.files(), mr.commits()));
+    }
+
+    @Override
+    public void permission(String repo, String user, dev.labgate.core.forge.Permission.Level level) {
+        var key = repo.toLowerCase(Locale.ROOT) + "#" + user.toLowerCase(Locale.ROOT);
+        switch (level) {
+            case NONE -> {
+                user(user);
+                access.remove(key);
+            }
+            case READ, TRIAGE -> access(repo, user, 20);
+            case WRITE -> access(repo, user, 30);
+            case MAINTAIN -> access(repo, user, 40);
+            case ADMIN -> access(repo, user, 50);
+        }
+    }
+
+    @Override
+    public FakeForge.Comment comment(String repo, long number, String author, String body) {
+        var note = addNote(repo, number, author, body);
+        return new FakeForge.Comment(String.valueOf(note.id()), note.author(), note.body());
+    }
+
+    @Override
+    public List<FakeForge.Status> statusesSeen(String repo, String sha) {
+        return statuses(repo, sha).stream().map(s -> new FakeForge.Status(s.sha(), s.name(), switch (s.state()) {
+            case "pending", "running", "created" -> FakeForge.State.PENDING;
+            case "success" -> FakeForge.State.SUCCESS;
+            default -> FakeForge.State.FAILURE;
+        }, s.description(), s.targetUrl(), "")).toList();
+    }
+
+    @Override
+    public List<FakeForge.Comment> commentsSeen(String repo, long number) {
+        return notes(repo, number).stream().map(n -> new FakeForge.Comment(String.valueOf(n.id()), n.author(),
+                n.body())).toList();
+    }
+
+    @Override
+    public Delivery changeDelivery(String repo, long number, String action) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var root = hook("merge_request", mr.author());
+        var attributes = mergeRequestHookJson(root, mr);
+        attributes.put("action", action.equals("pushed") ? "update" : "open");
+        if (action.equals("pushed")) {
+            attributes.put("oldrev", oldrevs.getOrDefault(repo.toLowerCase(Locale.ROOT) + "!" + number, mr.base()));
+        }
+        return new Delivery("Merge Request Hook", bytes(root));
+    }
+
+    @Override
+    public Delivery commentDelivery(String repo, long number, FakeForge.Comment comment) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var root = hook("note", comment.author());
+        root.put("project_id", Math.abs(mr.project().hashCode()));
+        root.set("project", projectJson(mr.project()));
+        root.putObject("object_attributes").put("id", Long.parseLong(comment.id())).put("note", comment.body())
+                .put("noteable_type", "MergeRequest").put("author_id", user(comment.author())).put("system", false)
+                .put("action", "create").put("noteable_id", mr.iid() * 17)
+                .put("url", url() + "/" + mr.project() + "/-/merge_requests/" + mr.iid() + "#note_" + comment.id());
+        var request = root.putObject("merge_request").put("id", mr.iid() * 17).put("iid", mr.iid())
+                .put("title", mr.title()).put("state", mr.state()).put("target_branch", mr.targetBranch())
+                .put("author_id", user(mr.author()));
+        request.putObject("last_commit").put("id", mr.head());
+        return new Delivery("Note Hook", bytes(root));
+    }
+
+    @Override
+    public Delivery closeDelivery(String repo, long number, String by) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var root = hook("merge_request", by);
+        mergeRequestHookJson(root, mr).put("action", "close");
+        return new Delivery("Merge Request Hook", bytes(root));
+    }
+
+    @Override
+    public Map<String, String> deliveryHeaders(Delivery delivery, String id, String secret) {
+        return Map.of("x-gitlab-event", delivery.event(), "x-gitlab-token", secret, "idempotency-key", id,
+                "content-type", "application/json");
+    }
+
+    @Override
+    public int requestCount() {
+        return requests().size();
+    }
+
+    /** The common head of GitLab hook payloads: the kind, and the user whose action fired the hook. */
+    private ObjectNode hook(String kind, String username) {
+        var root = JSON.createObjectNode().put("object_kind", kind).put("event_type", kind);
+        root.putObject("user").put("id", user(username)).put("name", username).put("username", username)
+                .put("avatar_url", (String) null);
+        return root;
+    }
+
+    private ObjectNode mergeRequestHookJson(ObjectNode root, MergeRequest mr) {
+        root.set("project", projectJson(mr.project()));
+        var attributes = root.putObject("object_attributes").put("id", mr.iid() * 17).put("iid", mr.iid())
+                .put("target_branch", mr.targetBranch()).put("source_branch", "topic")
+                .put("source_project_id", mr.fork() ? Math.abs((mr.author() + "/fork").hashCode())
+                        : Math.abs(mr.project().hashCode()))
+                .put("target_project_id", Math.abs(mr.project().hashCode())).put("author_id", user(mr.author()))
+                .put("title", mr.title()).put("state", mr.state()).put("draft", mr.draft())
+                .put("work_in_progress", mr.draft())
+                .put("url", url() + "/" + mr.project() + "/-/merge_requests/" + mr.iid());
+        attributes.putObject("last_commit").put("id", mr.head()).put("message", "the head")
+                .put("timestamp", "2026-01-01T00:00:00+00:00");
+        root.putObject("repository").put("name", mr.project()).put("url", url() + "/" + mr.project() + ".git");
+        return attributes;
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A page of a list with GitLab's pagination headers. */
