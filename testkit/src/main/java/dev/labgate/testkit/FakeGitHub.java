@@ -170,9 +170,15 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         return this;
     }
 
+    /** Moves a branch to {@code sha} without a trace in the event log (the log lags behind). */
+    public FakeGitHub branch(String fullName, String branch, String sha) {
+        branches.put(fullName.toLowerCase(Locale.ROOT) + ":" + branch, sha);
+        return this;
+    }
+
     /** Moves a branch to {@code sha}, and logs the push in the repository's events as {@code pusher}'s. */
     public FakeGitHub push(String fullName, String branch, String before, String sha, String pusher) {
-        branches.put(fullName.toLowerCase(Locale.ROOT) + ":" + branch, sha);
+        branch(fullName, branch, sha);
         var event = JSON.createObjectNode().put("id", String.valueOf(nextId())).put("type", "PushEvent");
         event.putObject("actor").put("login", pusher);
         event.putObject("repo").put("name", fullName);

@@ -120,10 +120,16 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return this;
     }
 
+    /** Moves a branch to {@code sha} without a trace in the event log (the log lags behind). */
+    public FakeGitLab branch(String project, String branch, String sha) {
+        branches.put(project.toLowerCase(Locale.ROOT) + ":" + branch, sha);
+        return this;
+    }
+
     /** Moves a branch and logs the push as {@code pusher}'s in the project's events. */
     public FakeGitLab push(String project, String branch, String before, String sha, String pusher) {
         user(pusher);
-        branches.put(project.toLowerCase(Locale.ROOT) + ":" + branch, sha);
+        branch(project, branch, sha);
         var event = JSON.createObjectNode().put("id", nextId()).put("action_name", "pushed to")
                 .put("author_id", user(pusher)).put("author_username", pusher).put("created_at", "2026-01-01T00:00:00.000Z");
         event.putObject("push_data").put("commit_count", 1).put("action", "pushed").put("ref_type", "branch")
