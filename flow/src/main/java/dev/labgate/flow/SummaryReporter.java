@@ -12,6 +12,9 @@ import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+
 
 /**
  * Keeps the one summary comment of a change true: renders the runs of its newest head and writes
@@ -54,7 +57,7 @@ public final class SummaryReporter {
         var forge = forges.get(subject.repo().forge());
         transactions.inTransaction(() -> {
             var lastPosted = summaries.lockLastPosted(subject.key());
-            var atHead = runs.forHead(subject.key(), headSha);
+            var atHead = newestRounds(runs.forHead(subject.key(), headSha));
             var all = KcidbData.empty();
             for (Run run : atHead) {
                 var found = results.find(run.id());
@@ -78,6 +81,15 @@ public final class SummaryReporter {
                     verdictChanged ? " as a new comment: the verdict changed from " + before.lastVerdict().toLowerCase()
                             + " to " + verdict.name().toLowerCase() : "");
         });
+    }
+
+    /** A retest replaces a lab's earlier rounds at the same head: only each lab's newest round counts. */
+    static List<Run> newestRounds(List<Run> atHead) {
+        var newest = new LinkedHashMap<String, Run>();
+        for (var run : atHead) {
+            newest.merge(run.lab(), run, (a, b) -> b.round() > a.round() ? b : a);
+        }
+        return List.copyOf(newest.values());
     }
 
     /**
