@@ -10,7 +10,8 @@ import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
-import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.flow.DeliveryProcessor;
@@ -77,8 +78,8 @@ public final class WorkRunner implements AutoCloseable {
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         // One replica at a time runs a pass; a failed pass is simply the next one's work.
-        RecurringTask<Void> reconcile = Tasks.recurring(WorkTasks.RECONCILE, Schedules.fixedDelay(
-                tuning.reconcileInterval())).execute((instance, context) -> reconciler.pass());
+        RecurringTask<Void> reconcile = Tasks.recurring(WorkTasks.RECONCILE, new Every(tuning.reconcileInterval()))
+                .execute((instance, context) -> reconciler.pass());
         Task<Void> reconcileNow = Tasks.oneTime(WorkTasks.RECONCILE_NOW)
                 .execute((instance, context) -> reconciler.pass());
         this.scheduler = Scheduler.create(db.joiningDataSource(),
@@ -130,6 +131,27 @@ public final class WorkRunner implements AutoCloseable {
         var product = db.withConnection(c -> c.getMetaData().getDatabaseProductName(), "database product");
         return "H2".equals(product) ? new DefaultJdbcCustomization(true)
                 : new AutodetectJdbcCustomization(db.pool(), true);
+    }
+
+    /**
+     * Every {@code interval} after the last pass ended; the first one interval after the task is
+     * first known, since the pass at start is {@link #reconcileSoon()}'s to decide.
+     */
+    private record Every(Duration interval) implements Schedule {
+        @Override
+        public Instant getNextExecutionTime(ExecutionComplete executionComplete) {
+            return executionComplete.getTimeDone().plus(interval);
+        }
+
+        @Override
+        public Instant getInitialExecutionTime(Instant now) {
+            return now.plus(interval);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return false;
+        }
     }
 
     private static String message(Throwable cause) {
