@@ -29,7 +29,9 @@ public interface Forge extends ForgeFacts, ForgeReports {
 
     /**
      * Maps a stored delivery to what it means. Never throws for a payload the forge can send:
-     * anything labgate does not act on becomes {@link ForgeEvent.Ignored} with a reason.
+     * anything labgate does not act on becomes {@link ForgeEvent.Ignored} with a reason. Where a
+     * payload leaves out a fact an event needs (GitLab names a merge request's author by id only),
+     * the forge's API is asked, and that call can fail with {@link ForgeException} like any other.
      */
     ForgeEvent parse(Delivery delivery);
 
