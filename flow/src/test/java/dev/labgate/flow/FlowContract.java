@@ -196,6 +196,19 @@ abstract class FlowContract {
     }
 
     @Test
+    void an_ok_to_test_is_handed_to_the_approval_rules_and_starts_nothing_by_itself() {
+        open("mallory", Permission.Level.READ, true);
+        fake.permission(REPO, "maint", Permission.Level.MAINTAIN);
+        world.settle();
+        var comment = fake.comment(REPO, 7, "maint", "Reviewed the Makefile changes.\n/labgate ok-to-test");
+        var key = world.deliver(fake.commentDelivery(REPO, 7, comment));
+        world.settle();
+        assertThat(world.stores.deliveries.outcome(key)).hasValueSatisfying(o -> assertThat(o)
+                .contains("ok-to-test by maint"));
+        assertThat(world.lab.submitted()).isEmpty();
+    }
+
+    @Test
     void help_is_answered_once_with_every_command_who_may_use_it_and_an_example() {
         open("alice", Permission.Level.WRITE, false);
         var comment = fake.comment(REPO, 7, "newcomer", "what can I do here?\n/labgate help");

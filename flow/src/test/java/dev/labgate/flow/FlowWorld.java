@@ -4,6 +4,7 @@ import dev.labgate.config.Planner;
 import dev.labgate.config.PolicyParser;
 import dev.labgate.config.TrustRules;
 import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.WebhookCheck;
@@ -120,8 +121,8 @@ final class FlowWorld {
                 new Reconciler.Limits(50, 10, 50, 10));
     }
 
-    /** A delivery reaches labgate's intake: checked by the adapter, stored, queued. */
-    void deliver(FakeForge.Delivery delivery) {
+    /** A delivery reaches labgate's intake: checked by the adapter, stored, queued; returns its key. */
+    DeliveryKey deliver(FakeForge.Delivery delivery) {
         var id = "00000000-0000-4000-8000-" + String.format("%012d", ++deliveries);
         var check = forge.verify(fake.deliveryHeaders(delivery, id, SECRET), delivery.body());
         if (!(check instanceof WebhookCheck.Accepted accepted)) {
@@ -131,6 +132,7 @@ final class FlowWorld {
             queue.put(accepted.key().toString(), new Item(new Work.ProcessDelivery(accepted.key()), clock.instant(),
                     order++));
         }
+        return accepted.key();
     }
 
     /** Does the work that is due, moving the clock to the next due work, until nothing is left but waiting on the lab. */

@@ -51,7 +51,7 @@ import java.util.regex.Pattern;
  * tokens github-api mints and refreshes), one {@link RateBudget} per credential, and the one place
  * where GitHub's answers become {@link ForgeException}s.
  *
- * <p>REST calls are made here directly ({@link #send}) rather than through github-api's object
+ * <p>REST calls are made here directly ({@link #request}) rather than through github-api's object
  * model: every call then reads the rate-limit headers of its answer, maps errors one way
  * (Retry-After, X-RateLimit-Reset, secondary limits), costs exactly one request (github-api
  * fetches the repository before acting on it) and reaches endpoints github-api lacks (signing
@@ -366,7 +366,7 @@ final class GitHubConnection {
         }
     }
 
-    /** Reads the budget headers of every response before github-api or {@link #send} sees it. */
+    /** Reads the budget headers of every answer, to github-api's requests (token minting) and labgate's own alike. */
     private record Observing(GitHubConnector delegate, RateBudget budget) implements GitHubConnector {
         @Override
         public GitHubConnectorResponse send(GitHubConnectorRequest request) throws IOException {

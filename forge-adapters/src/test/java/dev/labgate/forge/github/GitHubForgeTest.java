@@ -38,11 +38,12 @@ class GitHubForgeTest {
     private static final String HEAD = "1111111111111111111111111111111111111111";
     private static final RepoRef REPO_REF = new RepoRef("github", REPO);
     private static final ChangeRef CHANGE = new ChangeRef(REPO_REF, 7);
+    private static final KeyPair APP_KEY = rsa();
 
     @Nested
     class AsAGitHubApp {
 
-        private final KeyPair key = rsa();
+        private final KeyPair key = APP_KEY;
         private FakeGitHub github;
         private GitHubForge forge;
 
