@@ -2,7 +2,6 @@ package dev.labgate.forge.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
