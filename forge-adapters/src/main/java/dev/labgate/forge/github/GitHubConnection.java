@@ -25,11 +25,16 @@ import org.kohsuke.github.extras.authorization.JWTTokenProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
 import java.time.Clock;
@@ -42,6 +47,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -132,15 +138,12 @@ final class GitHubConnection {
             return known.get();
         }
         var what = "list the App's installations";
-        var list = requestAsApp(Use.FACT, what, "GET", "/app/installations?per_page=1", null);
-        if (!list.ok()) {
-            throw failure(appBudget, what, list);
-        }
-        if (list.body() == null || !list.body().isArray() || list.body().isEmpty()) {
+        var list = expectAsApp(requestAsApp(Use.FACT, what, "GET", "/app/installations?per_page=1", null), what);
+        if (!list.isArray() || list.isEmpty()) {
             throw new ForgeException("the GitHub App is installed nowhere: install it on the repositories labgate "
                     + "serves", false, null, null);
         }
-        var installation = list.body().get(0);
+        var installation = list.get(0);
         var owner = installation.path("account").path("login").asText("").toLowerCase(Locale.ROOT);
         var id = installation.path("id").asLong();
         return installations.computeIfAbsent(owner, o -> installation(app -> app.getInstallationById(id)));
@@ -156,7 +159,7 @@ final class GitHubConnection {
         var auth = new AppInstallationAuthorizationProvider(which, jwt);
         try {
             new GitHubBuilder().withEndpoint(settings.apiUrl().toString())
-                    .withConnector(new Observing(GitHubConnector.DEFAULT, budget))
+                    .withConnector(new Connector(budget))
                     // A durable task backs off and retries; a blocked worker thread would not.
                     .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
                     .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL)
@@ -186,6 +189,14 @@ final class GitHubConnection {
     JsonNode expect(Response response, Client client, String what) {
         if (!response.ok()) {
             throw failure(client.budget(), what, response);
+        }
+        return response.body() == null ? JSON.nullNode() : response.body();
+    }
+
+    /** The body of a successful answer to a request made as the App itself. */
+    JsonNode expectAsApp(Response response, String what) {
+        if (!response.ok()) {
+            throw failure(appBudget, what, response);
         }
         return response.body() == null ? JSON.nullNode() : response.body();
     }
@@ -306,7 +317,7 @@ final class GitHubConnection {
             headers.put("Content-Type", List.of("application/json"));
         }
         var request = new Request(method, url(path), headers, bytes);
-        try (var response = new Observing(GitHubConnector.DEFAULT, budget).send(request);
+        try (var response = new Connector(budget).send(request);
              var in = response.bodyStream()) {
             var raw = in == null ? new byte[0] : in.readAllBytes();
             var json = raw.length == 0 ? null : parse(raw);
@@ -366,14 +377,62 @@ final class GitHubConnection {
         }
     }
 
-    /** Reads the budget headers of every answer, to github-api's requests (token minting) and labgate's own alike. */
-    private record Observing(GitHubConnector delegate, RateBudget budget) implements GitHubConnector {
+    /**
+     * The HTTP connector of every request, github-api's (token minting) and labgate's own alike:
+     * bounded in time, so a forge that stops answering fails a task instead of holding a worker,
+     * and reading the budget headers of every answer.
+     */
+    private record Connector(RateBudget budget) implements GitHubConnector {
+        private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        private static final Duration TIMEOUT = Duration.ofSeconds(30);
+        private static final Set<String> RESTRICTED = Set.of("connection", "content-length", "expect", "host",
+                "upgrade");
+
         @Override
         public GitHubConnectorResponse send(GitHubConnectorRequest request) throws IOException {
-            var response = delegate.send(request);
-            var remaining = response.header("X-RateLimit-Remaining");
-            var reset = response.header("X-RateLimit-Reset");
-            var resource = response.header("X-RateLimit-Resource");
+            HttpRequest.Builder builder;
+            try {
+                builder = HttpRequest.newBuilder(request.url().toURI()).timeout(TIMEOUT);
+            } catch (URISyntaxException e) {
+                throw new IOException("not a URL: " + request.url(), e);
+            }
+            request.allHeaders().forEach((name, values) -> {
+                if (values != null && !RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
+                    builder.header(name, String.join(", ", values));
+                }
+            });
+            try (var body = request.hasBody() ? request.body() : null) {
+                builder.method(request.method(), body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body.readAllBytes()));
+            }
+            HttpResponse<byte[]> response;
+            try {
+                response = HTTP.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while calling GitHub");
+            }
+            var headers = response.headers().map();
+            observe(headers);
+            return new GitHubConnectorResponse.ByteArrayResponse(request, response.statusCode(), headers) {
+                @Override
+                protected InputStream rawBodyStream() {
+                    return new ByteArrayInputStream(response.body());
+                }
+
+                @Override
+                public void close() {
+                    // the body is already in memory
+                }
+            };
+        }
+
+        private void observe(Map<String, List<String>> headers) {
+            var all = GitHubConnection.headers(headers);
+            var remaining = all.get("x-ratelimit-remaining");
+            var reset = all.get("x-ratelimit-reset");
+            var resource = all.get("x-ratelimit-resource");
             if (remaining != null && reset != null && (resource == null || resource.equals("core"))) {
                 try {
                     budget.observe(Long.parseLong(remaining.strip()), Instant.ofEpochSecond(Long.parseLong(reset.strip())));
@@ -381,7 +440,6 @@ final class GitHubConnection {
                     // a proxy that mangles the headers leaves the budget unknown, which is safe
                 }
             }
-            return response;
         }
     }
 

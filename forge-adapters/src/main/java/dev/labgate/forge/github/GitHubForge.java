@@ -411,12 +411,8 @@ public final class GitHubForge implements Forge {
         }
         if (connection.appMode()) {
             var what = "read the App's name";
-            var app = connection.requestAsApp(Use.REPORT, what, "GET", "/app", null);
-            known = app.ok() ? app.body().path("slug").asText("") + "[bot]" : null;
-            if (known == null) {
-                throw new ForgeException("GitHub could not " + what + ": HTTP " + app.status(), app.status() >= 500,
-                        null, null);
-            }
+            known = connection.expectAsApp(connection.requestAsApp(Use.REPORT, what, "GET", "/app", null), what)
+                    .path("slug").asText() + "[bot]";
         } else {
             var client = client(repo);
             known = connection.expect(connection.request(Use.REPORT, client, "read labgate's own login", "GET",
@@ -431,15 +427,12 @@ public final class GitHubForge implements Forge {
         if (!connection.appMode() || max <= 0) {
             return 0;
         }
-        var list = connection.requestAsApp(Use.FACT, "list the App's webhook deliveries", "GET",
-                "/app/hook/deliveries?per_page=100", null);
-        if (!list.ok() || list.body() == null || !list.body().isArray()) {
-            throw new ForgeException("GitHub could not list the App's webhook deliveries: HTTP " + list.status(),
-                    list.status() >= 500 || list.status() == 429, null, null);
-        }
+        var what = "list the App's webhook deliveries";
+        var list = connection.expectAsApp(connection.requestAsApp(Use.FACT, what, "GET",
+                "/app/hook/deliveries?per_page=100", null), what);
         // Newest first; a delivery (guid) is missed when none of its attempts got a 2xx from labgate.
         var attempts = new LinkedHashMap<String, List<JsonNode>>();
-        list.body().forEach(d -> attempts.computeIfAbsent(d.path("guid").asText(), g -> new ArrayList<>()).add(d));
+        list.forEach(d -> attempts.computeIfAbsent(d.path("guid").asText(), g -> new ArrayList<>()).add(d));
         var asked = 0;
         for (var entry : attempts.entrySet()) {
             if (asked >= max) {

@@ -36,6 +36,8 @@ final class GitLabConnection {
 
     GitLabConnection(GitLabSettings settings, Clock clock) {
         this.api = new GitLabApi(settings.url().toString(), settings.token());
+        // A GitLab that stops answering fails the task instead of holding a worker.
+        api.setRequestTimeout(10_000, 30_000);
         this.budget = new RateBudget("GitLab", 0, clock);
         this.clock = clock;
     }
