@@ -18,15 +18,19 @@ import dev.labgate.config.PolicyParser;
 import dev.labgate.config.TrustRules;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.flow.Approvals;
+import dev.labgate.flow.CommandHandler;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Forges;
 import dev.labgate.flow.RunAdvancer;
+import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunLinks;
 import dev.labgate.flow.SummaryReporter;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.forge.git.GitChangeCommits;
 import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
+import dev.labgate.forge.gitlab.GitLabForge;
+import dev.labgate.forge.gitlab.GitLabSettings;
 import dev.labgate.kcidb.VerdictAggregator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -34,8 +38,13 @@ import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** Wires the library modules into the service: stores on the database, work on db-scheduler, the flow steps. */
 @Factory
@@ -47,11 +56,30 @@ final class ServiceFactory {
     }
 
     @Singleton
-    Forges forges(GitHubConfig github) {
-        List<Forge> forges = List.of(new GitHubForge(new GitHubSettings("github", github.apiUrl(), github.gitUrl(),
+    Forges forges(GitHubConfig github, GitLabConfig gitlab, Clock clock) {
+        var forges = new ArrayList<Forge>();
+        forges.add(new GitHubForge(new GitHubSettings("github", github.apiUrl(), github.gitUrl(),
                 github.webhookSecrets().orElse(List.of()), github.token().orElse(null),
-                github.botLogin().orElse(null))));
+                github.botLogin().orElse(null), app(github), github.rateReserve()), clock));
+        gitlab.url().ifPresent(url -> forges.add(new GitLabForge(new GitLabSettings("gitlab", url,
+                gitlab.gitUrl().orElse(url), gitlab.webhookTokens().orElse(List.of()), gitlab.token().orElse(null),
+                gitlab.botUsername().orElse(null)), clock)));
         return new Forges(forges);
+    }
+
+    private static Optional<GitHubSettings.App> app(GitHubConfig github) {
+        if (github.appId().isEmpty()) {
+            return Optional.empty();
+        }
+        var pem = github.privateKey().or(() -> github.privateKeyFile().map(file -> {
+            try {
+                return Files.readString(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the GitHub App private key file " + file, e);
+            }
+        })).orElseThrow(() -> new IllegalStateException("labgate.github.app-id is set but neither "
+                + "labgate.github.private-key nor labgate.github.private-key-file is"));
+        return Optional.of(new GitHubSettings.App(github.appId().get(), pem));
     }
 
     @Singleton
@@ -121,14 +149,16 @@ final class ServiceFactory {
     DeliveryProcessor deliveryProcessor(JdbcDeliveryStore deliveries, Forges forges, FilePolicySource policy,
                                         TrustGate gate, JdbcRunStore runs, DbWorkQueue work, Database db,
                                         PolicyLabs labs, RunLinks links, Clock clock) {
-        return new DeliveryProcessor(deliveries, forges, policy, gate, runs, work, db, labs, links, clock);
+        var approvals = new Approvals(forges, policy, gate, runs, work, db, clock);
+        var commands = new CommandHandler(policy, runs, work, db, labs, approvals);
+        return new DeliveryProcessor(deliveries, forges, policy, gate, runs, work, db, labs, links, clock, commands);
     }
 
-    /** The {@code /labgate ok-to-test} step, for the command handler to call. */
     @Singleton
-    Approvals approvals(Forges forges, FilePolicySource policy, TrustGate gate, JdbcRunStore runs, DbWorkQueue work,
-                        Database db, Clock clock) {
-        return new Approvals(forges, policy, gate, runs, work, db, clock);
+    Reconciler reconciler(Forges forges, FilePolicySource policy, JdbcRunStore runs, JdbcDeliveryStore deliveries,
+                          DeliveryProcessor processor, Clock clock, ReconcileSettings settings) {
+        return new Reconciler(forges, policy, runs, deliveries, processor, clock, new Reconciler.Limits(
+                settings.calls(), settings.starts(), settings.changesPerRepository(), settings.redeliveries()));
     }
 
     @Singleton
@@ -146,9 +176,11 @@ final class ServiceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     WorkRunner workRunner(Database db, WorkSettings work, DeliveryProcessor deliveries, JdbcDeliveryStore store,
-                          RunAdvancer runs, SummaryReporter summaries, MeterRegistry metrics) {
+                          RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler,
+                          ReconcileSettings reconcile, MeterRegistry metrics) {
         return new WorkRunner(db, new WorkRunner.Tuning(work.threads(), work.pollingInterval(),
-                work.heartbeatInterval()), deliveries, store, runs, summaries, metrics);
+                work.heartbeatInterval(), reconcile.interval()), deliveries, store, runs, summaries, reconciler,
+                metrics);
     }
 
     @Singleton

@@ -21,16 +21,21 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
     private final Forges forges;
     private final FilePolicySource policy;
     private final GitHubConfig github;
+    private final GitLabConfig gitlab;
+    private final ReconcileSettings reconcile;
     private final LabgateSettings settings;
     private final DatabaseSettings database;
     private final WorkSettings work;
     private final Provider<WorkRunner> runner;
 
-    Startup(Forges forges, FilePolicySource policy, GitHubConfig github, LabgateSettings settings,
-            DatabaseSettings database, WorkSettings work, Provider<WorkRunner> runner) {
+    Startup(Forges forges, FilePolicySource policy, GitHubConfig github, GitLabConfig gitlab,
+            ReconcileSettings reconcile, LabgateSettings settings, DatabaseSettings database, WorkSettings work,
+            Provider<WorkRunner> runner) {
         this.forges = forges;
         this.policy = policy;
         this.github = github;
+        this.gitlab = gitlab;
+        this.reconcile = reconcile;
         this.settings = settings;
         this.database = database;
         this.work = work;
@@ -41,6 +46,9 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
     public void onApplicationEvent(ServerStartupEvent event) {
         if (work.enabled()) {
             runner.get().start();
+            if (reconcile.atStart()) {
+                runner.get().reconcileSoon();
+            }
         } else {
             LOG.info("durable work is disabled on this process (labgate.work.enabled=false): deliveries are stored only");
         }
@@ -55,9 +63,22 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
             LOG.warn("no GitHub webhook secret is configured (LABGATE_GITHUB_WEBHOOK_SECRETS): every GitHub delivery "
                     + "will be refused with 401");
         } else {
-            LOG.info("GitHub: {} webhook secret(s), API {}, token {}", secrets, github.apiUrl(),
-                    github.token().isPresent() ? "set" : "not set (API calls will be anonymous)");
+            LOG.info("GitHub: {} webhook secret(s), API {}, {}", secrets, github.apiUrl(), github.appId()
+                    .map(id -> "as GitHub App " + id + " (check runs)")
+                    .orElse(github.token().isPresent() ? "token set" : "no token (API calls will be anonymous)"));
         }
+        gitlab.url().ifPresent(url -> {
+            var tokens = gitlab.webhookTokens().map(List::size).orElse(0);
+            if (tokens == 0) {
+                LOG.warn("no GitLab webhook token is configured (LABGATE_GITLAB_WEBHOOK_TOKENS): every GitLab delivery "
+                        + "will be refused with 401");
+            } else {
+                LOG.info("GitLab: {} webhook token(s), instance {}, API token {}", tokens, url,
+                        gitlab.token().isPresent() ? "set" : "not set (API calls will be anonymous)");
+            }
+        });
+        LOG.info("reconciler: every {}{}", reconcile.interval().toString().substring(2).toLowerCase(),
+                reconcile.atStart() ? ", and now" : "");
         LOG.info("policy: {} (version {})", policy.where(), p.version());
         LOG.info("repositories: {}", p.repositories().isEmpty() ? "none"
                 : p.repositories().stream().map(r -> r.forge() + ":" + r.name()).collect(Collectors.joining(", ")));

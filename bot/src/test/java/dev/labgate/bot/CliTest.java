@@ -173,7 +173,7 @@ class CliTest {
             }
             assertThat(result.exit()).as(result.err()).isZero();
             assertThat(result.out())
-                    .contains("permission of alice on acme/linux: write (collaborator with write access)")
+                    .contains("permission of alice on acme/linux: write (GitHub gives alice the write role on acme/linux")
                     .contains("Trust decision: TRUSTED by rule forge-permission")
                     .contains("because of plan 'smoke': would run");
             assertThat(scenario.github.requests()).isNotEmpty()

@@ -39,6 +39,8 @@ class PullRequestFlowTest {
         try (var scenario = new Scenario(tmp, "test -f hello.txt && echo hello is here");
              var labgate = start(scenario)) {
             scenario.github.permission(Scenario.REPO, "alice", "write");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,
+                    List.of("hello.txt"), List.of(scenario.head));
 
             var answer = labgate.postGitHub("pull_request", "d-1", Fixtures.pullRequest("opened", Scenario.REPO, 7,
                     "alice", scenario.head, scenario.base, false), Scenario.SECRET);
@@ -71,6 +73,8 @@ class PullRequestFlowTest {
         try (var scenario = new Scenario(tmp, "echo 'no such file: missing.txt'; test -f missing.txt");
              var labgate = start(scenario)) {
             scenario.github.permission(Scenario.REPO, "alice", "admin");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,
+                    List.of("hello.txt"), List.of(scenario.head));
             labgate.postGitHub("pull_request", "d-1", Fixtures.pullRequest("opened", Scenario.REPO, 7, "alice",
                     scenario.head, scenario.base, false), Scenario.SECRET);
             await().atMost(Duration.ofSeconds(30)).until(() -> finalStatuses(scenario.github, scenario.head).size() == 1);
@@ -81,6 +85,7 @@ class PullRequestFlowTest {
 
             var second = scenario.git.commit("refs/pull/7/head", scenario.head, "touch up",
                     Map.of("README", "a kernel\n", "hello.txt", "hello again\n"));
+            scenario.github.pushToChange(Scenario.REPO, 7, second);
             labgate.postGitHub("pull_request", "d-2", Fixtures.pullRequest("synchronize", Scenario.REPO, 7, "alice",
                     second, scenario.base, false), Scenario.SECRET);
             await().atMost(Duration.ofSeconds(30)).until(() -> finalStatuses(scenario.github, second).size() == 1
@@ -94,6 +99,8 @@ class PullRequestFlowTest {
         try (var scenario = new Scenario(tmp, "touch " + tmp.resolve("ran").toAbsolutePath());
              var labgate = start(scenario)) {
             scenario.github.permission(Scenario.REPO, "mallory", "read");
+            scenario.github.openChange(Scenario.REPO, 7, "mallory", scenario.head, scenario.base, true,
+                    List.of("hello.txt"), List.of(scenario.head));
             var answer = labgate.postGitHub("pull_request", "d-1", Fixtures.pullRequest("opened", Scenario.REPO, 7,
                     "mallory", scenario.head, scenario.base, true), Scenario.SECRET);
             assertThat(answer.statusCode()).isEqualTo(202);

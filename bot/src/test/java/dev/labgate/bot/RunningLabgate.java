@@ -1,22 +1,22 @@
 package dev.labgate.bot;
 
+import dev.labgate.testkit.Hmac;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
-/** The real service, started in this JVM on a free port, and a client that signs deliveries like GitHub. */
+/**
+ * The real service, started in this JVM on a free port, and a client that delivers webhooks the
+ * way GitHub (signed) and GitLab (with a token) do. The reconciler's pass at start is off unless a
+ * test turns it on, so that it never races a test's own deliveries.
+ */
 final class RunningLabgate implements AutoCloseable {
 
     private final EmbeddedServer server;
@@ -26,6 +26,7 @@ final class RunningLabgate implements AutoCloseable {
         var all = new HashMap<String, Object>(properties);
         all.putIfAbsent("micronaut.server.port", -1);
         all.putIfAbsent("labgate.work.polling-interval", "200ms");
+        all.putIfAbsent("labgate.reconcile.at-start", false);
         this.server = ApplicationContext.run(EmbeddedServer.class, all);
     }
 
@@ -52,6 +53,17 @@ final class RunningLabgate implements AutoCloseable {
         return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
+    HttpResponse<String> postGitLab(String event, String idempotencyKey, byte[] body, String token) {
+        var request = HttpRequest.newBuilder(url().resolve("/webhooks/gitlab"))
+                .header("Content-Type", "application/json")
+                .header("X-Gitlab-Event", event)
+                .header("Idempotency-Key", idempotencyKey);
+        if (token != null) {
+            request.header("X-Gitlab-Token", token);
+        }
+        return send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+    }
+
     HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(url().resolve(path)).GET().build());
     }
@@ -68,13 +80,7 @@ final class RunningLabgate implements AutoCloseable {
     }
 
     static String hmac(String secret, byte[] body) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hmac.sha256Hex(secret, body);
     }
 
     @Override

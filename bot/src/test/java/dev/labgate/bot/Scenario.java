@@ -1,6 +1,7 @@
 package dev.labgate.bot;
 
 import dev.labgate.testkit.FakeGitHub;
+import dev.labgate.testkit.FakeGitLab;
 import dev.labgate.testkit.TestRepository;
 
 import java.io.IOException;
@@ -11,16 +12,18 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One world for a test: a fake GitHub, a real git repository standing in for the forge's git
- * host, a policy with a command lab, and the properties that point labgate at all of them.
+ * One world for a test: a fake GitHub and a fake GitLab, a real git repository standing in for the
+ * forges' git host, a policy with a command lab, and the properties that point labgate at all of them.
  */
 final class Scenario implements AutoCloseable {
 
     static final String REPO = "acme/linux";
     static final String SECRET = "s3cret-for-tests";
+    static final String GITLAB_TOKEN = "glpat-for-tests";
 
     final Path root;
     final FakeGitHub github;
+    final FakeGitLab gitlab;
     final TestRepository git;
     final String base;
     final String head;
@@ -29,13 +32,16 @@ final class Scenario implements AutoCloseable {
         this.root = root;
         try {
             this.github = new FakeGitHub();
+            this.gitlab = new FakeGitLab(GITLAB_TOKEN, "labgate-bot");
             this.git = TestRepository.create(root.resolve("git"), REPO);
             this.base = git.commit("refs/heads/master", null, "base", Map.of("README", "a kernel\n"));
             this.head = git.commit("refs/pull/7/head", base, "add hello",
                     Map.of("README", "a kernel\n", "hello.txt", "hello\n"));
+            git.setRef("refs/merge-requests/7/head", head);
             Files.writeString(root.resolve("policy.yml"), """
                     repositories:
                       - github: %s
+                      - gitlab: %s
                     trust:
                       min-permission: write
                     labs:
@@ -46,7 +52,7 @@ final class Scenario implements AutoCloseable {
                     plans:
                       - name: smoke
                         lab: local
-                    """.formatted(REPO, labCommand.replace("'", "''")));
+                    """.formatted(REPO, REPO, labCommand.replace("'", "''")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -61,12 +67,17 @@ final class Scenario implements AutoCloseable {
         p.put("labgate.github.git-url", TestRepository.gitUrl(root.resolve("git")));
         p.put("labgate.github.webhook-secrets", SECRET);
         p.put("labgate.github.token", "test-token");
+        p.put("labgate.gitlab.url", gitlab.url().toString());
+        p.put("labgate.gitlab.git-url", TestRepository.gitUrl(root.resolve("git")));
+        p.put("labgate.gitlab.webhook-tokens", SECRET);
+        p.put("labgate.gitlab.token", GITLAB_TOKEN);
         return p;
     }
 
     @Override
     public void close() {
         github.close();
+        gitlab.close();
         git.close();
     }
 }

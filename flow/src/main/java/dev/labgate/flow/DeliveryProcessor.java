@@ -7,7 +7,6 @@ import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
-import dev.labgate.core.lab.Lab;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.DeliveryStore;
@@ -41,13 +40,14 @@ public final class DeliveryProcessor {
     private final RunStore runs;
     private final WorkQueue work;
     private final Transactions transactions;
-    private final Labs labs;
     private final RunLinks links;
     private final Clock clock;
+    private final CommandHandler commands;
+    private final Cancellations cancellations;
 
     public DeliveryProcessor(DeliveryStore deliveries, Forges forges, PolicySource policies, TrustGate gate,
                              RunStore runs, WorkQueue work, Transactions transactions, Labs labs, RunLinks links,
-                             Clock clock) {
+                             Clock clock, CommandHandler commands) {
         this.deliveries = deliveries;
         this.forges = forges;
         this.policies = policies;
@@ -55,9 +55,10 @@ public final class DeliveryProcessor {
         this.runs = runs;
         this.work = work;
         this.transactions = transactions;
-        this.labs = labs;
         this.links = links;
         this.clock = clock;
+        this.commands = commands;
+        this.cancellations = new Cancellations(runs, work, transactions, labs);
     }
 
     /**
@@ -73,21 +74,47 @@ public final class DeliveryProcessor {
         }
         var forge = forges.get(key.forge());
         var event = forge.parse(delivery.get());
-        String outcome;
-        if (event instanceof ForgeEvent.ChangeUpdated change) {
-            outcome = onChangeUpdated(forge, change, key);
-        } else if (event instanceof ForgeEvent.BranchPushed push) {
-            outcome = onBranchPushed(forge, push, key);
-        } else if (event instanceof ForgeEvent.Ignored ignored) {
-            outcome = "ignored: " + ignored.reason();
-        } else {
-            outcome = "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
-        }
+        var outcome = act(forge, event, key.id());
         LOG.info("delivery {} ({}): {}", key, delivery.get().event(), outcome);
         return outcome;
     }
 
-    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, DeliveryKey key) {
+    /**
+     * Acts on an event as if its delivery had just arrived (the reconciler calls this for what it
+     * finds missing); returns what happened, in words.
+     *
+     * @param deliveryId the delivery that caused it, or a name for the reconciler's pass
+     */
+    public String act(Forge forge, ForgeEvent event, String deliveryId) {
+        if (event instanceof ForgeEvent.ChangeUpdated change) {
+            return onChangeUpdated(forge, change, deliveryId, 0);
+        }
+        if (event instanceof ForgeEvent.CommandIssued command) {
+            return commands.handle(forge, command, deliveryId,
+                    (change, round) -> onChangeUpdated(forge, change, deliveryId, round));
+        }
+        if (event instanceof ForgeEvent.ChangeClosed closed) {
+            var cancelled = cancellations.cancel(new Subject.Change(closed.change()), run -> true,
+                    (closed.merged() ? "merged" : "closed") + (closed.by() == null ? "" : " by " + closed.by()));
+            return (closed.merged() ? "merged" : "closed") + ": " + cancelled.size() + " unfinished "
+                    + (cancelled.size() == 1 ? "run" : "runs") + " cancelled";
+        }
+        if (event instanceof ForgeEvent.BranchPushed pushed && pushed.deleted()) {
+            var cancelled = cancellations.cancel(new Subject.Branch(pushed.repo(), pushed.ref()), run -> true,
+                    pushed.ref() + " was deleted");
+            return pushed.ref() + " deleted: " + cancelled.size() + " unfinished "
+                    + (cancelled.size() == 1 ? "run" : "runs") + " cancelled";
+        }
+        if (event instanceof ForgeEvent.BranchPushed pushed) {
+            return onBranchPushed(forge, pushed, deliveryId);
+        }
+        if (event instanceof ForgeEvent.Ignored ignored) {
+            return "ignored: " + ignored.reason();
+        }
+        return "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
+    }
+
+    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, String deliveryId, int round) {
         var operator = policies.current();
         var repo = event.change().repo();
         if (operator.repository(repo).isEmpty()) {
@@ -105,7 +132,7 @@ public final class DeliveryProcessor {
         LOG.info("trust for {} at {}: {} by rule {}: {}", event.change(), event.headSha(), decision.outcome(),
                 decision.rule(), decision.reason());
         var stored = start(forge, subject, verdict, event.headSha(), event.baseSha(), event.cloneUrl(),
-                event.fetchRef(), key, Optional.of(event));
+                event.fetchRef(), deliveryId, round, Optional.of(event));
         if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
             return "rejected (" + decision.rule() + "): " + decision.reason();
         }
@@ -114,7 +141,7 @@ public final class DeliveryProcessor {
     }
 
     /** Rule 6: a push to a staging branch by a trusted pusher is tested; other pushes are ignored. */
-    private String onBranchPushed(Forge forge, ForgeEvent.BranchPushed event, DeliveryKey key) {
+    private String onBranchPushed(Forge forge, ForgeEvent.BranchPushed event, String deliveryId) {
         var operator = policies.current();
         var rule = operator.repository(event.repo());
         if (rule.isEmpty()) {
@@ -135,8 +162,8 @@ public final class DeliveryProcessor {
         LOG.info("trust for {} at {}: {} by rule {}: {}", subject.key(), event.after(), decision.outcome(),
                 decision.rule(), decision.reason());
         var before = event.before() == null || event.before().matches("0{40}") ? null : event.before();
-        var stored = start(forge, subject, verdict, event.after(), before, event.cloneUrl(), event.ref(), key,
-                Optional.empty());
+        var stored = start(forge, subject, verdict, event.after(), before, event.cloneUrl(), event.ref(), deliveryId,
+                0, Optional.empty());
         if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
             return "rejected (" + decision.rule() + "): " + decision.reason();
         }
@@ -150,7 +177,7 @@ public final class DeliveryProcessor {
      * forge about labs that will not run and about runs that wait.
      */
     private List<Run> start(Forge forge, Subject subject, TrustGate.Verdict verdict, String head, String base,
-                            String cloneUrl, String fetchRef, DeliveryKey key,
+                            String cloneUrl, String fetchRef, String deliveryId, int round,
                             Optional<ForgeEvent.ChangeUpdated> change) {
         var decision = verdict.decision();
         var initial = decision.trusted() ? RunState.PLANNED : RunState.AWAITING_APPROVAL;
@@ -164,9 +191,9 @@ public final class DeliveryProcessor {
                         continue;
                     }
                     var entry = lab.entry();
-                    var run = runs.createIfAbsent(new Run(runId(subject, head, entry.lab(), 0), subject, entry.lab(),
-                            head, base, cloneUrl, fetchRef, entry.tests(), 0, initial, 0, null, "", null, false,
-                            key.id(), now, now));
+                    var run = runs.createIfAbsent(new Run(runId(subject, head, entry.lab(), round), subject,
+                            entry.lab(), head, base, cloneUrl, fetchRef, entry.tests(), round, initial, 0, null, "",
+                            null, false, deliveryId, now, now));
                     if (run.state() == RunState.PLANNED) {
                         work.enqueueNow(new Work.AdvanceRun(run.id()));
                     }
@@ -174,7 +201,7 @@ public final class DeliveryProcessor {
                     stored.add(run);
                 }
             }
-            gate.record(verdict, subject, head, key.id(), ids);
+            gate.record(verdict, subject, head, deliveryId, ids);
             verdict.carried().ifPresent(gate.approvals()::record);
             if (stored.stream().anyMatch(r -> r.state() == RunState.AWAITING_APPROVAL)) {
                 change.ifPresent(event -> gate.approvals().request(new ApprovalRequest(event.change(), head,
@@ -202,35 +229,8 @@ public final class DeliveryProcessor {
 
     /** A new head makes the runs of older heads pointless: cancel them so their results are never reported. */
     private void supersede(Subject subject, String newHead) {
-        var note = "superseded by " + newHead.substring(0, Math.min(12, newHead.length()));
-        List<Run> cancelled = transactions.inTransaction(() -> {
-            var done = new ArrayList<Run>();
-            for (var old : runs.active(subject.key())) {
-                if (old.headSha().equals(newHead)) {
-                    continue;
-                }
-                runs.transition(old.id(), old.state(), RunState.CANCELLED, note, null, old.attempt(), null)
-                        .ifPresent(run -> {
-                            // The run's own step reports its terminal status to the forge.
-                            work.enqueueNow(new Work.AdvanceRun(run.id()));
-                            done.add(run);
-                        });
-            }
-            return done;
-        });
-        for (var run : cancelled) {
-            if (run.labRun() != null) {
-                labs.find(run.lab()).ifPresent(lab -> cancelAtLab(lab, run));
-            }
-        }
-    }
-
-    private static void cancelAtLab(Lab lab, Run run) {
-        try {
-            lab.cancel(run.labRun());
-        } catch (RuntimeException e) {
-            LOG.warn("could not cancel superseded run {} at lab {}: {}", run.id(), run.lab(), e.getMessage());
-        }
+        cancellations.cancel(subject, run -> !run.headSha().equals(newHead),
+                "superseded by " + newHead.substring(0, Math.min(12, newHead.length())));
     }
 
     /** Run ids are derived from what makes a run unique, so a repeated step finds the same run. */

@@ -2,7 +2,10 @@ package dev.labgate.flow;
 
 import dev.labgate.config.LabSpec;
 import dev.labgate.config.PolicySource;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
+import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
@@ -24,6 +27,7 @@ import org.slf4j.MDC;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -161,18 +165,54 @@ public final class RunAdvancer {
         return Next.again(now);
     }
 
-    /** A terminal run: write its final status once, then have the summary brought up to date. */
+    /**
+     * A terminal run: write its final status once, then have the summary brought up to date. A
+     * result for a head that was pushed over is not reported: the status says so instead (it still
+     * ends), and the summary waits for the new head, which its delivery or the reconciler starts.
+     */
     private Next finish(Run run) {
         if (run.finalReported()) {
             return Next.DONE;
         }
         var forge = forges.get(run.subject().repo().forge());
-        forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, links.run(run.id())));
+        var link = links.run(run.id());
+        var newHead = newHead(forge, run);
+        if (newHead.isPresent()) {
+            forge.setStatus(run.subject().repo(), run.headSha(), StatusText.stale(run, newHead.get(), link));
+            runs.markFinalReported(run.id());
+            LOG.info("run {} on {} ended {} but {} is no longer the head (now {}): result not reported", run.id(),
+                    run.lab(), run.state().label(), run.headSha(), newHead.get());
+            return Next.DONE;
+        }
+        var details = SummaryMarkdown.render(run.headSha(), List.of(run),
+                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty())), links);
+        forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, link).withDetails(details));
         transactions.inTransaction(() -> {
             runs.markFinalReported(run.id());
             work.enqueueNow(new Work.Report(run.subject(), run.headSha(), run.id() + ":" + run.state().label()));
         });
         return Next.DONE;
+    }
+
+    /**
+     * The change's head now, when it is no longer the run's head. Only results are checked (a
+     * cancelled run reports no result). When the forge cannot say for good, the result is reported.
+     */
+    private Optional<String> newHead(Forge forge, Run run) {
+        if (!(run.subject() instanceof Subject.Change change) || run.state() == RunState.CANCELLED) {
+            return Optional.empty();
+        }
+        try {
+            var head = forge.currentHead(change.change());
+            return head.equalsIgnoreCase(run.headSha()) ? Optional.empty() : Optional.of(head);
+        } catch (ForgeException e) {
+            if (e.retryable()) {
+                throw e;
+            }
+            LOG.warn("run {}: cannot tell whether {} is still the head of {} ({}); reporting its result", run.id(),
+                    run.headSha(), change.change(), e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** An infrastructure failure before a result: try again later, or give up after the lab's retries. */

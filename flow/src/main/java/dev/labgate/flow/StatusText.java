@@ -26,6 +26,16 @@ final class StatusText {
         };
     }
 
+    /** The status of a run whose head was pushed over before it ended: it ends, without a verdict. */
+    static CommitStatus stale(Run run, String newHead, String targetUrl) {
+        return status(run, CommitStatus.State.ERROR, "Not reported: " + shortSha(run.headSha())
+                + " is no longer the head of the change (now " + shortSha(newHead) + ")", targetUrl);
+    }
+
+    private static String shortSha(String sha) {
+        return sha.substring(0, Math.min(12, sha.length()));
+    }
+
     private static CommitStatus pending(Run run, String description, String targetUrl) {
         return status(run, CommitStatus.State.PENDING, description, targetUrl);
     }

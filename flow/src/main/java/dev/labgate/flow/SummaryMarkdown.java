@@ -2,7 +2,6 @@ package dev.labgate.flow;
 
 import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.run.Run;
-import dev.labgate.core.run.RunState;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictMarkdown;
 
@@ -16,20 +15,17 @@ final class SummaryMarkdown {
 
     static String render(String headSha, List<Run> runs, Verdict verdict, RunLinks links) {
         var open = runs.stream().filter(r -> !r.state().isTerminal()).count();
-        var waiting = runs.stream().anyMatch(r -> r.state() == RunState.AWAITING_APPROVAL);
+        var summary = SummaryVerdict.of(runs);
+        var waiting = summary == SummaryVerdict.WAITING;
         var sb = new StringBuilder();
         sb.append("### labgate: ");
-        if (waiting) {
-            sb.append("⏸ waiting for approval");
-        } else if (open > 0) {
-            sb.append("⏳ ").append(open).append(" of ").append(runs.size()).append(" labs still running");
-        } else if (runs.stream().anyMatch(r -> r.state() == RunState.FAILED)) {
-            sb.append("❌ failed");
-        } else if (runs.stream().allMatch(r -> r.state() == RunState.PASSED)) {
-            sb.append("✅ passed");
-        } else {
-            sb.append("⚠️ incomplete: infrastructure trouble, nothing is known about some labs");
-        }
+        sb.append(switch (summary) {
+            case WAITING -> "⏸ waiting for approval";
+            case RUNNING -> "⏳ " + open + " of " + runs.size() + " labs still running";
+            case FAILED -> "❌ failed";
+            case PASSED -> "✅ passed";
+            case INCOMPLETE -> "⚠️ incomplete: infrastructure trouble, nothing is known about some labs";
+        });
         sb.append("\n\nTested commit `").append(headSha).append("`.\n\n");
         if (waiting) {
             sb.append("The author is not trusted to use the labs yet. A maintainer can approve this commit ")

@@ -12,10 +12,14 @@ import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+
 
 /**
  * Keeps the one summary comment of a change true: renders the runs of its newest head and writes
- * the comment when the text changed. Reports of one change are serialized by a lock in the store,
+ * the comment when the text changed; when the verdict changed, as a new comment so that people
+ * are notified. Reports of one change are serialized by a lock in the store,
  * so two replicas never write the comment at once and an older picture never overwrites a newer one.
  */
 public final class SummaryReporter {
@@ -53,7 +57,7 @@ public final class SummaryReporter {
         var forge = forges.get(subject.repo().forge());
         transactions.inTransaction(() -> {
             var lastPosted = summaries.lockLastPosted(subject.key());
-            var atHead = runs.forHead(subject.key(), headSha);
+            var atHead = newestRounds(runs.forHead(subject.key(), headSha));
             var all = KcidbData.empty();
             for (Run run : atHead) {
                 var found = results.find(run.id());
@@ -62,17 +66,48 @@ public final class SummaryReporter {
                 }
             }
             var markdown = SummaryMarkdown.render(headSha, atHead, verdicts.aggregate(all), links);
-            var fingerprint = fingerprint(markdown);
-            if (lastPosted.filter(fingerprint::equals).isPresent()) {
+            var before = lastPosted.map(Posted::parse).orElse(Posted.NOTHING);
+            var verdict = SummaryVerdict.of(atHead);
+            var now = new Posted(verdict.isFinal() ? verdict.name() : before.lastVerdict(), Sha256.hex(markdown, 24));
+            if (now.digest().equals(before.digest())) {
                 return;
             }
-            forge.upsertSummary(change.change(), markdown);
-            summaries.savePosted(subject.key(), fingerprint);
-            LOG.info("summary of {} at {} written", subject.key(), headSha);
+            // Progress is edited in place; a verdict that differs from the last one is news, in a new comment.
+            var verdictChanged = verdict.isFinal() && !before.lastVerdict().isEmpty()
+                    && !before.lastVerdict().equals(verdict.name());
+            forge.upsertSummary(change.change(), markdown, verdictChanged);
+            summaries.savePosted(subject.key(), now.text());
+            LOG.info("summary of {} at {} written{}", subject.key(), headSha,
+                    verdictChanged ? " as a new comment: the verdict changed from " + before.lastVerdict().toLowerCase()
+                            + " to " + verdict.name().toLowerCase() : "");
         });
     }
 
-    private static String fingerprint(String text) {
-        return Sha256.hex(text);
+    /** A retest replaces a lab's earlier rounds at the same head: only each lab's newest round counts. */
+    static List<Run> newestRounds(List<Run> atHead) {
+        var newest = new LinkedHashMap<String, Run>();
+        for (var run : atHead) {
+            newest.merge(run.lab(), run, (a, b) -> b.round() > a.round() ? b : a);
+        }
+        return List.copyOf(newest.values());
+    }
+
+    /**
+     * What was last posted, as kept in the summary store: the last verdict a summary gave (empty
+     * before the first) and a digest of the text, as {@code <verdict>:<digest>} (at most 64
+     * characters).
+     */
+    record Posted(String lastVerdict, String digest) {
+        static final Posted NOTHING = new Posted("", "");
+
+        static Posted parse(String text) {
+            var colon = text.indexOf(':');
+            // A bare digest was written before verdicts were kept: no verdict known.
+            return colon < 0 ? new Posted("", text) : new Posted(text.substring(0, colon), text.substring(colon + 1));
+        }
+
+        String text() {
+            return lastVerdict + ":" + digest;
+        }
     }
 }

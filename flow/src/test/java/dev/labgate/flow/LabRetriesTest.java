@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LabRetriesTest {
 
     private final Memory memory = new Memory();
-    private final FakeForge forge = new FakeForge();
+    private final ScriptedForge forge = new ScriptedForge();
     private final RunAdvancer advancer;
 
     LabRetriesTest() {

@@ -75,7 +75,7 @@ class TrustFlowTest {
 
     /** One world: the fakes, the real rules, the flow steps under test. */
     static final class World {
-        final FakeForge forge = new FakeForge();
+        final ScriptedForge forge = new ScriptedForge();
         final Memory memory = new Memory();
         final Map<String, List<CommitCheck>> commits = new HashMap<>();
         final List<SignerKeys> keysAsked = new ArrayList<>();
@@ -93,9 +93,11 @@ class TrustFlowTest {
             var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), memory, memory, memory,
                     reader, clock);
             var forges = new Forges(List.of(forge));
-            processor = new DeliveryProcessor(memory, forges, () -> policy, gate, memory, memory, memory,
-                    name -> Optional.empty(), new RunLinks(Optional.empty()), clock);
             approvals = new Approvals(forges, () -> policy, gate, memory, memory, memory, clock);
+            Labs labs = name -> Optional.empty();
+            processor = new DeliveryProcessor(memory, forges, () -> policy, gate, memory, memory, memory, labs,
+                    new RunLinks(Optional.empty()), clock,
+                    new CommandHandler(() -> policy, memory, memory, memory, labs, approvals));
             forge.permissions.put("alice", Permission.Level.WRITE);
             forge.permissions.put("bob", Permission.Level.MAINTAIN);
             forge.permissions.put("carol", Permission.Level.WRITE);

@@ -2,6 +2,7 @@ package dev.labgate.bot.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.forge.ForgeFacts;
@@ -121,6 +122,21 @@ final class ExplainFacts implements ForgeFacts {
         }
         notes.add(path + " on the default branch of " + repo.fullName() + ": not read (offline)");
         return Optional.empty();
+    }
+
+    @Override
+    public Optional<ForgeEvent.ChangeUpdated> openChange(ChangeRef change) {
+        return forge.flatMap(f -> f.openChange(change));
+    }
+
+    @Override
+    public List<ForgeEvent.ChangeUpdated> openChanges(RepoRef repo, int max) {
+        return forge.map(f -> f.openChanges(repo, max)).orElse(List.of());
+    }
+
+    @Override
+    public Optional<ForgeEvent.BranchPushed> branchHead(RepoRef repo, String branch) {
+        return forge.flatMap(f -> f.branchHead(repo, branch));
     }
 
     /** GitHub's {@code author_association} of the person, wherever the payload has it for them. */

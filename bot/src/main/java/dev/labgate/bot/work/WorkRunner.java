@@ -8,12 +8,16 @@ import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Task;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
+import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.SummaryReporter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,14 +40,15 @@ public final class WorkRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkRunner.class);
 
-    /** How the runner is tuned; see {@code labgate.work.*}. */
-    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval) {
+    /** How the runner is tuned; see {@code labgate.work.*} and {@code labgate.reconcile.interval}. */
+    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval,
+                         Duration reconcileInterval) {
     }
 
     private final Scheduler scheduler;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries, MeterRegistry metrics) {
+                      RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, MeterRegistry metrics) {
         var processed = metrics.counter("labgate.deliveries.processed");
         Task<Void> processDelivery = Tasks.custom(WorkTasks.PROCESS_DELIVERY)
                 .onFailure(new RetryWithBackoff<>((instance, cause) -> deliveryStore.markProcessed(
@@ -100,7 +105,14 @@ public final class WorkRunner implements AutoCloseable {
                     summaries.report(data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
-        this.scheduler = Scheduler.create(db.joiningDataSource(), List.of(processDeliveries, processDelivery, advanceRun, report))
+        // One replica at a time runs a pass; a failed pass is simply the next one's work.
+        RecurringTask<Void> reconcile = Tasks.recurring(WorkTasks.RECONCILE, new Every(tuning.reconcileInterval()))
+                .execute((instance, context) -> reconciler.pass());
+        Task<Void> reconcileNow = Tasks.oneTime(WorkTasks.RECONCILE_NOW)
+                .execute((instance, context) -> reconciler.pass());
+        this.scheduler = Scheduler.create(db.joiningDataSource(),
+                        List.of(processDeliveries, processDelivery, advanceRun, report, reconcileNow))
+                .startTasks(reconcile)
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name()))
                 .threads(tuning.threads())
@@ -115,6 +127,14 @@ public final class WorkRunner implements AutoCloseable {
     public void start() {
         scheduler.start();
         LOG.info("durable work started");
+    }
+
+    /**
+     * Has the reconciler run a pass now besides its regular ones (at start): replicas starting
+     * together schedule it once.
+     */
+    public void reconcileSoon() {
+        scheduler.scheduleIfNotExists(WorkTasks.RECONCILE_NOW.instance("now").build(), Instant.now());
     }
 
     /** Asks the scheduler to look for due work now rather than at its next poll. */
@@ -139,6 +159,27 @@ public final class WorkRunner implements AutoCloseable {
         var product = db.withConnection(c -> c.getMetaData().getDatabaseProductName(), "database product");
         return "H2".equals(product) ? new DefaultJdbcCustomization(true)
                 : new AutodetectJdbcCustomization(db.pool(), true);
+    }
+
+    /**
+     * Every {@code interval} after the last pass ended; the first one interval after the task is
+     * first known, since the pass at start is {@link #reconcileSoon()}'s to decide.
+     */
+    private record Every(Duration interval) implements Schedule {
+        @Override
+        public Instant getNextExecutionTime(ExecutionComplete executionComplete) {
+            return executionComplete.getTimeDone().plus(interval);
+        }
+
+        @Override
+        public Instant getInitialExecutionTime(Instant now) {
+            return now.plus(interval);
+        }
+
+        @Override
+        public boolean isDeterministic() {
+            return false;
+        }
     }
 
     private static String message(Throwable cause) {

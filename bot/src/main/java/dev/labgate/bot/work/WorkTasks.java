@@ -20,6 +20,8 @@ final class WorkTasks {
             DeliveryBatch.class);
     static final TaskDescriptor<Void> ADVANCE_RUN = TaskDescriptor.of("advance-run");
     static final TaskDescriptor<ReportData> REPORT = TaskDescriptor.of("report", ReportData.class);
+    static final TaskDescriptor<Void> RECONCILE = TaskDescriptor.of("reconcile");
+    static final TaskDescriptor<Void> RECONCILE_NOW = TaskDescriptor.of("reconcile-now");
 
     /** What a report task needs beyond its id. */
     record ReportData(String forge, String repo, Long changeNumber, String branchRef, String headSha) {

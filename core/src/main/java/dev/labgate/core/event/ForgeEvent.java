@@ -8,8 +8,12 @@ import java.util.Objects;
  */
 public sealed interface ForgeEvent {
 
-    /** Why a change was (re)considered: the forge-neutral name of the action. */
-    enum ChangeAction { OPENED, PUSHED, REOPENED, READY_FOR_REVIEW, BASE_CHANGED }
+    /**
+     * Why a change was (re)considered: the forge-neutral name of the action. {@code PUSHED} also
+     * stands for "the head may have moved" when labgate found the change itself (the reconciler,
+     * a {@code /labgate retest}) rather than through a delivery.
+     */
+    enum ChangeAction { OPENED, PUSHED, REOPENED, READY_FOR_REVIEW, CONVERTED_TO_DRAFT, BASE_CHANGED }
 
     /**
      * A pull/merge request whose head or base may have moved: the one event that can lead to lab runs.
@@ -61,12 +65,18 @@ public sealed interface ForgeEvent {
         }
     }
 
-    /** Someone wrote a {@code /labgate ...} command in a comment on a change. */
+    /**
+     * Someone wrote a {@code /labgate ...} command in a comment on a change.
+     *
+     * @param commentId the forge's id of the comment, so that a reply is written once however often
+     *                  the delivery is processed
+     */
     record CommandIssued(ChangeRef change, Person by, Command command, String commentId) implements ForgeEvent {
         public CommandIssued {
             Objects.requireNonNull(change, "change");
             Objects.requireNonNull(by, "by");
             Objects.requireNonNull(command, "command");
+            Objects.requireNonNull(commentId, "commentId");
         }
     }
 

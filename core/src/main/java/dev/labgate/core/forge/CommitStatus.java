@@ -8,12 +8,20 @@ import java.util.Objects;
  * @param context the status name, {@code labgate/<lab>}
  * @param description one line a human reads (forges cut it at 140 characters)
  * @param targetUrl where "Details" leads; may be null when no public URL is configured
+ * @param details a longer Markdown account (what failed, with links), empty when there is nothing
+ *                more to say; shown where the forge has room for it (GitHub check runs), else dropped
  */
-public record CommitStatus(String context, State state, String description, String targetUrl) {
+public record CommitStatus(String context, State state, String description, String targetUrl, String details) {
 
     public static final int MAX_DESCRIPTION = 140;
 
-    public enum State { PENDING, SUCCESS, FAILURE, ERROR }
+    public enum State {
+        PENDING, SUCCESS, FAILURE, ERROR;
+
+        public boolean isFinal() {
+            return this != PENDING;
+        }
+    }
 
     public CommitStatus {
         Objects.requireNonNull(context, "context");
@@ -22,5 +30,14 @@ public record CommitStatus(String context, State state, String description, Stri
         if (description.length() > MAX_DESCRIPTION) {
             description = description.substring(0, MAX_DESCRIPTION - 1) + "…";
         }
+        details = details == null ? "" : details;
+    }
+
+    public CommitStatus(String context, State state, String description, String targetUrl) {
+        this(context, state, description, targetUrl, "");
+    }
+
+    public CommitStatus withDetails(String markdown) {
+        return new CommitStatus(context, state, description, targetUrl, markdown);
     }
 }

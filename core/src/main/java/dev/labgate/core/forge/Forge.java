@@ -4,6 +4,7 @@ import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * One configured forge (GitHub or GitLab): webhooks in, facts out, reports out.
@@ -28,7 +29,18 @@ public interface Forge extends ForgeFacts, ForgeReports {
 
     /**
      * Maps a stored delivery to what it means. Never throws for a payload the forge can send:
-     * anything labgate does not act on becomes {@link ForgeEvent.Ignored} with a reason.
+     * anything labgate does not act on becomes {@link ForgeEvent.Ignored} with a reason. Where a
+     * payload leaves out a fact an event needs (GitLab names a merge request's author by id only),
+     * the forge's API is asked, and that call can fail with {@link ForgeException} like any other.
      */
     ForgeEvent parse(Delivery delivery);
+
+    /**
+     * Asks the forge to send again the deliveries it failed to deliver to labgate and that labgate
+     * has not stored since, at most {@code max} of them; returns how many it asked for. A forge
+     * that keeps no such log (GitLab, GitHub without an App) asks for none.
+     *
+     * @param stored whether labgate already has the delivery with this id
+     */
+    int redeliverFailed(Predicate<String> stored, int max);
 }

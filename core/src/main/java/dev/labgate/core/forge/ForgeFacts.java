@@ -1,6 +1,7 @@
 package dev.labgate.core.forge;
 
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
 
@@ -36,4 +37,25 @@ public interface ForgeFacts {
 
     /** A file from the repository's default branch, empty when it does not exist there. */
     Optional<String> fileOnDefaultBranch(RepoRef repo, String path);
+
+    /**
+     * The change as the forge shows it now, in the shape a delivery would have given it (action
+     * {@code PUSHED}); empty when it is closed, merged or unknown. Used where labgate acts on a
+     * change without a delivery: {@code /labgate retest}, the reconciler.
+     */
+    Optional<ForgeEvent.ChangeUpdated> openChange(ChangeRef change);
+
+    /**
+     * The open changes of a repository, most recently updated first, at most {@code max} of them
+     * (at most 100), in one API call.
+     */
+    List<ForgeEvent.ChangeUpdated> openChanges(RepoRef repo, int max);
+
+    /**
+     * The head of a branch now, as the push that put it there: {@code after} is the branch's head
+     * (asked of the branch API), {@code pusher} who pushed it according to the forge's event log.
+     * Empty when the branch does not exist, or when the log does not (yet) name who pushed that
+     * head: labgate never guesses who pushed. At most two API calls.
+     */
+    Optional<ForgeEvent.BranchPushed> branchHead(RepoRef repo, String branch);
 }

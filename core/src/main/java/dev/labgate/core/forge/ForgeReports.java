@@ -3,18 +3,41 @@ package dev.labgate.core.forge;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.RepoRef;
 
-/** What labgate writes back to a forge. Every call is idempotent, so a retried task may repeat it. */
+/**
+ * What labgate writes back to a forge. Every call is idempotent, so a retried task may repeat it.
+ * Every comment labgate writes carries a hidden marker starting with {@link #MARKER_PREFIX}, so
+ * that its own comments are never read as commands and are found again to be edited. Only
+ * comments written by labgate's own account are ever edited.
+ */
 public interface ForgeReports {
 
-    /** The hidden marker that identifies labgate's one summary comment on a change. */
+    /** How every hidden marker in labgate's comments begins. */
+    String MARKER_PREFIX = "<!-- labgate:";
+
+    /** The hidden marker that identifies labgate's living summary comment on a change. */
     String SUMMARY_MARKER = "<!-- labgate:summary -->";
 
-    /** Sets (or replaces) the commit status with {@code status.context()} on {@code sha}. */
+    /**
+     * Sets (or replaces) the commit status with {@code status.context()} on {@code sha}. A GitHub
+     * App writes a check run of that name instead, with {@code status.details()} as its summary.
+     */
     void setStatus(RepoRef repo, String sha, CommitStatus status);
 
     /**
-     * Writes the summary comment of a change: edits the comment carrying {@link #SUMMARY_MARKER}
-     * if there is one, else creates it. The marker is added by the implementation.
+     * Writes the summary comment of a change, found by {@link #SUMMARY_MARKER} (the marker is
+     * added by the implementation).
+     *
+     * <p>When {@code verdictChanged} is false, the summary is edited in place (or created if there
+     * is none), so nobody is notified of progress. When it is true, a new comment is posted, so
+     * that people subscribed to the change are notified, and the previous summary is edited to
+     * point at the new one. Repeating a call after a crash posts nothing twice: a newest summary
+     * that already says {@code markdown} is kept.
      */
-    void upsertSummary(ChangeRef change, String markdown);
+    void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged);
+
+    /**
+     * Answers a comment (a command) with a new comment, once: a reply to the same
+     * {@code inReplyTo} comment id that already exists is not written again.
+     */
+    void reply(ChangeRef change, String inReplyTo, String markdown);
 }

@@ -1,5 +1,7 @@
 package dev.labgate.forge.github;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
@@ -11,47 +13,60 @@ import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
-import org.kohsuke.github.GHCommitState;
-import org.kohsuke.github.GHFileNotFoundException;
-import org.kohsuke.github.GHIssueComment;
-import org.kohsuke.github.GHPermissionType;
-import org.kohsuke.github.GHRepository;
-import org.kohsuke.github.GitHub;
-import org.kohsuke.github.GitHubAbuseLimitHandler;
-import org.kohsuke.github.GitHubRateLimitHandler;
-import org.kohsuke.github.GitHubBuilder;
-import org.kohsuke.github.HttpException;
+import dev.labgate.forge.Comments;
+import dev.labgate.forge.Payloads;
+import dev.labgate.forge.RateBudget.Use;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
-/** GitHub as a {@link Forge}: webhooks checked by {@link GitHubWebhooks}, the API through github-api. */
+/**
+ * GitHub as a {@link Forge}: webhooks checked by {@link GitHubWebhooks} and read by
+ * {@link GitHubEvents}; facts and reports through the REST API of {@link GitHubConnection}.
+ * With a GitHub App, statuses are check runs whose summary carries the run's details.
+ */
 public final class GitHubForge implements Forge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** GitHub refuses a check run summary over 65,535 characters; keep clear of the edge. */
+    static final int MAX_CHECK_SUMMARY = 65_000;
+    /** GitHub returns at most 3,000 files and 250 commits for a pull request. */
+    private static final int MAX_FILE_PAGES = 30;
+    private static final int MAX_COMMIT_PAGES = 3;
+    private static final int MAX_COMMENT_PAGES = 30;
 
     private final GitHubSettings settings;
     private final GitHubWebhooks webhooks;
     private final GitHubEvents events;
-    private final GitHub api;
+    private final GitHubConnection connection;
+    private final Map<String, Long> checkRuns = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 4096;
+        }
+    });
+    private volatile String login;
 
-    public GitHubForge(GitHubSettings settings) {
+    public GitHubForge(GitHubSettings settings, Clock clock) {
         this.settings = settings;
         this.webhooks = new GitHubWebhooks(settings.name(), settings.webhookSecrets());
         this.events = new GitHubEvents(settings);
-        try {
-            var builder = new GitHubBuilder().withEndpoint(settings.apiUrl().toString())
-                    // A durable task backs off and retries; a blocked worker thread would not.
-                    .withRateLimitHandler(GitHubRateLimitHandler.FAIL)
-                    .withAbuseLimitHandler(GitHubAbuseLimitHandler.FAIL);
-            if (settings.token() != null && !settings.token().isEmpty()) {
-                builder = builder.withOAuthToken(settings.token());
-            }
-            this.api = builder.build();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot set up the GitHub client for " + settings.apiUrl(), e);
-        }
+        this.connection = new GitHubConnection(settings, clock);
+        this.login = settings.botLogin();
     }
 
     @Override
@@ -69,100 +84,412 @@ public final class GitHubForge implements Forge {
         return events.parse(delivery);
     }
 
+    // ---- facts
+
     @Override
     public Permission permission(RepoRef repo, Person person) {
-        return call("read the permission of " + person + " on " + repo.fullName(), () -> {
-            GHPermissionType type;
-            try {
-                type = repository(repo).getPermission(person.login());
-            } catch (GHFileNotFoundException e) {
-                return new Permission(Permission.Level.NONE, "GitHub knows no user " + person);
-            }
-            return switch (type) {
-                case ADMIN -> new Permission(Permission.Level.ADMIN, "repository admin");
-                case WRITE -> new Permission(Permission.Level.WRITE, "collaborator with write access");
-                case READ -> new Permission(Permission.Level.READ, "read access only");
-                case NONE -> new Permission(Permission.Level.NONE, "not a collaborator");
-                case UNKNOWN -> new Permission(Permission.Level.NONE, "GitHub reported an unknown permission");
+        var what = "read the permission of " + person + " on " + repo.fullName();
+        var client = client(repo);
+        var answer = connection.found(connection.request(Use.FACT, client, what, "GET",
+                repoPath(repo) + "/collaborators/" + segment(person.login()) + "/permission", null), client, what);
+        if (answer.isEmpty()) {
+            return new Permission(Permission.Level.NONE, "GitHub knows no user " + person);
+        }
+        var role = answer.get().path("role_name").asText("");
+        var level = switch (role) {
+            case "admin" -> Permission.Level.ADMIN;
+            case "maintain" -> Permission.Level.MAINTAIN;
+            case "write" -> Permission.Level.WRITE;
+            case "triage" -> Permission.Level.TRIAGE;
+            case "read" -> Permission.Level.READ;
+            // a custom role: GitHub also says which base permission it grants
+            default -> switch (answer.get().path("permission").asText("none")) {
+                case "admin" -> Permission.Level.ADMIN;
+                case "maintain" -> Permission.Level.MAINTAIN;
+                case "write" -> Permission.Level.WRITE;
+                case "triage" -> Permission.Level.TRIAGE;
+                case "read" -> Permission.Level.READ;
+                default -> Permission.Level.NONE;
             };
-        });
+        };
+        if (level == Permission.Level.NONE) {
+            return new Permission(level, "GitHub gives " + person + " no access to " + repo.fullName()
+                    + " (not a collaborator, nor in a team or organization with access)");
+        }
+        return new Permission(level, "GitHub gives " + person + " the " + (role.isEmpty() ? level.name().toLowerCase()
+                : role) + " role on " + repo.fullName() + " (as a collaborator, through a team or through the "
+                + "organization)");
     }
 
     @Override
     public boolean memberOf(String team, Person person) {
-        throw new UnsupportedOperationException("team membership: not implemented yet");
+        var slash = team.indexOf('/');
+        var org = slash < 0 ? team : team.substring(0, slash);
+        var client = connection.client(org);
+        if (slash >= 0) {
+            var what = "read " + person + "'s membership of team " + team;
+            var answer = connection.found(connection.request(Use.FACT, client, what, "GET", "/orgs/" + segment(org)
+                    + "/teams/" + segment(team.substring(slash + 1)) + "/memberships/" + segment(person.login()), null),
+                    client, what);
+            return answer.map(a -> "active".equals(a.path("state").asText())).orElse(false);
+        }
+        var what = "read " + person + "'s membership of " + org;
+        var answer = connection.request(Use.FACT, client, what, "GET", "/orgs/" + segment(org) + "/members/"
+                + segment(person.login()), null);
+        if (answer.status() == 302) {
+            // labgate cannot see private members of this organization: public membership is all it can tell
+            answer = connection.request(Use.FACT, client, what, "GET", "/orgs/" + segment(org) + "/public_members/"
+                    + segment(person.login()), null);
+        }
+        if (answer.status() == 204) {
+            return true;
+        }
+        return connection.found(answer, client, what).isPresent();
     }
 
     @Override
     public List<SigningKey> signingKeys(Person person) {
-        throw new UnsupportedOperationException("signing keys: not implemented yet");
+        var client = connection.anyClient();
+        var keys = new ArrayList<SigningKey>();
+        var user = "/users/" + segment(person.login());
+        for (var key : connection.pages(Use.FACT, client, "list " + person + "'s GPG keys",
+                user + "/gpg_keys?per_page=100", 1)) {
+            var armored = key.path("raw_key").asText("");
+            if (!armored.isEmpty()) {
+                keys.add(new SigningKey(SigningKey.Kind.OPENPGP, armored, key.path("key_id").asText("")));
+            }
+        }
+        for (var key : connection.pages(Use.FACT, client, "list " + person + "'s SSH signing keys",
+                user + "/ssh_signing_keys?per_page=100", 1)) {
+            var line = key.path("key").asText("");
+            if (!line.isEmpty()) {
+                keys.add(new SigningKey(SigningKey.Kind.SSH, line, "ssh-signing-key-" + key.path("id").asText("")));
+            }
+        }
+        return keys;
     }
 
     @Override
     public List<String> changedFiles(ChangeRef change) {
-        throw new UnsupportedOperationException("changed files: not implemented yet");
+        var paths = new LinkedHashSet<String>();
+        for (var file : connection.pages(Use.FACT, client(change.repo()), "list the files of " + change,
+                pullPath(change) + "/files?per_page=100", MAX_FILE_PAGES)) {
+            paths.add(file.path("filename").asText());
+            var previous = file.path("previous_filename").asText("");
+            if (!previous.isEmpty()) {
+                paths.add(previous);
+            }
+        }
+        return List.copyOf(paths);
     }
 
     @Override
     public List<String> commits(ChangeRef change) {
-        throw new UnsupportedOperationException("commits: not implemented yet");
+        return connection.pages(Use.FACT, client(change.repo()), "list the commits of " + change,
+                        pullPath(change) + "/commits?per_page=100", MAX_COMMIT_PAGES).stream()
+                .map(c -> c.path("sha").asText()).toList();
     }
 
     @Override
     public String currentHead(ChangeRef change) {
-        throw new UnsupportedOperationException("current head: not implemented yet");
+        var what = "read the head of " + change;
+        var client = client(change.repo());
+        var pr = connection.expect(connection.request(Use.REPORT, client, what, "GET", pullPath(change), null),
+                client, what);
+        return pr.path("head").path("sha").asText();
     }
 
     @Override
     public Optional<String> fileOnDefaultBranch(RepoRef repo, String path) {
-        throw new UnsupportedOperationException("default-branch files: not implemented yet");
+        var what = "read " + path + " from the default branch of " + repo.fullName();
+        var client = client(repo);
+        // Without a ref GitHub reads the default branch, never the head of a pull request.
+        var file = connection.found(connection.request(Use.FACT, client, what, "GET",
+                repoPath(repo) + "/contents/" + filePath(path), null), client, what);
+        if (file.isEmpty() || !"file".equals(file.get().path("type").asText())) {
+            return Optional.empty();
+        }
+        if (!"base64".equals(file.get().path("encoding").asText())) {
+            throw new ForgeException("GitHub did not return the content of " + path + " (over 1 MB?)", false, null,
+                    null);
+        }
+        return Optional.of(new String(Base64.getMimeDecoder().decode(file.get().path("content").asText()),
+                StandardCharsets.UTF_8));
     }
+
+    @Override
+    public Optional<ForgeEvent.ChangeUpdated> openChange(ChangeRef change) {
+        var what = "read " + change;
+        var client = client(change.repo());
+        var pr = connection.found(connection.request(Use.FACT, client, what, "GET", pullPath(change), null), client,
+                what);
+        if (pr.isEmpty() || !"open".equals(pr.get().path("state").asText())) {
+            return Optional.empty();
+        }
+        return Optional.of(events.changeUpdated(change, ForgeEvent.ChangeAction.PUSHED, pr.get()));
+    }
+
+    @Override
+    public List<ForgeEvent.ChangeUpdated> openChanges(RepoRef repo, int max) {
+        var what = "list the open pull requests of " + repo.fullName();
+        var client = client(repo);
+        var list = connection.expect(connection.request(Use.FACT, client, what, "GET", repoPath(repo)
+                + "/pulls?state=open&sort=updated&direction=desc&per_page=" + Math.max(1, Math.min(max, 100)), null),
+                client, what);
+        var changes = new ArrayList<ForgeEvent.ChangeUpdated>();
+        for (var pr : list) {
+            try {
+                changes.add(events.changeUpdated(new ChangeRef(repo, pr.path("number").asLong()),
+                        ForgeEvent.ChangeAction.PUSHED, pr));
+            } catch (Payloads.MissingField e) {
+                LOG.warn("open pull request #{} of {} skipped: {}", pr.path("number").asText(), repo, e.getMessage());
+            }
+        }
+        return changes;
+    }
+
+    @Override
+    public Optional<ForgeEvent.BranchPushed> branchHead(RepoRef repo, String branch) {
+        var client = client(repo);
+        var what = "read the head of " + branch + " in " + repo.fullName();
+        var found = connection.found(connection.request(Use.FACT, client, what, "GET", repoPath(repo) + "/branches/"
+                + filePath(branch), null), client, what);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        var head = found.get().path("commit").path("sha").asText();
+        var ref = "refs/heads/" + branch;
+        var log = "read the recent pushes to " + repo.fullName();
+        for (var event : connection.expect(connection.request(Use.FACT, client, log, "GET", repoPath(repo)
+                + "/events?per_page=100", null), client, log)) {
+            var payload = event.path("payload");
+            if ("PushEvent".equals(event.path("type").asText()) && ref.equals(payload.path("ref").asText())) {
+                if (!head.equals(payload.path("head").asText())) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ForgeEvent.BranchPushed(repo, ref, payload.path("before").asText(null), head,
+                        new Person(event.path("actor").path("login").asText()), settings.cloneUrl(repo.fullName()),
+                        false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- reports
 
     @Override
     public void setStatus(RepoRef repo, String sha, CommitStatus status) {
-        call("set status " + status.context() + " on " + sha, () -> repository(repo).createCommitStatus(sha,
-                switch (status.state()) {
-                    case PENDING -> GHCommitState.PENDING;
-                    case SUCCESS -> GHCommitState.SUCCESS;
-                    case FAILURE -> GHCommitState.FAILURE;
-                    case ERROR -> GHCommitState.ERROR;
-                }, status.targetUrl(), status.description(), status.context()));
+        if (connection.appMode()) {
+            checkRun(repo, sha, status);
+            return;
+        }
+        var what = "set status " + status.context() + " on " + sha;
+        var client = client(repo);
+        var body = JSON.createObjectNode().put("state", status.state().name().toLowerCase())
+                .put("description", status.description()).put("context", status.context());
+        if (status.targetUrl() != null) {
+            body.put("target_url", status.targetUrl());
+        }
+        connection.expect(connection.request(Use.REPORT, client, what, "POST", repoPath(repo) + "/statuses/" + sha,
+                body), client, what);
+    }
+
+    /** A check run named after the status, updated in place while it runs; a new one after it completed. */
+    private void checkRun(RepoRef repo, String sha, CommitStatus status) {
+        var client = client(repo);
+        var what = "write check run " + status.context() + " on " + sha;
+        var key = repo.fullName() + "@" + sha + "#" + status.context();
+        var body = JSON.createObjectNode();
+        if (status.state().isFinal()) {
+            body.put("status", "completed").put("conclusion", switch (status.state()) {
+                case SUCCESS -> "success";
+                // an infrastructure error proves nothing about the code: it must not pass a required check
+                case FAILURE, ERROR -> "failure";
+                case PENDING -> throw new IllegalStateException("pending is not final");
+            });
+        } else {
+            body.put("status", "in_progress");
+        }
+        if (status.targetUrl() != null) {
+            body.put("details_url", status.targetUrl());
+        }
+        var summary = status.details().isEmpty() ? status.description() : status.details();
+        body.putObject("output").put("title", status.description()).put("summary", Comments.truncate(summary,
+                MAX_CHECK_SUMMARY, "… (cut to fit GitHub's limit" + (status.targetUrl() == null ? ")"
+                        : "; the whole report is at " + status.targetUrl() + ")")));
+        var existing = checkRuns.get(key);
+        if (existing == null) {
+            existing = findCheckRun(client, repo, sha, status.context()).orElse(null);
+        }
+        if (existing != null && existing >= 0) {
+            var response = connection.request(Use.REPORT, client, what, "PATCH", repoPath(repo) + "/check-runs/"
+                    + existing, body);
+            if (response.status() != 404) {
+                connection.expect(response, client, what);
+                checkRuns.put(key, status.state().isFinal() ? -1L : existing);
+                return;
+            }
+        }
+        body.put("name", status.context()).put("head_sha", sha);
+        var created = connection.expect(connection.request(Use.REPORT, client, what, "POST", repoPath(repo)
+                + "/check-runs", body), client, what);
+        checkRuns.put(key, status.state().isFinal() ? -1L : created.path("id").asLong());
+    }
+
+    /** The App's newest check run of that name on the commit, if it is still open to updates. */
+    private Optional<Long> findCheckRun(GitHubConnection.Client client, RepoRef repo, String sha, String name) {
+        var what = "find check run " + name + " on " + sha;
+        var list = connection.expect(connection.request(Use.REPORT, client, what, "GET", repoPath(repo) + "/commits/"
+                + sha + "/check-runs?filter=latest&per_page=1&check_name=" + query(name)
+                + settings.app().map(a -> "&app_id=" + query(a.id())).orElse(""), null), client, what);
+        for (var run : list.path("check_runs")) {
+            if (!"completed".equals(run.path("status").asText())) {
+                return Optional.of(run.path("id").asLong());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override
-    public void upsertSummary(ChangeRef change, String markdown) {
-        var body = SUMMARY_MARKER + "\n" + markdown;
-        call("write the summary of " + change, () -> {
-            var issue = repository(change.repo()).getIssue((int) change.number());
-            for (GHIssueComment comment : issue.queryComments().list()) {
-                if (comment.getBody() != null && comment.getBody().contains(SUMMARY_MARKER)) {
-                    if (!body.equals(comment.getBody())) {
-                        comment.update(body);
-                    }
-                    return null;
-                }
-            }
-            return issue.comment(body);
-        });
-    }
-
-    private GHRepository repository(RepoRef repo) throws IOException {
-        return api.getRepository(repo.fullName());
-    }
-
-    private interface ApiCall<T> {
-        T run() throws IOException;
-    }
-
-    private static <T> T call(String what, ApiCall<T> call) {
-        try {
-            return call.run();
-        } catch (HttpException e) {
-            var code = e.getResponseCode();
-            var retryable = code >= 500 || code == 429 || code == 403 || code <= 0;
-            throw new ForgeException("GitHub could not " + what + ": HTTP " + code, retryable, null, e);
-        } catch (IOException e) {
-            throw new ForgeException("GitHub could not " + what + ": " + e.getMessage(), true, null, e);
+    public void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged) {
+        var client = client(change.repo());
+        var body = Comments.summary(markdown);
+        var live = ownComments(change).stream().filter(c -> Comments.isSummary(c.path("body").asText())).toList();
+        JsonNode newest = live.isEmpty() ? null : live.get(live.size() - 1);
+        if (newest == null || verdictChanged && !body.equals(newest.path("body").asText())) {
+            newest = createComment(client, change, body);
+        } else if (!body.equals(newest.path("body").asText())) {
+            editComment(client, change, newest.path("id").asLong(), body);
         }
+        var url = newest.path("html_url").asText();
+        for (var older : live) {
+            if (older.path("id").asLong() != newest.path("id").asLong()) {
+                editComment(client, change, older.path("id").asLong(), Comments.outdated(older.path("body").asText(),
+                        url));
+            }
+        }
+    }
+
+    @Override
+    public void reply(ChangeRef change, String inReplyTo, String markdown) {
+        if (ownComments(change).stream().anyMatch(c -> Comments.isReplyTo(c.path("body").asText(), inReplyTo))) {
+            return;
+        }
+        createComment(client(change.repo()), change, Comments.reply(inReplyTo, markdown));
+    }
+
+    /** The comments labgate's account wrote on a change, oldest first. */
+    private List<JsonNode> ownComments(ChangeRef change) {
+        var me = login(change.repo());
+        return connection.pages(Use.REPORT, client(change.repo()), "list the comments of " + change,
+                        issuePath(change) + "/comments?per_page=100", MAX_COMMENT_PAGES).stream()
+                .filter(c -> me.equalsIgnoreCase(c.path("user").path("login").asText()))
+                .filter(c -> Comments.writtenByLabgate(c.path("body").asText()))
+                .toList();
+    }
+
+    private JsonNode createComment(GitHubConnection.Client client, ChangeRef change, String body) {
+        var what = "comment on " + change;
+        return connection.expect(connection.request(Use.REPORT, client, what, "POST", issuePath(change) + "/comments",
+                JSON.createObjectNode().put("body", body)), client, what);
+    }
+
+    private void editComment(GitHubConnection.Client client, ChangeRef change, long id, String body) {
+        var what = "edit comment " + id + " on " + change;
+        connection.expect(connection.request(Use.REPORT, client, what, "PATCH", repoPath(change.repo())
+                + "/issues/comments/" + id, JSON.createObjectNode().put("body", body)), client, what);
+    }
+
+    /**
+     * The login labgate writes as: configured, else asked once of GitHub (the token's user, or the
+     * App's {@code <slug>[bot]}). Only its own comments are ever edited.
+     */
+    private String login(RepoRef repo) {
+        var known = login;
+        if (known != null) {
+            return known;
+        }
+        if (connection.appMode()) {
+            var what = "read the App's name";
+            known = connection.expectAsApp(connection.requestAsApp(Use.REPORT, what, "GET", "/app", null), what)
+                    .path("slug").asText() + "[bot]";
+        } else {
+            var client = client(repo);
+            known = connection.expect(connection.request(Use.REPORT, client, "read labgate's own login", "GET",
+                    "/user", null), client, "read labgate's own login").path("login").asText();
+        }
+        login = known;
+        return known;
+    }
+
+    @Override
+    public int redeliverFailed(Predicate<String> stored, int max) {
+        if (!connection.appMode() || max <= 0) {
+            return 0;
+        }
+        var what = "list the App's webhook deliveries";
+        var list = connection.expectAsApp(connection.requestAsApp(Use.FACT, what, "GET",
+                "/app/hook/deliveries?per_page=100", null), what);
+        // Newest first; a delivery (guid) is missed when none of its attempts got a 2xx from labgate.
+        var attempts = new LinkedHashMap<String, List<JsonNode>>();
+        list.forEach(d -> attempts.computeIfAbsent(d.path("guid").asText(), g -> new ArrayList<>()).add(d));
+        var asked = 0;
+        for (var entry : attempts.entrySet()) {
+            if (asked >= max) {
+                break;
+            }
+            var guid = entry.getKey();
+            var delivered = entry.getValue().stream().anyMatch(d -> d.path("status_code").asInt() / 100 == 2);
+            if (guid.isEmpty() || delivered || stored.test(guid)) {
+                continue;
+            }
+            var latest = entry.getValue().get(0).path("id").asLong();
+            var answer = connection.requestAsApp(Use.FACT, "ask for delivery " + guid + " again", "POST",
+                    "/app/hook/deliveries/" + latest + "/attempts", null);
+            if (answer.status() / 100 == 2) {
+                asked++;
+                LOG.info("asked GitHub to send delivery {} ({}) again", guid, entry.getValue().get(0).path("event")
+                        .asText());
+            } else {
+                LOG.warn("GitHub would not send delivery {} again: HTTP {}", guid, answer.status());
+            }
+        }
+        return asked;
+    }
+
+    private GitHubConnection.Client client(RepoRef repo) {
+        var name = repo.fullName();
+        return connection.client(name.substring(0, Math.max(0, name.indexOf('/'))));
+    }
+
+    private static String repoPath(RepoRef repo) {
+        var name = repo.fullName();
+        var slash = name.indexOf('/');
+        return "/repos/" + segment(name.substring(0, slash)) + "/" + segment(name.substring(slash + 1));
+    }
+
+    private static String pullPath(ChangeRef change) {
+        return repoPath(change.repo()) + "/pulls/" + change.number();
+    }
+
+    private static String issuePath(ChangeRef change) {
+        return repoPath(change.repo()) + "/issues/" + change.number();
+    }
+
+    private static String segment(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String query(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+
+    /** A path inside a repository: each part encoded, the slashes kept. */
+    private static String filePath(String path) {
+        var parts = new ArrayList<String>();
+        for (var part : path.split("/")) {
+            parts.add(segment(part));
+        }
+        return String.join("/", parts);
     }
 }

@@ -18,12 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * A forge at the port: its facts are set by the test, what labgate writes is kept, and every
  * fact asked is noted. Deliveries parse to the event the test registered under their id.
  */
-final class FakeForge implements Forge {
+final class ScriptedForge implements Forge {
 
     final Map<String, ForgeEvent> events = new HashMap<>();
     final Map<String, Permission.Level> permissions = new HashMap<>();
@@ -36,6 +37,7 @@ final class FakeForge implements Forge {
     final Map<String, List<SigningKey>> keys = new HashMap<>();
     final List<String> asked = new ArrayList<>();
     final List<CommitStatus> statuses = new ArrayList<>();
+    final List<String> replies = new ArrayList<>();
 
     @Override
     public String name() {
@@ -50,6 +52,11 @@ final class FakeForge implements Forge {
     @Override
     public ForgeEvent parse(Delivery delivery) {
         return events.getOrDefault(delivery.key().id(), new ForgeEvent.Ignored("unknown delivery"));
+    }
+
+    @Override
+    public int redeliverFailed(Predicate<String> stored, int max) {
+        return 0;
     }
 
     @Override
@@ -96,12 +103,33 @@ final class FakeForge implements Forge {
     }
 
     @Override
+    public Optional<ForgeEvent.ChangeUpdated> openChange(ChangeRef change) {
+        asked.add("open change " + change.number());
+        return Optional.empty();
+    }
+
+    @Override
+    public List<ForgeEvent.ChangeUpdated> openChanges(RepoRef repo, int max) {
+        return List.of();
+    }
+
+    @Override
+    public Optional<ForgeEvent.BranchPushed> branchHead(RepoRef repo, String branch) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void reply(ChangeRef change, String inReplyTo, String markdown) {
+        replies.add(markdown);
+    }
+
+    @Override
     public void setStatus(RepoRef repo, String sha, CommitStatus status) {
         statuses.add(status);
     }
 
     @Override
-    public void upsertSummary(ChangeRef change, String markdown) {
+    public void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged) {
         asked.add("summary " + change.number());
     }
 }

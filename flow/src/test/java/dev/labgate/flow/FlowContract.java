@@ -1,0 +1,283 @@
+package dev.labgate.flow;
+
+import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.ForgeReports;
+import dev.labgate.core.forge.Permission;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.run.RunState;
+import dev.labgate.testkit.FakeForge;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The scenarios every forge must get right, end to end through the flow: each runs the same way
+ * against GitHub's and GitLab's adapter, each talking to its fake forge.
+ */
+abstract class FlowContract {
+
+    static final String REPO = "acme/linux";
+    static final String BASE = "b".repeat(40);
+    static final String HEAD = "1".repeat(40);
+    static final String NEW_HEAD = "2".repeat(40);
+
+    protected FakeForge fake;
+    protected FlowWorld world;
+
+    protected abstract FakeForge newFake() throws Exception;
+
+    /** The adapter under test, pointed at the fake, accepting deliveries signed with {@link FlowWorld#SECRET}. */
+    protected abstract Forge newForge(FakeForge fake, Clock clock);
+
+    @BeforeEach
+    void start() throws Exception {
+        fake = newFake();
+        var clock = new FlowWorld.MovingClock();
+        world = new FlowWorld(clock, fake, newForge(fake, clock));
+    }
+
+    @AfterEach
+    void stop() {
+        fake.close();
+    }
+
+    private void open(String author, Permission.Level level, boolean fork) {
+        fake.permission(REPO, author, level);
+        fake.openChange(REPO, 7, author, HEAD, BASE, fork, List.of("drivers/usb/core.c"), List.of(HEAD));
+        world.deliver(fake.changeDelivery(REPO, 7, "opened"));
+    }
+
+    private List<FakeForge.Status> statuses(String sha) {
+        return fake.statusesSeen(REPO, sha);
+    }
+
+    private String summary() {
+        var summaries = fake.commentsSeen(REPO, 7).stream()
+                .filter(c -> c.body().startsWith(ForgeReports.SUMMARY_MARKER)).toList();
+        assertThat(summaries).as("living summaries").hasSizeLessThanOrEqualTo(1);
+        return summaries.isEmpty() ? "" : summaries.get(0).body();
+    }
+
+    @Test
+    void a_trusted_authors_change_is_tested_and_reported_with_a_final_status_and_one_summary() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        assertThat(world.lab.submitted()).singleElement().satisfies(r -> {
+            assertThat(r.commit()).isEqualTo(HEAD);
+            assertThat(r.cloneUrl()).endsWith(REPO + ".git");
+        });
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.PENDING));
+
+        world.lab.finishAll(Status.PASS);
+        world.settle();
+        var seen = statuses(HEAD);
+        assertThat(seen.get(0).state()).isEqualTo(FakeForge.State.PENDING);
+        assertThat(seen).last().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS);
+            assertThat(s.context()).isEqualTo("labgate/lab");
+            assertThat(s.description()).startsWith("Passed:");
+            assertThat(s.targetUrl()).startsWith("https://labgate.example/runs/");
+        });
+        assertThat(summary()).contains("✅ passed").contains(HEAD);
+        assertThat(world.faults).isEmpty();
+    }
+
+    @Test
+    void an_untrusted_fork_waits_for_approval_and_nothing_reaches_the_lab() {
+        open("mallory", Permission.Level.READ, true);
+        world.settle();
+        assertThat(world.lab.submitted()).isEmpty();
+        assertThat(statuses(HEAD)).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.PENDING);
+            assertThat(s.description()).contains("/labgate ok-to-test");
+        });
+        assertThat(summary()).contains("waiting for approval");
+    }
+
+    @Test
+    void a_force_push_mid_run_drops_the_stale_result_and_the_new_head_is_tested_in_its_place() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        fake.pushToChange(REPO, 7, NEW_HEAD);
+        // The push's delivery is lost; the old run ends with a pass that is no longer true of the change.
+        world.lab.finishAll(Status.PASS);
+        world.settle();
+        assertThat(statuses(HEAD)).noneMatch(s -> s.state() == FakeForge.State.SUCCESS);
+        assertThat(statuses(HEAD)).last().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
+            assertThat(s.description()).contains("no longer the head").contains(NEW_HEAD.substring(0, 12));
+        });
+        assertThat(summary()).doesNotContain("✅ passed");
+
+        world.reconciler.pass();
+        world.settle();
+        world.lab.finishAll(Status.PASS);
+        world.settle();
+        assertThat(world.lab.submitted()).extracting(r -> r.commit()).containsExactly(HEAD, NEW_HEAD);
+        assertThat(statuses(NEW_HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        assertThat(summary()).contains("✅ passed").contains(NEW_HEAD);
+    }
+
+    @Test
+    void a_push_that_arrives_cancels_the_old_run_and_its_status_still_ends() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        fake.pushToChange(REPO, 7, NEW_HEAD);
+        world.deliver(fake.changeDelivery(REPO, 7, "pushed"));
+        world.settle();
+        assertThat(world.lab.cancelled()).hasSize(1);
+        assertThat(statuses(HEAD)).last().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
+            assertThat(s.description()).startsWith("Cancelled: superseded by " + NEW_HEAD.substring(0, 12));
+        });
+        assertThat(world.lab.submitted()).extracting(r -> r.commit()).containsExactly(HEAD, NEW_HEAD);
+    }
+
+    @Test
+    void a_maintainers_retest_comment_runs_the_head_again_as_a_new_round() {
+        open("alice", Permission.Level.WRITE, false);
+        fake.permission(REPO, "maint", Permission.Level.MAINTAIN);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+        assertThat(summary()).contains("❌ failed");
+
+        var comment = fake.comment(REPO, 7, "maint", "The board was flaky.\n\n/labgate retest");
+        world.deliver(fake.commentDelivery(REPO, 7, comment));
+        world.settle();
+        assertThat(world.lab.submitted()).hasSize(2).allSatisfy(r -> assertThat(r.commit()).isEqualTo(HEAD));
+        world.lab.finishAll(Status.PASS);
+        world.settle();
+        assertThat(world.stores.runs.all()).extracting(r -> r.round()).containsExactly(0, 1);
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        // The verdict changed from failed to passed: people are notified by a new summary.
+        var comments = fake.commentsSeen(REPO, 7);
+        assertThat(comments.stream().filter(c -> c.body().startsWith(ForgeReports.SUMMARY_MARKER))).hasSize(1);
+        assertThat(comments).last().satisfies(c -> assertThat(c.body()).contains("✅ passed"));
+        assertThat(comments).anySatisfy(c -> assertThat(c.body()).contains("out of date").contains("❌ failed"));
+    }
+
+    @Test
+    void a_maintainers_cancel_stops_the_runs_and_says_so_once() {
+        open("alice", Permission.Level.WRITE, false);
+        fake.permission(REPO, "maint", Permission.Level.WRITE);
+        world.settle();
+        var comment = fake.comment(REPO, 7, "maint", "/labgate cancel");
+        var delivery = fake.commentDelivery(REPO, 7, comment);
+        world.deliver(delivery);
+        world.settle();
+        world.deliver(delivery);
+        world.settle();
+        assertThat(world.lab.cancelled()).hasSize(1);
+        assertThat(statuses(HEAD)).last().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
+            assertThat(s.description()).isEqualTo("Cancelled: cancelled by maint");
+        });
+        assertThat(fake.commentsSeen(REPO, 7).stream().filter(c -> c.body().contains("Cancelled 1 run"))).hasSize(1);
+    }
+
+    @Test
+    void a_command_from_someone_without_access_is_refused_with_the_reason_and_changes_nothing() {
+        open("alice", Permission.Level.WRITE, false);
+        fake.permission(REPO, "mallory", Permission.Level.READ);
+        world.settle();
+        var comment = fake.comment(REPO, 7, "mallory", "/labgate cancel");
+        world.deliver(fake.commentDelivery(REPO, 7, comment));
+        world.settle();
+        assertThat(world.lab.cancelled()).isEmpty();
+        assertThat(world.stores.runs.all()).allSatisfy(r -> assertThat(r.state()).isNotEqualTo(RunState.CANCELLED));
+        assertThat(fake.commentsSeen(REPO, 7)).anySatisfy(c -> assertThat(c.body())
+                .contains("@mallory").contains("needs at least write access").contains("Nothing was done"));
+    }
+
+    @Test
+    void an_ok_to_test_by_a_maintainer_approves_that_head_and_starts_its_run_with_a_reply() {
+        open("mallory", Permission.Level.READ, true);
+        fake.permission(REPO, "maint", Permission.Level.MAINTAIN);
+        world.settle();
+        assertThat(world.lab.submitted()).as("an untrusted fork waits for approval").isEmpty();
+        var comment = fake.comment(REPO, 7, "maint", "Reviewed the Makefile changes.\n/labgate ok-to-test");
+        var key = world.deliver(fake.commentDelivery(REPO, 7, comment));
+        world.settle();
+        assertThat(world.stores.deliveries.outcome(key)).hasValueSatisfying(o -> assertThat(o)
+                .contains("ok-to-test by maint: approved"));
+        assertThat(world.lab.submitted()).singleElement().satisfies(r -> assertThat(r.commit()).isEqualTo(HEAD));
+        assertThat(fake.commentsSeen(REPO, 7)).anySatisfy(c -> assertThat(c.body()).contains("@maint: ")
+                .contains("testing on lab"));
+    }
+
+    @Test
+    void an_ok_to_test_by_someone_who_may_not_approve_changes_nothing_and_says_why() {
+        open("mallory", Permission.Level.READ, true);
+        fake.permission(REPO, "eve", Permission.Level.WRITE);
+        world.settle();
+        var comment = fake.comment(REPO, 7, "eve", "/labgate ok-to-test");
+        var key = world.deliver(fake.commentDelivery(REPO, 7, comment));
+        world.settle();
+        assertThat(world.stores.deliveries.outcome(key)).hasValueSatisfying(o -> assertThat(o)
+                .contains("ok-to-test by eve: not approved"));
+        assertThat(world.lab.submitted()).isEmpty();
+        assertThat(fake.commentsSeen(REPO, 7)).anySatisfy(c -> assertThat(c.body()).contains("@eve: "));
+    }
+
+    @Test
+    void help_is_answered_once_with_every_command_who_may_use_it_and_an_example() {
+        open("alice", Permission.Level.WRITE, false);
+        var comment = fake.comment(REPO, 7, "newcomer", "what can I do here?\n/labgate help");
+        var delivery = fake.commentDelivery(REPO, 7, comment);
+        world.deliver(delivery);
+        world.settle();
+        var replies = fake.commentsSeen(REPO, 7).stream().filter(c -> c.body().contains("### labgate commands")).toList();
+        assertThat(replies).singleElement().satisfies(c -> assertThat(c.body())
+                .contains("`/labgate test`").contains("`/labgate retest`").contains("`/labgate cancel`")
+                .contains("`/labgate ok-to-test`").contains("`/labgate help`")
+                .contains("at least write access to " + REPO).contains("anyone").contains("```\n/labgate retest\n```"));
+        assertThat(world.lab.submitted()).as("help's own example runs nothing").hasSize(1);
+    }
+
+    @Test
+    void closing_a_change_cancels_its_runs_at_the_lab_and_ends_their_statuses() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        fake.closeChange(REPO, 7);
+        world.deliver(fake.closeDelivery(REPO, 7, "maint"));
+        world.settle();
+        assertThat(world.lab.cancelled()).hasSize(1);
+        assertThat(statuses(HEAD)).last().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
+            assertThat(s.description()).startsWith("Cancelled: closed by maint");
+        });
+    }
+
+    @Test
+    void a_rate_limited_forge_still_gets_the_final_status_once_it_lets_labgate_in() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.PASS);
+        fake.rateLimitNext(3);
+        var before = world.clock.instant();
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        assertThat(world.clock.instant()).as("it waited as the forge asked").isAfter(before.plusSeconds(15));
+        assertThat(summary()).contains("✅ passed");
+        assertThat(world.faults).isEmpty();
+    }
+
+    @Test
+    void a_forge_that_answers_5xx_for_a_while_still_gets_every_status_and_the_summary() {
+        fake.failNext(4, 503);
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        fake.failNext(6, 502);
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
+        assertThat(summary()).contains("❌ failed");
+        assertThat(world.faults).isEmpty();
+    }
+}

@@ -1,0 +1,196 @@
+package dev.labgate.flow;
+
+import dev.labgate.config.Planner;
+import dev.labgate.config.PolicyParser;
+import dev.labgate.config.TrustRules;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.ForgeException;
+import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.Work;
+import dev.labgate.core.store.WorkQueue;
+import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.testkit.FakeForge;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The whole flow in one thread over in-memory stores, a scripted lab and a real forge adapter
+ * talking to a fake forge. Durable work is a queue served in time order on a clock the world moves
+ * forward, with the bot's retry rule: a retryable forge fault runs again after the forge's wait (or
+ * a backoff), so the outcome of a scenario does not depend on real time passing.
+ */
+final class FlowWorld {
+
+    static final String SECRET = "webhook-secret";
+
+    /** A clock the world moves. */
+    static final class MovingClock extends Clock {
+        private Instant now = Instant.now();
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        void moveTo(Instant instant) {
+            if (instant.isAfter(now)) {
+                now = instant;
+            }
+        }
+
+        void tick() {
+            now = now.plusMillis(1);
+        }
+    }
+
+    private record Item(Work work, Instant at, long order) {
+    }
+
+    final MovingClock clock;
+    final MemoryStores stores;
+    final ScriptedLab lab = new ScriptedLab("lab");
+    final FakeForge fake;
+    final Forge forge;
+    final DeliveryProcessor processor;
+    final RunAdvancer advancer;
+    final SummaryReporter reporter;
+    final Reconciler reconciler;
+    final List<String> faults = new ArrayList<>();
+    private final Map<String, Item> queue = new LinkedHashMap<>();
+    private long order;
+    private int deliveries;
+
+    /** A world on {@code clock}, which the forge adapter must also use (its rate budget waits on it). */
+    FlowWorld(MovingClock clock, FakeForge fake, Forge forge) {
+        this.clock = clock;
+        this.stores = new MemoryStores(clock);
+        this.fake = fake;
+        this.forge = forge;
+        var policy = new PolicyParser().parse("""
+                repositories:
+                  - %s: acme/linux
+                    staging-branches: [staging]
+                trust:
+                  min-permission: write
+                labs:
+                  lab:
+                    type: command
+                    command: 'true'
+                    timeout: 1h
+                plans:
+                  - name: smoke
+                    lab: lab
+                """.formatted(forge.name())).policy().orElseThrow();
+        var forges = new Forges(List.of(forge));
+        Labs labs = name -> name.equals(lab.name()) ? Optional.of(lab) : Optional.empty();
+        var links = new RunLinks(Optional.of("https://labgate.example"));
+        WorkQueue work = (item, notBefore) -> queue.putIfAbsent(item.id(), new Item(item, notBefore, order++));
+        // Approvals, the audit and quotas are the trust flow's concern (TrustFlowTest); here they only need a place.
+        var trust = new Memory();
+        var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), trust, trust, trust,
+                (range, keys) -> List.of(), clock);
+        var approvals = new Approvals(forges, () -> policy, gate, stores.runs, work, stores.transactions, clock);
+        var commands = new CommandHandler(() -> policy, stores.runs, work, stores.transactions, labs, approvals);
+        processor = new DeliveryProcessor(stores.deliveries, forges, () -> policy, gate, stores.runs, work,
+                stores.transactions, labs, links, clock, commands);
+        advancer = new RunAdvancer(stores.runs, stores.results, labs, forges, () -> policy, work, stores.transactions,
+                new VerdictAggregator(), links, clock);
+        reporter = new SummaryReporter(stores.runs, stores.results, stores.summaries, forges, stores.transactions,
+                new VerdictAggregator(), links);
+        reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor, clock,
+                new Reconciler.Limits(50, 10, 50, 10));
+    }
+
+    /** A delivery reaches labgate's intake: checked by the adapter, stored, queued; returns its key. */
+    DeliveryKey deliver(FakeForge.Delivery delivery) {
+        var id = "00000000-0000-4000-8000-" + String.format("%012d", ++deliveries);
+        var check = forge.verify(fake.deliveryHeaders(delivery, id, SECRET), delivery.body());
+        if (!(check instanceof WebhookCheck.Accepted accepted)) {
+            throw new AssertionError("the adapter refused a delivery its forge would send: " + check);
+        }
+        if (stores.deliveries.store(new Delivery(accepted.key(), accepted.event(), delivery.body(), clock.instant()))) {
+            queue.put(accepted.key().toString(), new Item(new Work.ProcessDelivery(accepted.key()), clock.instant(),
+                    order++));
+        }
+        return accepted.key();
+    }
+
+    /** Does the work that is due, moving the clock to the next due work, until nothing is left but waiting on the lab. */
+    void settle() {
+        runUntil(() -> false);
+    }
+
+    /** Like {@link #settle()}, but stops as soon as {@code done} holds. */
+    void runUntil(BooleanSupplier done) {
+        for (int step = 0; step < 2_000; step++) {
+            if (done.getAsBoolean()) {
+                return;
+            }
+            var next = queue.values().stream().filter(i -> !waitingOnLab(i.work()))
+                    .min(Comparator.comparing(Item::at).thenComparing(Item::order));
+            if (next.isEmpty()) {
+                return;
+            }
+            queue.remove(next.get().work().id());
+            clock.moveTo(next.get().at());
+            clock.tick();
+            run(next.get());
+        }
+        throw new AssertionError("the flow did not settle in 2,000 steps: " + queue.keySet());
+    }
+
+    private boolean waitingOnLab(Work work) {
+        if (!(work instanceof Work.AdvanceRun advance)) {
+            return false;
+        }
+        return stores.runs.find(advance.runId()).filter(run -> (run.state() == RunState.SUBMITTED
+                || run.state() == RunState.RUNNING) && lab.unfinished(run.id())).isPresent();
+    }
+
+    private void run(Item item) {
+        var work = item.work();
+        try {
+            if (work instanceof Work.ProcessDelivery delivery) {
+                stores.deliveries.markProcessed(delivery.delivery(), processor.process(delivery.delivery()));
+            } else if (work instanceof Work.AdvanceRun advance) {
+                if (advancer.advance(advance.runId()) instanceof Next.Again again) {
+                    queue.putIfAbsent(work.id(), new Item(work, again.at(), order++));
+                }
+            } else {
+                var report = (Work.Report) work;
+                reporter.report(report.subject(), report.headSha());
+            }
+        } catch (ForgeException e) {
+            if (!e.retryable()) {
+                faults.add(work.id() + ": " + e.getMessage());
+                return;
+            }
+            var wait = e.retryAfter().orElse(Duration.ofSeconds(5));
+            queue.putIfAbsent(work.id(), new Item(work, clock.instant().plus(wait), order++));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.labgate.flow;
+
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A lab the test drives: it keeps what it was given and runs until the test says how a run ended. */
+final class ScriptedLab implements Lab {
+
+    private final String name;
+    private final List<TreeRequest> submitted = new ArrayList<>();
+    private final List<String> cancelled = new ArrayList<>();
+    private final Map<String, KcidbData> finished = new LinkedHashMap<>();
+
+    ScriptedLab(String name) {
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public LabRun submit(TreeRequest request) {
+        if (submitted.stream().noneMatch(r -> r.runId().equals(request.runId()))) {
+            submitted.add(request);
+        }
+        return new LabRun(name, request.runId(), null);
+    }
+
+    @Override
+    public LabProgress poll(LabRun run) {
+        var result = finished.get(run.externalId());
+        return result == null ? new LabProgress.Running("testing") : new LabProgress.Finished(result);
+    }
+
+    @Override
+    public void cancel(LabRun run) {
+        cancelled.add(run.externalId());
+    }
+
+    @Override
+    public Duration pollInterval() {
+        return Duration.ofSeconds(10);
+    }
+
+    /** Every run submitted and not yet finished ends with one test of this status. */
+    void finishAll(Status status) {
+        for (var request : submitted) {
+            finished.putIfAbsent(request.runId(), KcidbData.of(List.of(), List.of(),
+                    List.of(Test.of(name + ":" + request.runId(), null, name, "boot", status))));
+        }
+    }
+
+    boolean unfinished(String runId) {
+        return submitted.stream().anyMatch(r -> r.runId().equals(runId)) && !finished.containsKey(runId);
+    }
+
+    List<TreeRequest> submitted() {
+        return List.copyOf(submitted);
+    }
+
+    List<String> cancelled() {
+        return List.copyOf(cancelled);
+    }
+}

@@ -1,0 +1,357 @@
+package dev.labgate.forge.gitlab;
+
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.ForgeEvent;
+import dev.labgate.core.event.Person;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.forge.CommitStatus;
+import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.Permission;
+import dev.labgate.core.forge.SigningKey;
+import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.forge.Comments;
+import dev.labgate.forge.RateBudget.Use;
+import org.gitlab4j.api.GitLabApiException;
+import org.gitlab4j.api.models.Diff;
+import org.gitlab4j.api.models.MergeRequest;
+import org.gitlab4j.api.models.Note;
+import org.gitlab4j.api.models.User;
+import org.gitlab4j.models.Constants.ActionType;
+import org.gitlab4j.models.Constants.CommitBuildState;
+import org.gitlab4j.models.Constants.MergeRequestState;
+import org.gitlab4j.models.Constants.SortOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * GitLab as a {@link Forge}: webhooks checked by {@link GitLabWebhooks} and read by
+ * {@link GitLabEvents}; facts and reports through gitlab4j-api ({@link GitLabConnection}).
+ * A merge request's summary is a note on it; statuses are commit statuses on the head.
+ */
+public final class GitLabForge implements Forge {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GitLabForge.class);
+
+    private final GitLabSettings settings;
+    private final GitLabWebhooks webhooks;
+    private final GitLabEvents events;
+    private final GitLabConnection connection;
+    private final Map<Long, String> usernames = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+            return size() > 4096;
+        }
+    });
+    private volatile String username;
+
+    public GitLabForge(GitLabSettings settings, Clock clock) {
+        this.settings = settings;
+        this.webhooks = new GitLabWebhooks(settings.name(), settings.webhookTokens());
+        this.connection = new GitLabConnection(settings, clock);
+        this.events = new GitLabEvents(settings, this::usernameOf);
+        this.username = settings.botUsername();
+    }
+
+    @Override
+    public String name() {
+        return settings.name();
+    }
+
+    @Override
+    public WebhookCheck verify(Map<String, String> headers, byte[] body) {
+        return webhooks.verify(headers, body);
+    }
+
+    @Override
+    public ForgeEvent parse(Delivery delivery) {
+        return events.parse(delivery);
+    }
+
+    // ---- facts
+
+    @Override
+    public Permission permission(RepoRef repo, Person person) {
+        var user = user(person);
+        if (user.isEmpty()) {
+            return new Permission(Permission.Level.NONE, "GitLab knows no user " + person);
+        }
+        var member = connection.find(Use.FACT, "read the access of " + person + " to " + repo.fullName(),
+                api -> api.getProjectApi().getMember(repo.fullName(), user.get().getId(), true));
+        if (member.isEmpty() || member.get().getAccessLevel() == null) {
+            return new Permission(Permission.Level.NONE, "GitLab gives " + person + " no access to " + repo.fullName()
+                    + " (not a member of the project or of a group above it)");
+        }
+        var value = member.get().getAccessLevel().value;
+        var level = value >= 50 ? Permission.Level.ADMIN : value >= 40 ? Permission.Level.MAINTAIN
+                : value >= 30 ? Permission.Level.WRITE : value >= 10 ? Permission.Level.READ : Permission.Level.NONE;
+        return new Permission(level, "GitLab gives " + person + " the " + role(value) + " role on " + repo.fullName()
+                + " (directly or through a group)");
+    }
+
+    private static String role(int accessLevel) {
+        return switch (accessLevel) {
+            case 5 -> "Minimal Access";
+            case 10 -> "Guest";
+            case 15 -> "Planner";
+            case 20 -> "Reporter";
+            case 30 -> "Developer";
+            case 40 -> "Maintainer";
+            case 50 -> "Owner";
+            default -> "access level " + accessLevel;
+        };
+    }
+
+    @Override
+    public boolean memberOf(String team, Person person) {
+        var user = user(person);
+        if (user.isEmpty()) {
+            return false;
+        }
+        return connection.find(Use.FACT, "read " + person + "'s membership of group " + team,
+                        api -> api.getGroupApi().getMember(team, user.get().getId(), true))
+                .filter(m -> m.getState() == null || "active".equals(m.getState()))
+                .isPresent();
+    }
+
+    @Override
+    public List<SigningKey> signingKeys(Person person) {
+        var user = user(person);
+        if (user.isEmpty()) {
+            return List.of();
+        }
+        return connection.call(Use.FACT, "list " + person + "'s GPG keys",
+                        api -> api.getUserApi().listGpgKeys(user.get().getId())).stream()
+                .filter(k -> k.getKey() != null && !k.getKey().isEmpty())
+                .map(k -> new SigningKey(SigningKey.Kind.OPENPGP, k.getKey(), "gpg-key-" + k.getId()))
+                .toList();
+    }
+
+    @Override
+    public List<String> changedFiles(ChangeRef change) {
+        var paths = new LinkedHashSet<String>();
+        for (Diff diff : connection.call(Use.FACT, "list the files of " + change,
+                api -> api.getMergeRequestApi().getDiffs(change.repo().fullName(), change.number()))) {
+            if (diff.getNewPath() != null) {
+                paths.add(diff.getNewPath());
+            }
+            if (diff.getOldPath() != null) {
+                paths.add(diff.getOldPath());
+            }
+        }
+        return List.copyOf(paths);
+    }
+
+    @Override
+    public List<String> commits(ChangeRef change) {
+        var newestFirst = new ArrayList<>(connection.call(Use.FACT, "list the commits of " + change,
+                        api -> api.getMergeRequestApi().getCommits(change.repo().fullName(), change.number())).stream()
+                .map(c -> c.getId()).toList());
+        Collections.reverse(newestFirst);
+        return newestFirst;
+    }
+
+    @Override
+    public String currentHead(ChangeRef change) {
+        return connection.call(Use.REPORT, "read the head of " + change,
+                api -> api.getMergeRequestApi().getMergeRequest(change.repo().fullName(), change.number())).getSha();
+    }
+
+    @Override
+    public Optional<String> fileOnDefaultBranch(RepoRef repo, String path) {
+        var project = connection.call(Use.FACT, "read project " + repo.fullName(),
+                api -> api.getProjectApi().getProject(repo.fullName()));
+        if (project.getDefaultBranch() == null) {
+            return Optional.empty();
+        }
+        return connection.find(Use.FACT, "read " + path + " from the default branch of " + repo.fullName(), api -> {
+            try (InputStream in = api.getRepositoryFileApi().getRawFile(repo.fullName(), project.getDefaultBranch(),
+                    path)) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Override
+    public Optional<ForgeEvent.ChangeUpdated> openChange(ChangeRef change) {
+        return connection.find(Use.FACT, "read " + change,
+                        api -> api.getMergeRequestApi().getMergeRequest(change.repo().fullName(), change.number()))
+                .filter(mr -> "opened".equals(mr.getState()))
+                .map(mr -> changeUpdated(change.repo(), mr));
+    }
+
+    @Override
+    public List<ForgeEvent.ChangeUpdated> openChanges(RepoRef repo, int max) {
+        var list = connection.call(Use.FACT, "list the open merge requests of " + repo.fullName(),
+                api -> api.getMergeRequestApi().getMergeRequests(repo.fullName(), MergeRequestState.OPENED, 1,
+                        Math.max(1, Math.min(max, 100))));
+        var changes = new ArrayList<ForgeEvent.ChangeUpdated>();
+        for (var mr : list) {
+            if (mr.getSha() == null || mr.getIid() == null || mr.getAuthor() == null) {
+                LOG.warn("open merge request !{} of {} skipped: GitLab did not say its head or author", mr.getIid(),
+                        repo);
+                continue;
+            }
+            changes.add(changeUpdated(repo, mr));
+        }
+        return changes;
+    }
+
+    private ForgeEvent.ChangeUpdated changeUpdated(RepoRef repo, MergeRequest mr) {
+        var change = new ChangeRef(repo, mr.getIid());
+        var base = mr.getDiffRefs() == null ? null : mr.getDiffRefs().getBaseSha();
+        return new ForgeEvent.ChangeUpdated(change, ForgeEvent.ChangeAction.PUSHED, mr.getSha(), base,
+                mr.getTargetBranch(), new Person(mr.getAuthor().getUsername()),
+                !Objects.equals(mr.getSourceProjectId(), mr.getTargetProjectId()),
+                settings.cloneUrl(repo.fullName()), "refs/merge-requests/" + mr.getIid() + "/head",
+                mr.getTitle() == null ? "" : mr.getTitle(), mr.getWebUrl() == null ? "" : mr.getWebUrl(),
+                Boolean.TRUE.equals(mr.getDraft()));
+    }
+
+    @Override
+    public Optional<ForgeEvent.BranchPushed> branchHead(RepoRef repo, String branch) {
+        var found = connection.find(Use.FACT, "read the head of " + branch + " in " + repo.fullName(),
+                api -> api.getRepositoryApi().getBranch(repo.fullName(), branch));
+        if (found.isEmpty() || found.get().getCommit() == null) {
+            return Optional.empty();
+        }
+        var head = found.get().getCommit().getId();
+        var pushes = connection.call(Use.FACT, "read the recent pushes to " + repo.fullName(),
+                api -> api.getEventsApi().getProjectEvents(repo.fullName(), ActionType.PUSHED, null, null, null,
+                        SortOrder.DESC, 1, 100));
+        for (var event : pushes) {
+            var push = event.getPushData();
+            if (push != null && branch.equals(push.getRef()) && !"tag".equals(push.getRefType())) {
+                if (!head.equals(push.getCommitTo())) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ForgeEvent.BranchPushed(repo, "refs/heads/" + branch, push.getCommitFrom(), head,
+                        new Person(event.getAuthorUsername()), settings.cloneUrl(repo.fullName()), false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    // ---- reports
+
+    @Override
+    public void setStatus(RepoRef repo, String sha, CommitStatus status) {
+        var state = switch (status.state()) {
+            case PENDING -> CommitBuildState.PENDING;
+            case SUCCESS -> CommitBuildState.SUCCESS;
+            case FAILURE, ERROR -> CommitBuildState.FAILED;
+        };
+        var body = new org.gitlab4j.api.models.CommitStatus().withName(status.context())
+                .withDescription(status.description()).withTargetUrl(status.targetUrl());
+        var what = "set status " + status.context() + " on " + sha;
+        connection.call(Use.REPORT, what, api -> {
+            try {
+                return api.getCommitsApi().addCommitStatus(repo.fullName(), sha, state, body);
+            } catch (GitLabApiException e) {
+                if (e.getHttpStatus() == 400 && String.valueOf(e.getMessage()).contains("Cannot transition status")) {
+                    // GitLab refuses to set a status to the state it is in: it already says so.
+                    return null;
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged) {
+        var body = Comments.summary(markdown);
+        var live = ownNotes(change).stream().filter(n -> Comments.isSummary(n.getBody())).toList();
+        var newest = live.isEmpty() ? null : live.get(live.size() - 1);
+        if (newest == null || verdictChanged && !body.equals(newest.getBody())) {
+            newest = createNote(change, body);
+        } else if (!body.equals(newest.getBody())) {
+            editNote(change, newest.getId(), body);
+        }
+        var url = settings.mergeRequestUrl(change.repo().fullName(), change.number()) + "#note_" + newest.getId();
+        for (var older : live) {
+            if (!older.getId().equals(newest.getId())) {
+                editNote(change, older.getId(), Comments.outdated(older.getBody(), url));
+            }
+        }
+    }
+
+    @Override
+    public void reply(ChangeRef change, String inReplyTo, String markdown) {
+        if (ownNotes(change).stream().anyMatch(n -> Comments.isReplyTo(n.getBody(), inReplyTo))) {
+            return;
+        }
+        createNote(change, Comments.reply(inReplyTo, markdown));
+    }
+
+    /** GitLab keeps no log of failed hook deliveries that labgate could ask to replay. */
+    @Override
+    public int redeliverFailed(Predicate<String> stored, int max) {
+        return 0;
+    }
+
+    /** The notes labgate's account wrote on a merge request, oldest first. */
+    private List<Note> ownNotes(ChangeRef change) {
+        var me = username();
+        return connection.call(Use.REPORT, "list the notes of " + change,
+                        api -> api.getNotesApi().getMergeRequestNotes(change.repo().fullName(), change.number(),
+                                SortOrder.ASC, Note.OrderBy.CREATED_AT)).stream()
+                .filter(n -> n.getAuthor() != null && me.equalsIgnoreCase(n.getAuthor().getUsername()))
+                .filter(n -> Comments.writtenByLabgate(n.getBody()))
+                .toList();
+    }
+
+    private Note createNote(ChangeRef change, String body) {
+        return connection.call(Use.REPORT, "comment on " + change,
+                api -> api.getNotesApi().createMergeRequestNote(change.repo().fullName(), change.number(), body, null,
+                        null));
+    }
+
+    private void editNote(ChangeRef change, long id, String body) {
+        connection.call(Use.REPORT, "edit note " + id + " on " + change,
+                api -> api.getNotesApi().updateMergeRequestNote(change.repo().fullName(), change.number(), id, body));
+    }
+
+    /** The username labgate writes as: configured, else asked once of GitLab. */
+    private String username() {
+        var known = username;
+        if (known == null) {
+            known = connection.call(Use.REPORT, "read labgate's own username",
+                    api -> api.getUserApi().getCurrentUser()).getUsername();
+            username = known;
+        }
+        return known;
+    }
+
+    private Optional<User> user(Person person) {
+        return connection.find(Use.FACT, "look up GitLab user " + person,
+                api -> api.getUserApi().getUser(person.login()));
+    }
+
+    /** The username of an account id, cached: GitLab's merge request hooks name authors by id only. */
+    private String usernameOf(long id) {
+        var cached = usernames.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        var user = connection.call(Use.FACT, "look up GitLab account " + id, api -> api.getUserApi().getUser(id));
+        usernames.put(id, user.getUsername());
+        return user.getUsername();
+    }
+}

@@ -1,0 +1,599 @@
+package dev.labgate.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A GitLab REST API ({@code /api/v4}) on loopback, speaking the shapes gitlab4j-api reads (project
+ * paths URL-encoded in the path, form-encoded writes, {@code X-Total-Pages} pagination) and keeping
+ * state: merge requests, commit statuses (with GitLab's refusal to set a status to the state it is
+ * in) and notes can be read back. It checks the {@code PRIVATE-TOKEN}, can answer 429 and fail.
+ * Each test starts its own.
+ */
+public final class FakeGitLab extends FakeHttpServer implements FakeForge {
+
+    /** A commit status as GitLab stores it (one entry per write). */
+    public record Status(String sha, String name, String state, String description, String targetUrl) {
+    }
+
+    /** A note on a merge request. */
+    public record Note(long id, long iid, String body, String author, boolean system) {
+    }
+
+    /** A merge request as GitLab stores it. */
+    public record MergeRequest(String project, long iid, String title, String author, String head, String base,
+                               String targetBranch, boolean fork, String state, boolean draft, List<String> files,
+                               List<String> commits) {
+        public MergeRequest {
+            files = List.copyOf(files);
+            commits = List.copyOf(commits);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern PROJECT = Pattern.compile("^/api/v4/projects/([^/]+)(/.*)?$");
+    private static final Set<String> FINISHED = Set.of("success", "failed", "canceled", "skipped");
+
+    private final String token;
+    private final String botUsername;
+    private final Map<String, Long> userIds = new ConcurrentHashMap<>();
+    private final Map<Long, String> usernames = new ConcurrentHashMap<>();
+    private final Map<String, Integer> access = new ConcurrentHashMap<>();
+    private final Map<String, Integer> groupAccess = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> gpgKeys = new ConcurrentHashMap<>();
+    private final Map<String, String> files = new ConcurrentHashMap<>();
+    private final Map<String, String> branches = new ConcurrentHashMap<>();
+    private final Map<String, List<ObjectNode>> events = new ConcurrentHashMap<>();
+    private final Map<String, MergeRequest> mergeRequests = new ConcurrentHashMap<>();
+    private final Map<String, String> oldrevs = new ConcurrentHashMap<>();
+    private final Map<String, List<Status>> statuses = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, Note>> notes = new ConcurrentHashMap<>();
+    private volatile int limitedLeft;
+
+    public FakeGitLab(String token) throws IOException {
+        this(token, "labgate-bot");
+    }
+
+    public FakeGitLab(String token, String botUsername) throws IOException {
+        this.token = token;
+        this.botUsername = botUsername;
+        user(botUsername);
+    }
+
+    public URI url() {
+        return baseUrl();
+    }
+
+    // ---- what the test sets up
+
+    /** A GitLab account; returns its id. */
+    public long user(String username) {
+        return userIds.computeIfAbsent(username.toLowerCase(Locale.ROOT), u -> {
+            var id = nextId();
+            usernames.put(id, username);
+            return id;
+        });
+    }
+
+    /** {@code username}'s access level on a project (10 Guest … 50 Owner), directly or inherited. */
+    public FakeGitLab access(String project, String username, int level) {
+        user(username);
+        access.put(project.toLowerCase(Locale.ROOT) + "#" + username.toLowerCase(Locale.ROOT), level);
+        return this;
+    }
+
+    public FakeGitLab groupMember(String group, String username, int level) {
+        user(username);
+        groupAccess.put(group.toLowerCase(Locale.ROOT) + "#" + username.toLowerCase(Locale.ROOT), level);
+        return this;
+    }
+
+    public FakeGitLab gpgKey(String username, String armored) {
+        user(username);
+        gpgKeys.computeIfAbsent(username.toLowerCase(Locale.ROOT), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(armored);
+        return this;
+    }
+
+    /** A file on the project's default branch ({@code master}). */
+    public FakeGitLab file(String project, String path, String content) {
+        files.put(project.toLowerCase(Locale.ROOT) + ":" + path, content);
+        return this;
+    }
+
+    /** Moves a branch to {@code sha} without a trace in the event log (the log lags behind). */
+    public FakeGitLab branch(String project, String branch, String sha) {
+        branches.put(project.toLowerCase(Locale.ROOT) + ":" + branch, sha);
+        return this;
+    }
+
+    /** Moves a branch and logs the push as {@code pusher}'s in the project's events. */
+    public FakeGitLab push(String project, String branch, String before, String sha, String pusher) {
+        user(pusher);
+        branch(project, branch, sha);
+        var event = JSON.createObjectNode().put("id", nextId()).put("action_name", "pushed to")
+                .put("author_id", user(pusher)).put("author_username", pusher).put("created_at", "2026-01-01T00:00:00.000Z");
+        event.putObject("push_data").put("commit_count", 1).put("action", "pushed").put("ref_type", "branch")
+                .put("commit_from", before).put("commit_to", sha).put("ref", branch).put("commit_title", "a push");
+        events.computeIfAbsent(project.toLowerCase(Locale.ROOT), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(0, event);
+        return this;
+    }
+
+    public FakeGitLab mergeRequest(MergeRequest mr) {
+        user(mr.author());
+        mergeRequests.put(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid(), mr);
+        return this;
+    }
+
+    public Optional<MergeRequest> mergeRequest(String project, long iid) {
+        return Optional.ofNullable(mergeRequests.get(project.toLowerCase(Locale.ROOT) + "!" + iid));
+    }
+
+    /** The next {@code count} requests get 429 with Retry-After. */
+    public void rateLimitNext(int count) {
+        limitedLeft = count;
+    }
+
+    /** Statuses written for a commit, oldest first. */
+    public List<Status> statuses(String project, String sha) {
+        return List.copyOf(statuses.getOrDefault(project.toLowerCase(Locale.ROOT) + "@" + sha, List.of()));
+    }
+
+    /** Notes of a merge request, oldest first, as they are now. */
+    public List<Note> notes(String project, long iid) {
+        var map = notes.get(project.toLowerCase(Locale.ROOT) + "!" + iid);
+        if (map == null) {
+            return List.of();
+        }
+        synchronized (map) {
+            return List.copyOf(map.values());
+        }
+    }
+
+    /** Adds a note as if a person wrote it. */
+    public Note addNote(String project, long iid, String author, String body) {
+        user(author);
+        var note = new Note(nextId(), iid, body, author, false);
+        notes.computeIfAbsent(project.toLowerCase(Locale.ROOT) + "!" + iid, k -> Collections.synchronizedMap(
+                new LinkedHashMap<>())).put(note.id(), note);
+        return note;
+    }
+
+    // ---- the API
+
+    @Override
+    protected String decodePath(String rawPath) {
+        // Project paths arrive as one encoded segment (acme%2Flinux): decode segment by segment when routing.
+        return rawPath;
+    }
+
+    @Override
+    protected Answer answer(String method, String path, Map<String, String> query, String body, HttpExchange exchange)
+            throws IOException {
+        if (limitedLeft > 0) {
+            limitedLeft--;
+            return new Answer(429, error("Retry later"), Map.of("Retry-After", "20", "RateLimit-Remaining", "0",
+                    "RateLimit-Reset", String.valueOf(Instant.now().plusSeconds(20).getEpochSecond())));
+        }
+        if (!token.equals(exchange.getRequestHeaders().getFirst("PRIVATE-TOKEN"))) {
+            return Answer.json(401, error("401 Unauthorized"));
+        }
+        var params = new LinkedHashMap<>(query);
+        var type = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (type != null && type.startsWith("application/x-www-form-urlencoded")) {
+            params.putAll(parseQuery(body));
+        } else if (!body.isBlank() && type != null && type.startsWith("application/json")) {
+            JSON.readTree(body).fields().forEachRemaining(f -> params.put(f.getKey(), f.getValue().asText()));
+        }
+        Matcher m;
+        if (path.equals("/api/v4/user") && method.equals("GET")) {
+            return Answer.json(200, userJson(botUsername));
+        }
+        if (path.equals("/api/v4/users") && method.equals("GET")) {
+            var array = JSON.createArrayNode();
+            var id = userIds.get(params.getOrDefault("username", "").toLowerCase(Locale.ROOT));
+            if (id != null) {
+                array.add(userJson(usernames.get(id)));
+            }
+            return Answer.json(200, array);
+        }
+        if ((m = match("^/api/v4/users/(\\d+)$", path)) != null) {
+            var name = usernames.get(Long.parseLong(m.group(1)));
+            return name == null ? Answer.json(404, error("404 User Not Found")) : Answer.json(200, userJson(name));
+        }
+        if ((m = match("^/api/v4/users/(\\d+)/gpg_keys$", path)) != null) {
+            var name = usernames.get(Long.parseLong(m.group(1)));
+            var array = new ArrayList<JsonNode>();
+            if (name != null) {
+                for (var key : gpgKeys.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())) {
+                    array.add(JSON.createObjectNode().put("id", Math.abs(key.hashCode())).put("key", key)
+                            .put("created_at", "2026-01-01T00:00:00.000Z"));
+                }
+            }
+            return page(params, array);
+        }
+        if ((m = match("^/api/v4/groups/([^/]+)/members/all/(\\d+)$", path)) != null) {
+            var name = usernames.get(Long.parseLong(m.group(2)));
+            var level = name == null ? null : groupAccess.get(segment(m.group(1)).toLowerCase(Locale.ROOT) + "#"
+                    + name.toLowerCase(Locale.ROOT));
+            return level == null ? Answer.json(404, error("404 Not found")) : Answer.json(200, memberJson(name, level));
+        }
+        var project = PROJECT.matcher(path);
+        if (!project.matches()) {
+            return Answer.json(404, error("404 Not Found"));
+        }
+        return project(method, segment(project.group(1)), project.group(2) == null ? "" : project.group(2), params);
+    }
+
+    private Answer project(String method, String name, String rest, Map<String, String> params) {
+        var key = name.toLowerCase(Locale.ROOT);
+        Matcher m;
+        if (rest.isEmpty() && method.equals("GET")) {
+            return Answer.json(200, projectJson(name));
+        }
+        if ((m = match("^/members/all/(\\d+)$", rest)) != null && method.equals("GET")) {
+            var user = usernames.get(Long.parseLong(m.group(1)));
+            var level = user == null ? null : access.get(key + "#" + user.toLowerCase(Locale.ROOT));
+            return level == null ? Answer.json(404, error("404 Not found")) : Answer.json(200, memberJson(user, level));
+        }
+        if ((m = match("^/statuses/([0-9a-f]{40})$", rest)) != null && method.equals("POST")) {
+            var sha = m.group(1);
+            var state = params.getOrDefault("state", "");
+            var status = new Status(sha, params.getOrDefault("name", "default"), state, params.get("description"),
+                    params.get("target_url"));
+            var list = statuses.computeIfAbsent(key + "@" + sha, k -> Collections.synchronizedList(new ArrayList<>()));
+            synchronized (list) {
+                var current = list.stream().filter(s -> s.name().equals(status.name())).reduce((a, b) -> b);
+                if (current.isPresent() && current.get().state().equals(state) && !FINISHED.contains(state)) {
+                    return Answer.json(400, error("Cannot transition status via :" + (state.equals("pending")
+                            ? "enqueue" : "run") + " from :" + state + " (Reason(s): Status cannot transition via \""
+                            + (state.equals("pending") ? "enqueue" : "run") + "\")"));
+                }
+                list.add(status);
+            }
+            var out = JSON.createObjectNode().put("id", nextId()).put("sha", sha).put("status", state)
+                    .put("name", status.name()).put("description", status.description())
+                    .put("target_url", status.targetUrl()).put("created_at", "2026-01-01T00:00:00.000Z")
+                    .put("allow_failure", false);
+            out.set("author", userJson(botUsername));
+            return Answer.json(201, out);
+        }
+        if (rest.equals("/merge_requests") && method.equals("GET")) {
+            var wanted = params.getOrDefault("state", "all");
+            var list = mergeRequests.values().stream().filter(mr -> mr.project().equalsIgnoreCase(name))
+                    .filter(mr -> wanted.equals("all") || mr.state().equals(wanted))
+                    .sorted((a, b) -> Long.compare(b.iid(), a.iid())).<JsonNode>map(mr -> mergeRequestJson(mr, false))
+                    .toList();
+            return page(params, new ArrayList<>(list));
+        }
+        if ((m = match("^/merge_requests/(\\d+)(/.*)?$", rest)) != null) {
+            var mr = mergeRequests.get(key + "!" + m.group(1));
+            if (mr == null) {
+                return Answer.json(404, error("404 Not found"));
+            }
+            return mergeRequest(method, mr, m.group(2) == null ? "" : m.group(2), params);
+        }
+        if ((m = match("^/repository/files/([^/]+)/raw$", rest)) != null && method.equals("GET")) {
+            if (!"master".equals(params.get("ref"))) {
+                return Answer.json(404, error("404 File Not Found"));
+            }
+            var content = files.get(key + ":" + segment(m.group(1)));
+            return content == null ? Answer.json(404, error("404 File Not Found"))
+                    : Answer.json(200, JSON.getNodeFactory().textNode(content));
+        }
+        if ((m = match("^/repository/branches/([^/]+)$", rest)) != null && method.equals("GET")) {
+            var branch = segment(m.group(1));
+            var sha = branches.get(key + ":" + branch);
+            if (sha == null) {
+                return Answer.json(404, error("404 Branch Not Found"));
+            }
+            var node = JSON.createObjectNode().put("name", branch).put("merged", false).put("protected", false)
+                    .put("default", branch.equals("master"));
+            node.putObject("commit").put("id", sha).put("short_id", sha.substring(0, 8)).put("title", "head");
+            return Answer.json(200, node);
+        }
+        if (rest.equals("/events") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>(events.getOrDefault(key, List.of()));
+            return page(params, list);
+        }
+        return Answer.json(404, error("404 Not Found"));
+    }
+
+    private Answer mergeRequest(String method, MergeRequest mr, String rest, Map<String, String> params) {
+        var key = mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid();
+        Matcher m;
+        if (rest.isEmpty() && method.equals("GET")) {
+            return Answer.json(200, mergeRequestJson(mr, true));
+        }
+        if (rest.equals("/diffs") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>();
+            for (var file : mr.files()) {
+                var arrow = file.indexOf(" -> ");
+                var oldPath = arrow > 0 ? file.substring(0, arrow) : file;
+                var newPath = arrow > 0 ? file.substring(arrow + 4) : file;
+                list.add(JSON.createObjectNode().put("old_path", oldPath).put("new_path", newPath)
+                        .put("a_mode", "100644").put("b_mode", "100644").put("new_file", false)
+                        .put("renamed_file", arrow > 0).put("deleted_file", false).put("diff", "@@ -1 +1 @@\n"));
+            }
+            return page(params, list);
+        }
+        if (rest.equals("/commits") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>();
+            for (var sha : mr.commits()) {
+                list.add(0, JSON.createObjectNode().put("id", sha).put("short_id", sha.substring(0, 8))
+                        .put("title", "commit " + sha.substring(0, 7)).put("author_name", mr.author())
+                        .put("created_at", "2026-01-01T00:00:00.000Z"));
+            }
+            return page(params, list);
+        }
+        if (rest.equals("/notes") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>();
+            notes(mr.project(), mr.iid()).forEach(n -> list.add(noteJson(mr, n)));
+            if ("desc".equals(params.get("sort"))) {
+                Collections.reverse(list);
+            }
+            return page(params, list);
+        }
+        if (rest.equals("/notes") && method.equals("POST")) {
+            var note = new Note(nextId(), mr.iid(), params.getOrDefault("body", ""), botUsername, false);
+            notes.computeIfAbsent(key, k -> Collections.synchronizedMap(new LinkedHashMap<>())).put(note.id(), note);
+            return Answer.json(201, noteJson(mr, note));
+        }
+        if ((m = match("^/notes/(\\d+)$", rest)) != null && method.equals("PUT")) {
+            var map = notes.get(key);
+            var id = Long.parseLong(m.group(1));
+            var old = map == null ? null : map.get(id);
+            if (old == null) {
+                return Answer.json(404, error("404 Not found"));
+            }
+            if (!old.author().equalsIgnoreCase(botUsername)) {
+                return Answer.json(403, error("403 Forbidden"));
+            }
+            var note = new Note(id, old.iid(), params.getOrDefault("body", old.body()), old.author(), false);
+            map.put(id, note);
+            return Answer.json(200, noteJson(mr, note));
+        }
+        return Answer.json(404, error("404 Not Found"));
+    }
+
+    // ---- the forge-neutral view (FakeForge)
+
+    @Override
+    public String kind() {
+        return "gitlab";
+    }
+
+    @Override
+    public void openChange(String repo, long number, String author, String head, String base, boolean fork,
+                           List<String> changedFiles, List<String> commits) {
+        mergeRequest(new MergeRequest(repo, number, "change " + number, author, head, base, "master", fork, "opened",
+                false, changedFiles, commits));
+    }
+
+    @Override
+    public void pushToChange(String repo, long number, String newHead) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var commits = new ArrayList<>(mr.commits());
+        commits.add(newHead);
+        oldrevs.put(repo.toLowerCase(Locale.ROOT) + "!" + number, mr.head());
+        mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), newHead, mr.base(),
+                mr.targetBranch(), mr.fork(), mr.state(), mr.draft(), mr.files(), commits));
+    }
+
+    @Override
+    public void closeChange(String repo, long number) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), mr.head(), mr.base(),
+                mr.targetBranch(), mr.fork(), "closed", mr.draft(), mr.files(), mr.commits()));
+    }
+
+    @Override
+    public void permission(String repo, String user, dev.labgate.core.forge.Permission.Level level) {
+        var key = repo.toLowerCase(Locale.ROOT) + "#" + user.toLowerCase(Locale.ROOT);
+        switch (level) {
+            case NONE -> {
+                user(user);
+                access.remove(key);
+            }
+            case READ, TRIAGE -> access(repo, user, 20);
+            case WRITE -> access(repo, user, 30);
+            case MAINTAIN -> access(repo, user, 40);
+            case ADMIN -> access(repo, user, 50);
+        }
+    }
+
+    @Override
+    public FakeForge.Comment comment(String repo, long number, String author, String body) {
+        var note = addNote(repo, number, author, body);
+        return new FakeForge.Comment(String.valueOf(note.id()), note.author(), note.body());
+    }
+
+    @Override
+    public List<FakeForge.Status> statusesSeen(String repo, String sha) {
+        return statuses(repo, sha).stream().map(s -> new FakeForge.Status(s.sha(), s.name(), switch (s.state()) {
+            case "pending", "running", "created" -> FakeForge.State.PENDING;
+            case "success" -> FakeForge.State.SUCCESS;
+            default -> FakeForge.State.FAILURE;
+        }, s.description(), s.targetUrl(), "")).toList();
+    }
+
+    @Override
+    public List<FakeForge.Comment> commentsSeen(String repo, long number) {
+        return notes(repo, number).stream().map(n -> new FakeForge.Comment(String.valueOf(n.id()), n.author(),
+                n.body())).toList();
+    }
+
+    @Override
+    public Delivery changeDelivery(String repo, long number, String action) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var root = hook("merge_request", mr.author());
+        var attributes = mergeRequestHookJson(root, mr);
+        attributes.put("action", action.equals("pushed") ? "update" : "open");
+        if (action.equals("pushed")) {
+            attributes.put("oldrev", oldrevs.getOrDefault(repo.toLowerCase(Locale.ROOT) + "!" + number, mr.base()));
+        }
+        return new Delivery("Merge Request Hook", bytes(root));
+    }
+
+    @Override
+    public Delivery commentDelivery(String repo, long number, FakeForge.Comment comment) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var root = hook("note", comment.author());
+        root.put("project_id", Math.abs(mr.project().hashCode()));
+        root.set("project", projectJson(mr.project()));
+        root.putObject("object_attributes").put("id", Long.parseLong(comment.id())).put("note", comment.body())
+                .put("noteable_type", "MergeRequest").put("author_id", user(comment.author())).put("system", false)
+                .put("action", "create").put("noteable_id", mr.iid() * 17)
+                .put("url", url() + "/" + mr.project() + "/-/merge_requests/" + mr.iid() + "#note_" + comment.id());
+        var request = root.putObject("merge_request").put("id", mr.iid() * 17).put("iid", mr.iid())
+                .put("title", mr.title()).put("state", mr.state()).put("target_branch", mr.targetBranch())
+                .put("author_id", user(mr.author()));
+        request.putObject("last_commit").put("id", mr.head());
+        return new Delivery("Note Hook", bytes(root));
+    }
+
+    @Override
+    public Delivery closeDelivery(String repo, long number, String by) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var root = hook("merge_request", by);
+        mergeRequestHookJson(root, mr).put("action", "close");
+        return new Delivery("Merge Request Hook", bytes(root));
+    }
+
+    @Override
+    public Map<String, String> deliveryHeaders(Delivery delivery, String id, String secret) {
+        return Map.of("x-gitlab-event", delivery.event(), "x-gitlab-token", secret, "idempotency-key", id,
+                "content-type", "application/json");
+    }
+
+    @Override
+    public int requestCount() {
+        return requests().size();
+    }
+
+    /** The common head of GitLab hook payloads: the kind, and the user whose action fired the hook. */
+    private ObjectNode hook(String kind, String username) {
+        var root = JSON.createObjectNode().put("object_kind", kind).put("event_type", kind);
+        root.putObject("user").put("id", user(username)).put("name", username).put("username", username)
+                .put("avatar_url", (String) null);
+        return root;
+    }
+
+    private ObjectNode mergeRequestHookJson(ObjectNode root, MergeRequest mr) {
+        root.set("project", projectJson(mr.project()));
+        var attributes = root.putObject("object_attributes").put("id", mr.iid() * 17).put("iid", mr.iid())
+                .put("target_branch", mr.targetBranch()).put("source_branch", "topic")
+                .put("source_project_id", mr.fork() ? Math.abs((mr.author() + "/fork").hashCode())
+                        : Math.abs(mr.project().hashCode()))
+                .put("target_project_id", Math.abs(mr.project().hashCode())).put("author_id", user(mr.author()))
+                .put("title", mr.title()).put("state", mr.state()).put("draft", mr.draft())
+                .put("work_in_progress", mr.draft())
+                .put("url", url() + "/" + mr.project() + "/-/merge_requests/" + mr.iid());
+        attributes.putObject("last_commit").put("id", mr.head()).put("message", "the head")
+                .put("timestamp", "2026-01-01T00:00:00+00:00");
+        root.putObject("repository").put("name", mr.project()).put("url", url() + "/" + mr.project() + ".git");
+        return attributes;
+    }
+
+    private static byte[] bytes(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A page of a list with GitLab's pagination headers. */
+    private Answer page(Map<String, String> params, List<JsonNode> all) {
+        var perPage = Math.max(1, Integer.parseInt(params.getOrDefault("per_page", "20")));
+        var page = Math.max(1, Integer.parseInt(params.getOrDefault("page", "1")));
+        var from = Math.min(all.size(), (page - 1) * perPage);
+        var to = Math.min(all.size(), from + perPage);
+        var array = JSON.createArrayNode();
+        all.subList(from, to).forEach(array::add);
+        var pages = Math.max(1, (all.size() + perPage - 1) / perPage);
+        var headers = new LinkedHashMap<String, String>();
+        headers.put("X-Page", String.valueOf(page));
+        headers.put("X-Per-Page", String.valueOf(perPage));
+        headers.put("X-Total", String.valueOf(all.size()));
+        headers.put("X-Total-Pages", String.valueOf(pages));
+        headers.put("X-Next-Page", page < pages ? String.valueOf(page + 1) : "");
+        return new Answer(200, array, headers);
+    }
+
+    private ObjectNode mergeRequestJson(MergeRequest mr, boolean single) {
+        var node = JSON.createObjectNode().put("id", mr.iid() * 17).put("iid", mr.iid())
+                .put("project_id", Math.abs(mr.project().hashCode())).put("title", mr.title()).put("state", mr.state())
+                .put("target_branch", mr.targetBranch()).put("source_branch", "topic")
+                .put("target_project_id", Math.abs(mr.project().hashCode()))
+                .put("source_project_id", mr.fork() ? Math.abs((mr.author() + "/fork").hashCode())
+                        : Math.abs(mr.project().hashCode()))
+                .put("sha", mr.head()).put("draft", mr.draft()).put("work_in_progress", mr.draft())
+                .put("web_url", url() + "/" + mr.project() + "/-/merge_requests/" + mr.iid())
+                .put("created_at", "2026-01-01T00:00:00.000Z").put("updated_at", "2026-01-01T00:00:00.000Z");
+        node.set("author", userJson(mr.author()));
+        if (single) {
+            node.putObject("diff_refs").put("base_sha", mr.base()).put("head_sha", mr.head()).put("start_sha", mr.base());
+        }
+        return node;
+    }
+
+    private ObjectNode noteJson(MergeRequest mr, Note note) {
+        var node = JSON.createObjectNode().put("id", note.id()).put("body", note.body()).put("system", note.system())
+                .put("noteable_type", "MergeRequest").put("noteable_id", mr.iid() * 17).put("noteable_iid", mr.iid())
+                .put("created_at", "2026-01-01T00:00:00.000Z").put("updated_at", "2026-01-01T00:00:00.000Z");
+        node.set("author", userJson(note.author()));
+        return node;
+    }
+
+    private ObjectNode projectJson(String path) {
+        return JSON.createObjectNode().put("id", Math.abs(path.hashCode())).put("path_with_namespace", path)
+                .put("name", path.substring(path.lastIndexOf('/') + 1)).put("path", path.substring(path.lastIndexOf('/') + 1))
+                .put("default_branch", "master").put("web_url", url() + "/" + path)
+                .put("http_url_to_repo", url() + "/" + path + ".git");
+    }
+
+    private ObjectNode memberJson(String username, int level) {
+        var node = userJson(username);
+        node.put("access_level", level);
+        return node;
+    }
+
+    private ObjectNode userJson(String username) {
+        return JSON.createObjectNode().put("id", user(username)).put("username", username).put("name", username)
+                .put("state", "active").put("web_url", url() + "/" + username);
+    }
+
+    private static String segment(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static ObjectNode error(String message) {
+        return JSON.createObjectNode().put("message", message);
+    }
+
+    private static Matcher match(String regex, String text) {
+        var m = Pattern.compile(regex).matcher(text);
+        return m.matches() ? m : null;
+    }
+}
