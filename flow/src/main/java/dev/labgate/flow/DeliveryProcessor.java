@@ -167,6 +167,7 @@ public final class DeliveryProcessor {
                     var run = runs.createIfAbsent(new Run(runId(subject, head, entry.lab(), 0), subject, entry.lab(),
                             head, base, cloneUrl, fetchRef, entry.tests(), 0, initial, 0, null, "", null, false,
                             key.id(), now, now));
+                    runs.recordWhy(run.id(), entry.why());
                     if (run.state() == RunState.PLANNED) {
                         work.enqueueNow(new Work.AdvanceRun(run.id()));
                     }

@@ -47,4 +47,10 @@ public interface RunStore {
 
     /** Updates the note of a run without changing its state (queue position, progress). */
     void updateNote(String id, String note);
+
+    /**
+     * Records why the plan chose this run's lab and tests (the policy's plan rules and the paths
+     * that matched), for the run's page. The first reason recorded stays: a repeated step keeps it.
+     */
+    void recordWhy(String id, String why);
 }
