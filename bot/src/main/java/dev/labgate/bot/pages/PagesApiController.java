@@ -1,5 +1,9 @@
 package dev.labgate.bot.pages;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -15,17 +19,22 @@ import io.micronaut.scheduling.annotation.ExecuteOn;
 import java.util.Map;
 import java.util.Optional;
 
-/** The JSON behind each run page: {@code /api/runs/<id>}, {@code /api/runs?repo=&state=&author=}, {@code /api/labs}. */
+/**
+ * The JSON behind each run page: {@code /api/runs/<id>}, {@code /api/runs?repo=&state=&author=},
+ * {@code /api/labs}. Times are ISO-8601 strings ({@code 2026-11-24T10:00:00Z}).
+ */
 @Controller("/api")
 @ExecuteOn(TaskExecutors.BLOCKING)
 public final class PagesApiController {
 
     private final RunViews runs;
     private final LabBoard labs;
+    private final ObjectWriter json;
 
-    public PagesApiController(RunViews runs, LabBoard labs) {
+    public PagesApiController(RunViews runs, LabBoard labs, ObjectMapper mapper) {
         this.runs = runs;
         this.labs = labs;
+        this.json = mapper.copy().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).writer();
     }
 
     @Get("/runs/{id}")
@@ -35,7 +44,7 @@ public final class PagesApiController {
         if (found.isEmpty()) {
             return HttpResponse.status(HttpStatus.NOT_FOUND).body(Map.of("error", "labgate has no run " + id));
         }
-        return HttpResponse.ok(found.get());
+        return ok(found.get());
     }
 
     @Get("/runs")
@@ -43,7 +52,7 @@ public final class PagesApiController {
     public HttpResponse<?> list(@Nullable @QueryValue String repo, @Nullable @QueryValue String state,
                                 @Nullable @QueryValue String author, @Nullable @QueryValue Integer limit) {
         try {
-            return HttpResponse.ok(runs.list(RunListView.Query.of(repo, state, author), PagesController.limit(limit)));
+            return ok(runs.list(RunListView.Query.of(repo, state, author), PagesController.limit(limit)));
         } catch (IllegalArgumentException e) {
             return HttpResponse.status(HttpStatus.BAD_REQUEST).body(Map.of("error", e.getMessage()));
         }
@@ -51,7 +60,15 @@ public final class PagesApiController {
 
     @Get("/labs")
     @Produces(MediaType.APPLICATION_JSON)
-    public HttpResponse<LabsView> labs() {
-        return HttpResponse.ok(labs.view());
+    public HttpResponse<?> labs() {
+        return ok(labs.view());
+    }
+
+    private HttpResponse<String> ok(Object view) {
+        try {
+            return HttpResponse.ok(json.writeValueAsString(view)).contentType(MediaType.APPLICATION_JSON_TYPE);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a page view could not be written as JSON", e);
+        }
     }
 }
