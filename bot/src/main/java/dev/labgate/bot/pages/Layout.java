@@ -54,6 +54,7 @@ final class Layout {
             th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
             th{font-size:.85rem;color:var(--muted);font-weight:600}
             td.num,th.num{text-align:right}
+            td[data-label=run],td[data-label=lab],td[data-label=head]{white-space:nowrap}
             tr.current td{background:var(--card)}
             ul.findings{list-style:none;padding:0;margin:0}
             ul.findings li{border-bottom:1px solid var(--line);padding:.4rem 0;overflow-wrap:anywhere}
@@ -71,8 +72,8 @@ final class Layout {
             dl.facts dd{margin-bottom:.4rem}
             table.cards thead{display:none}
             table.cards tr{display:block;border-bottom:1px solid var(--line);padding:.4rem 0}
-            table.cards td{display:flex;gap:.5rem;border:0;padding:.1rem 0}
-            table.cards td::before{content:attr(data-label);color:var(--muted);min-width:6.5rem;flex:none}
+            table.cards td{display:block;position:relative;border:0;padding:.1rem 0 .1rem 7rem;min-height:1.6em;            text-align:left;white-space:normal}
+            table.cards td::before{content:attr(data-label);position:absolute;left:0;width:6.5rem;color:var(--muted)}
             }
             """;
 
