@@ -194,6 +194,7 @@ public final class DeliveryProcessor {
                     var run = runs.createIfAbsent(new Run(runId(subject, head, entry.lab(), round), subject,
                             entry.lab(), head, base, cloneUrl, fetchRef, entry.tests(), round, initial, 0, null, "",
                             null, false, deliveryId, now, now));
+                    runs.recordWhy(run.id(), entry.why());
                     if (run.state() == RunState.PLANNED) {
                         work.enqueueNow(new Work.AdvanceRun(run.id()));
                     }

@@ -185,7 +185,8 @@ public final class RunAdvancer {
             return Next.DONE;
         }
         var details = SummaryMarkdown.render(run.headSha(), List.of(run),
-                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty())), links);
+                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty())), links,
+                runs.whys(run.subject().key(), run.headSha()));
         forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, link).withDetails(details));
         transactions.inTransaction(() -> {
             runs.markFinalReported(run.id());

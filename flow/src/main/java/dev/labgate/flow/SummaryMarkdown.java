@@ -6,6 +6,7 @@ import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictMarkdown;
 
 import java.util.List;
+import java.util.Map;
 
 /** The summary comment: one line of state, one line per lab, then the verdict of all their results. */
 final class SummaryMarkdown {
@@ -13,7 +14,8 @@ final class SummaryMarkdown {
     private SummaryMarkdown() {
     }
 
-    static String render(String headSha, List<Run> runs, Verdict verdict, RunLinks links) {
+    /** @param whys why the plan chose each run, by run id (absent where not recorded) */
+    static String render(String headSha, List<Run> runs, Verdict verdict, RunLinks links, Map<String, String> whys) {
         var open = runs.stream().filter(r -> !r.state().isTerminal()).count();
         var summary = SummaryVerdict.of(runs);
         var waiting = summary == SummaryVerdict.WAITING;
@@ -39,7 +41,7 @@ final class SummaryMarkdown {
                     .append(escape(run.note())).append(" |\n");
         }
         if (!waiting) {
-            var plan = runs.stream().map(r -> new TestPlan.Entry(r.lab(), r.tests(), "")).toList();
+            var plan = runs.stream().map(r -> new TestPlan.Entry(r.lab(), r.tests(), whys.getOrDefault(r.id(), ""))).toList();
             sb.append('\n').append(VerdictMarkdown.verdictLine(verdict)).append("\n\n")
                     .append(VerdictMarkdown.body(verdict, plan));
         }

@@ -65,7 +65,8 @@ public final class SummaryReporter {
                     all = all.merge(found.get());
                 }
             }
-            var markdown = SummaryMarkdown.render(headSha, atHead, verdicts.aggregate(all), links);
+            var markdown = SummaryMarkdown.render(headSha, atHead, verdicts.aggregate(all), links,
+                    runs.whys(subject.key(), headSha));
             var before = lastPosted.map(Posted::parse).orElse(Posted.NOTHING);
             var verdict = SummaryVerdict.of(atHead);
             var now = new Posted(verdict.isFinal() ? verdict.name() : before.lastVerdict(), Sha256.hex(markdown, 24));

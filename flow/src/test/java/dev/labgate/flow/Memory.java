@@ -34,6 +34,7 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
 
     final Map<DeliveryKey, Delivery> deliveries = new LinkedHashMap<>();
     final Map<String, Run> runs = new LinkedHashMap<>();
+    final Map<String, String> whys = new LinkedHashMap<>();
     final List<Work> work = new ArrayList<>();
     final List<ApprovalRequest> requests = new ArrayList<>();
     final List<Approval> approvals = new ArrayList<>();
@@ -102,6 +103,19 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     @Override
     public void updateNote(String id, String note) {
         throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void recordWhy(String id, String why) {
+        whys.putIfAbsent(id, why);
+    }
+
+    @Override
+    public Map<String, String> whys(String subjectKey, String headSha) {
+        var found = new LinkedHashMap<String, String>();
+        runs.values().stream().filter(r -> r.subject().key().equals(subjectKey) && r.headSha().equals(headSha)
+                && whys.containsKey(r.id())).forEach(r -> found.put(r.id(), whys.get(r.id())));
+        return found;
     }
 
     @Override

@@ -67,6 +67,7 @@ final class MemoryStores {
     static final class Runs implements RunStore {
         private final Clock clock;
         private final Map<String, Run> runs = new LinkedHashMap<>();
+        private final Map<String, String> whys = new LinkedHashMap<>();
 
         Runs(Clock clock) {
             this.clock = clock;
@@ -141,6 +142,19 @@ final class MemoryStores {
         public void updateNote(String id, String note) {
             var run = runs.get(id);
             runs.put(id, copy(run, run.state(), run.attempt(), run.labRun(), note, run.deadline(), run.finalReported()));
+        }
+
+        @Override
+        public void recordWhy(String id, String why) {
+            whys.putIfAbsent(id, why);
+        }
+
+        @Override
+        public Map<String, String> whys(String subjectKey, String headSha) {
+            var found = new LinkedHashMap<String, String>();
+            runs.values().stream().filter(r -> r.subject().key().equals(subjectKey) && r.headSha().equals(headSha)
+                    && whys.containsKey(r.id())).forEach(r -> found.put(r.id(), whys.get(r.id())));
+            return found;
         }
 
         List<Run> all() {

@@ -58,6 +58,13 @@ public final class JdbcApprovalStore implements ApprovalStore {
                 rs -> approval(change, rs), change.key());
     }
 
+    /** The approval of one head, if it has one (given directly or carried over after a pure rebase). */
+    public Optional<Approval> forHead(ChangeRef change, String headSha) {
+        return db.queryOne("select head_sha, base_sha, approver, policy_version, approved_at, patch_ids, carried_from "
+                        + "from approvals where subject_key = ? and head_sha = ?", rs -> approval(change, rs),
+                change.key(), headSha);
+    }
+
     private static Approval approval(ChangeRef change, ResultSet rs) throws SQLException {
         var patchIds = rs.getString("patch_ids");
         return new Approval(change, rs.getString("head_sha"), rs.getString("base_sha"),

@@ -12,9 +12,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Runs in the {@code runs} table, each state change also written to {@code run_transitions}. */
 public final class JdbcRunStore implements RunStore {
@@ -107,6 +111,100 @@ public final class JdbcRunStore implements RunStore {
     @Override
     public void markFinalReported(String id) {
         db.update("update runs set final_reported = true, updated_at = ? where id = ?", clock.instant(), id);
+    }
+
+    @Override
+    public void recordWhy(String id, String why) {
+        db.update("update runs set plan_why = ? where id = ? and plan_why is null", note(why), id);
+    }
+
+    /** One recorded state change of a run. */
+    public record Transition(RunState from, RunState to, String note, Instant at) {
+    }
+
+    /**
+     * What the run pages filter the run list by; an empty filter matches every run.
+     *
+     * @param forge with {@code repo}, the forge of the repository; empty for every forge
+     * @param repo the repository path, compared without regard to case
+     * @param author the author or pusher the audit recorded for the run, compared without regard to case
+     */
+    public record Filter(Optional<String> forge, Optional<String> repo, Optional<RunState> state,
+                         Optional<String> author) {
+        public static final Filter ALL = new Filter(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
+    }
+
+    /** A run as the run list shows it, with the author the audit recorded for it (empty when none). */
+    public record Listed(Run run, String author) {
+    }
+
+    /** How many runs of a lab are in one state. */
+    public record LabCount(String lab, RunState state, long count) {
+    }
+
+    /** The newest runs that match the filter, newest first. */
+    public List<Listed> recent(Filter filter, int limit) {
+        var where = new StringBuilder(" where 1 = 1");
+        var params = new ArrayList<Object>();
+        filter.forge().ifPresent(f -> {
+            where.append(" and forge = ?");
+            params.add(f);
+        });
+        filter.repo().ifPresent(r -> {
+            where.append(" and lower(repo) = lower(?)");
+            params.add(r);
+        });
+        filter.state().ifPresent(s -> {
+            where.append(" and state = ?");
+            params.add(s.name());
+        });
+        filter.author().ifPresent(a -> {
+            where.append(" and exists (select 1 from audit a where a.run_id = runs.id and lower(a.who) = lower(?))");
+            params.add(a);
+        });
+        params.add(limit);
+        return db.query("select " + COLUMNS + ", (select min(a.who) from audit a where a.run_id = runs.id) as author "
+                        + "from runs" + where + " order by created_at desc, id limit ?",
+                rs -> new Listed(read(rs), Objects.requireNonNullElse(rs.getString("author"), "")),
+                params.toArray());
+    }
+
+    /** Every run of a subject, at every head, newest first. */
+    public List<Run> forSubject(String subjectKey, int limit) {
+        return db.query("select " + COLUMNS + " from runs where subject_key = ? order by created_at desc, id limit ?",
+                JdbcRunStore::read, subjectKey, limit);
+    }
+
+    /** The state changes of a run, oldest first. */
+    public List<Transition> transitions(String id) {
+        return db.query("select from_state, to_state, note, at from run_transitions where run_id = ? order by id",
+                rs -> new Transition(RunState.valueOf(rs.getString("from_state")),
+                        RunState.valueOf(rs.getString("to_state")), rs.getString("note"), Database.instant(rs, "at")),
+                id);
+    }
+
+    @Override
+    public Map<String, String> whys(String subjectKey, String headSha) {
+        return db.query("select id, plan_why from runs where subject_key = ? and head_sha = ? and plan_why is not null",
+                        rs -> Map.entry(rs.getString("id"), rs.getString("plan_why")), subjectKey, headSha)
+                .stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    /** How many runs of each lab are in each state that is not terminal. */
+    public List<LabCount> activeByLab() {
+        return db.query("select lab, state, count(*) as n from runs where state in (" + ACTIVE + ") group by lab, state",
+                JdbcRunStore::labCount);
+    }
+
+    /** How many runs of each lab ended in each terminal state since {@code since}. */
+    public List<LabCount> finishedByLabSince(Instant since) {
+        return db.query("select lab, state, count(*) as n from runs where updated_at >= ? and state not in (" + ACTIVE
+                + ") group by lab, state", JdbcRunStore::labCount, since);
+    }
+
+    private static LabCount labCount(ResultSet rs) throws SQLException {
+        return new LabCount(rs.getString("lab"), RunState.valueOf(rs.getString("state")), rs.getLong("n"));
     }
 
     private static String note(String note) {

@@ -6,6 +6,7 @@ import dev.labgate.core.run.RunState;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -47,4 +48,13 @@ public interface RunStore {
 
     /** Updates the note of a run without changing its state (queue position, progress). */
     void updateNote(String id, String note);
+
+    /**
+     * Records why the plan chose this run's lab and tests (the policy's plan rules and the paths
+     * that matched), for the run's page. The first reason recorded stays: a repeated step keeps it.
+     */
+    void recordWhy(String id, String why);
+
+    /** Why the plan chose each run of a head, by run id; runs planned before this was recorded are absent. */
+    Map<String, String> whys(String subjectKey, String headSha);
 }

@@ -1,0 +1,179 @@
+package dev.labgate.bot.pages;
+
+import dev.labgate.bot.store.JdbcApprovalStore;
+import dev.labgate.bot.store.JdbcAuditLog;
+import dev.labgate.bot.store.JdbcResultStore;
+import dev.labgate.bot.store.JdbcRunStore;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.kcidb.Checkout;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.trust.ApprovalRequest;
+import dev.labgate.core.trust.AuditEntry;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Reads what the run pages show from the stores. Read-only; safe from any thread. */
+public final class RunViews {
+
+    /** Findings of one kind shown on a page; the rest are counted. */
+    static final int MAX_FINDINGS = 500;
+    static final int MAX_MESSAGE = 4000;
+    /** Runs of one subject read for the list of its other heads. */
+    private static final int MAX_SUBJECT_RUNS = 300;
+
+    private final JdbcRunStore runs;
+    private final JdbcResultStore results;
+    private final JdbcAuditLog audit;
+    private final JdbcApprovalStore approvals;
+    private final RunVerdict verdicts = new RunVerdict(MAX_FINDINGS);
+
+    public RunViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals) {
+        this.runs = runs;
+        this.results = results;
+        this.audit = audit;
+        this.approvals = approvals;
+    }
+
+    public Optional<RunView> run(String id) {
+        return runs.find(id).map(this::view);
+    }
+
+    public RunListView list(RunListView.Query query, int limit) {
+        var rows = runs.recent(query.filter(), limit).stream().map(listed -> {
+            var run = listed.run();
+            return new RunListView.Row(run.id(), run.subject().repo().toString(), subject(run.subject()),
+                    run.headSha(), run.lab(), run.round(), run.state().label(), run.state().isTerminal(), run.note(),
+                    listed.author(), run.createdAt(), run.updatedAt());
+        }).toList();
+        return new RunListView(query.repo(), query.state(), query.author(), limit, rows);
+    }
+
+    private RunView view(Run run) {
+        var key = run.subject().key();
+        var whys = runs.whys(key, run.headSha());
+        var timeline = runs.transitions(run.id());
+        var labs = new ArrayList<RunView.LabRow>();
+        for (var sibling : runs.forHead(key, run.headSha())) {
+            var steps = sibling.id().equals(run.id()) ? timeline : runs.transitions(sibling.id());
+            labs.add(labRow(sibling, steps, whys.getOrDefault(sibling.id(), ""), sibling.id().equals(run.id())));
+        }
+        var found = results.find(run.id());
+        var verdict = found.map(verdicts::of).orElse(null);
+        var commit = found.flatMap(RunViews::commit).orElse(null);
+        var subjectRuns = runs.forSubject(key, MAX_SUBJECT_RUNS);
+        var heads = heads(subjectRuns);
+        var newer = subjectRuns.isEmpty() || subjectRuns.get(0).headSha().equals(run.headSha()) ? null
+                : heads.stream().filter(h -> h.headSha().equals(subjectRuns.get(0).headSha())).findFirst().orElse(null);
+        var previous = heads.stream().filter(h -> !h.headSha().equals(run.headSha())).toList();
+        var lab = run.labRun();
+        return new RunView(run.id(), run.subject().repo().toString(), key, subject(run.subject()), run.headSha(),
+                Objects.requireNonNullElse(run.baseSha(), ""), run.fetchRef(), run.lab(), run.state().label(),
+                run.state().isTerminal(), run.note(), run.round(), run.attempt(),
+                lab == null ? "" : lab.externalId(), lab == null ? "" : Objects.requireNonNullElse(lab.url(), ""),
+                run.createdAt(), run.updatedAt(), Objects.requireNonNullElse(run.deliveryId(), ""), commit,
+                trust(run), labs, steps(run, timeline), verdict, newer, previous);
+    }
+
+    static String subject(Subject subject) {
+        if (subject instanceof Subject.Change change) {
+            return "change " + change.change().number();
+        }
+        return "branch " + ((Subject.Branch) subject).ref();
+    }
+
+    private RunView.Trust trust(Run run) {
+        var decisions = audit.forHead(run.subject().key(), run.headSha()).stream()
+                .filter(e -> e.lab().isEmpty() || e.runId().equals(run.id())
+                        || e.lab().equals(run.lab()) && e.runId().isEmpty())
+                .map(RunViews::decision).toList();
+        Instant waiting = null;
+        RunView.Approval approval = null;
+        if (run.subject() instanceof Subject.Change change) {
+            waiting = approvals.request(change.change(), run.headSha()).map(ApprovalRequest::at).orElse(null);
+            approval = approvals.forHead(change.change(), run.headSha()).map(a -> new RunView.Approval(
+                    a.approver().login(), a.at(), a.policyVersion(), a.carriedFrom())).orElse(null);
+        }
+        return new RunView.Trust(waiting, approval, decisions);
+    }
+
+    private static RunView.Decision decision(AuditEntry e) {
+        return new RunView.Decision(e.at(), e.who().login(), e.lab(), e.rule(),
+                e.outcome().name().toLowerCase().replace('_', '-'), e.reason(), e.policyVersion());
+    }
+
+    /** The state a run was created in: the first transition's starting point, or its state if it never moved. */
+    private static RunState initial(Run run, List<JdbcRunStore.Transition> transitions) {
+        return transitions.isEmpty() ? run.state() : transitions.get(0).from();
+    }
+
+    private static List<RunView.Step> steps(Run run, List<JdbcRunStore.Transition> transitions) {
+        var steps = new ArrayList<RunView.Step>();
+        steps.add(new RunView.Step(run.createdAt(), "", initial(run, transitions).label(), ""));
+        for (var t : transitions) {
+            steps.add(new RunView.Step(t.at(), t.from().label(), t.to().label(), t.note()));
+        }
+        return steps;
+    }
+
+    private static RunView.LabRow labRow(Run run, List<JdbcRunStore.Transition> transitions, String why,
+                                         boolean current) {
+        var planned = initial(run, transitions) == RunState.PLANNED ? run.createdAt() : null;
+        Instant submitted = null;
+        Instant running = null;
+        Instant finished = null;
+        for (var t : transitions) {
+            switch (t.to()) {
+                case PLANNED -> planned = t.at();
+                case SUBMITTED -> submitted = t.at();
+                case RUNNING -> running = t.at();
+                case AWAITING_APPROVAL -> { }
+                default -> finished = t.at();
+            }
+        }
+        var lab = run.labRun();
+        return new RunView.LabRow(run.id(), run.lab(), run.round(), run.tests(), why, run.state().label(),
+                run.state().isTerminal(), run.note(), lab == null ? "" : Objects.requireNonNullElse(lab.url(), ""),
+                planned, submitted, running, finished, current);
+    }
+
+    /** The heads of a subject, newest first, each with its runs. */
+    private static List<RunView.HeadLink> heads(List<Run> newestFirst) {
+        var byHead = new LinkedHashMap<String, List<Run>>();
+        for (var run : newestFirst) {
+            byHead.computeIfAbsent(run.headSha(), h -> new ArrayList<>()).add(run);
+        }
+        var heads = new ArrayList<RunView.HeadLink>();
+        for (Map.Entry<String, List<Run>> head : byHead.entrySet()) {
+            var headRuns = head.getValue();
+            var at = headRuns.stream().map(Run::createdAt).min(Instant::compareTo).orElse(null);
+            var links = headRuns.stream().sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::lab)
+                            .thenComparingInt(Run::round))
+                    .map(r -> new RunView.RunLink(r.id(), r.lab(), r.round(), r.state().label(), r.note())).toList();
+            heads.add(new RunView.HeadLink(head.getKey(), at, links));
+        }
+        return heads;
+    }
+
+    private static Optional<RunView.Commit> commit(KcidbData results) {
+        return results.checkouts().stream().findFirst().map(RunViews::commit);
+    }
+
+    private static RunView.Commit commit(Checkout c) {
+        var message = Objects.requireNonNullElse(c.gitCommitMessage(), "");
+        if (message.length() > MAX_MESSAGE) {
+            message = message.substring(0, MAX_MESSAGE - 1) + "…";
+        }
+        return new RunView.Commit(Objects.requireNonNullElse(c.treeName(), ""),
+                Objects.requireNonNullElse(c.gitRepositoryBranch(), ""),
+                Objects.requireNonNullElse(c.gitCommitName(), ""), message);
+    }
+}
