@@ -26,4 +26,15 @@ public class ForgeException extends RuntimeException {
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
     }
+
+    /**
+     * A network failure in words: its message, or its kind when it has none (the JDK's HTTP client
+     * reports a refused connection with no message at all).
+     */
+    public static String network(Exception e) {
+        var cause = e.getCause() != null && e.getMessage() == null ? e.getCause() : e;
+        return cause.getMessage() == null || cause.getMessage().isBlank()
+                ? "network error (" + cause.getClass().getSimpleName() + ")"
+                : cause.getMessage();
+    }
 }

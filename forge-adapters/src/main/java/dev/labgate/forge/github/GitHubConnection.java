@@ -230,7 +230,7 @@ final class GitHubConnection {
             throw failure(budget, what, 404, headers(e.getResponseHeaderFields()),
                     "the GitHub App is not installed on this account", e);
         } catch (IOException e) {
-            throw new ForgeException("GitHub could not " + what + ": " + e.getMessage(), true, null, e);
+            throw new ForgeException("GitHub could not " + what + ": " + ForgeException.network(e), true, null, e);
         }
     }
 

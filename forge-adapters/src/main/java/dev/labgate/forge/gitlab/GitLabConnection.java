@@ -51,7 +51,7 @@ final class GitLabConnection {
             throw failure(what, e);
         } catch (RuntimeException e) {
             // Jersey reports an unreachable server as a ProcessingException.
-            throw new ForgeException("GitLab could not " + what + ": " + e.getMessage(), true, null, e);
+            throw new ForgeException("GitLab could not " + what + ": " + ForgeException.network(e), true, null, e);
         }
     }
 
@@ -66,7 +66,7 @@ final class GitLabConnection {
             }
             throw failure(what, e);
         } catch (RuntimeException e) {
-            throw new ForgeException("GitLab could not " + what + ": " + e.getMessage(), true, null, e);
+            throw new ForgeException("GitLab could not " + what + ": " + ForgeException.network(e), true, null, e);
         }
     }
 
