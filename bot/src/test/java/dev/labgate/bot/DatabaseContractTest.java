@@ -115,6 +115,27 @@ abstract class DatabaseContractTest {
     }
 
     @Test
+    void the_runs_of_a_commit_that_ended_with_results_are_found_from_any_subject_of_the_repository() {
+        var runs = new JdbcRunStore(db, clock);
+        var base = "c".repeat(40);
+        runs.createIfAbsent(run("passed", base));
+        runs.transition("passed", RunState.PLANNED, RunState.SUBMITTED, "", null, 1, null).orElseThrow();
+        runs.transition("passed", RunState.SUBMITTED, RunState.PASSED, "1 test passed", null, 1, null).orElseThrow();
+        var other = new Subject.Branch(new RepoRef("github", "acme/linux"), "refs/heads/staging");
+        var now = Instant.now();
+        runs.createIfAbsent(new Run("errored", other, "qemu", base, null, "file:///x.git", "refs/heads/staging",
+                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-2", now, now));
+        runs.transition("errored", RunState.PLANNED, RunState.ERRORED, "lab down", null, 1, null).orElseThrow();
+        var elsewhere = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/other"), 7));
+        runs.createIfAbsent(new Run("elsewhere", elsewhere, "local", base, null, "file:///y.git", "refs/pull/7/head",
+                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-3", now, now));
+
+        assertThat(runs.finishedAt(new RepoRef("github", "acme/linux"), base)).extracting(Run::id)
+                .containsExactly("passed");
+        assertThat(runs.finishedAt(new RepoRef("github", "acme/linux"), "d".repeat(40))).isEmpty();
+    }
+
+    @Test
     void of_two_racing_transitions_from_the_same_state_exactly_one_wins() throws Exception {
         var runs = new JdbcRunStore(db, clock);
         runs.createIfAbsent(run("r2", "c".repeat(40)));

@@ -19,6 +19,7 @@ import dev.labgate.core.store.Transactions;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
 import dev.labgate.core.verdict.Verdict;
+import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class RunAdvancer {
     private final WorkQueue work;
     private final Transactions transactions;
     private final VerdictAggregator verdicts;
+    private final Baselines baselines;
     private final RunLinks links;
     private final Clock clock;
 
@@ -54,6 +56,7 @@ public final class RunAdvancer {
                        WorkQueue work, Transactions transactions, VerdictAggregator verdicts, RunLinks links,
                        Clock clock) {
         this.runs = runs;
+        this.baselines = new Baselines(runs, results);
         this.results = results;
         this.labs = labs;
         this.forges = forges;
@@ -149,7 +152,7 @@ public final class RunAdvancer {
             return failedAttempt(run, run.lab() + " lost the run: " + lost.reason(), true);
         }
         var finished = (LabProgress.Finished) progress;
-        var verdict = verdicts.aggregate(finished.results());
+        var verdict = verdicts.aggregate(finished.results(), baselines.of(List.of(run)), KnownIssues.none());
         var state = switch (verdict.overall()) {
             case PASS -> RunState.PASSED;
             case FAIL -> RunState.FAILED;
@@ -185,7 +188,8 @@ public final class RunAdvancer {
             return Next.DONE;
         }
         var details = SummaryMarkdown.render(run.headSha(), List.of(run),
-                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty())), links,
+                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
+                        KnownIssues.none()), links,
                 runs.whys(run.subject().key(), run.headSha()));
         forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, link).withDetails(details));
         transactions.inTransaction(() -> {

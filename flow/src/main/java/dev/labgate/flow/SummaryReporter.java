@@ -8,6 +8,7 @@ import dev.labgate.core.store.ResultStore;
 import dev.labgate.core.store.RunStore;
 import dev.labgate.core.store.SummaryStore;
 import dev.labgate.core.store.Transactions;
+import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +33,13 @@ public final class SummaryReporter {
     private final Forges forges;
     private final Transactions transactions;
     private final VerdictAggregator verdicts;
+    private final Baselines baselines;
     private final RunLinks links;
 
     public SummaryReporter(RunStore runs, ResultStore results, SummaryStore summaries, Forges forges,
                            Transactions transactions, VerdictAggregator verdicts, RunLinks links) {
         this.runs = runs;
+        this.baselines = new Baselines(runs, results);
         this.results = results;
         this.summaries = summaries;
         this.forges = forges;
@@ -65,7 +68,8 @@ public final class SummaryReporter {
                     all = all.merge(found.get());
                 }
             }
-            var markdown = SummaryMarkdown.render(headSha, atHead, verdicts.aggregate(all), links,
+            var markdown = SummaryMarkdown.render(headSha, atHead,
+                    verdicts.aggregate(all, baselines.of(atHead), KnownIssues.none()), links,
                     runs.whys(subject.key(), headSha));
             var before = lastPosted.map(Posted::parse).orElse(Posted.NOTHING);
             var verdict = SummaryVerdict.of(atHead);

@@ -87,6 +87,48 @@ abstract class FlowContract {
         assertThat(world.faults).isEmpty();
     }
 
+    /** Change 6 puts the base commit itself under test, so that labgate has results for it. */
+    private void testTheBase(Status result) {
+        fake.permission(REPO, "alice", Permission.Level.WRITE);
+        fake.openChange(REPO, 6, "alice", BASE, "0".repeat(40), false, List.of("Makefile"), List.of(BASE));
+        world.deliver(fake.changeDelivery(REPO, 6, "opened"));
+        world.settle();
+        world.lab.finishAll(result);
+        world.settle();
+    }
+
+    @Test
+    void a_failure_the_base_commit_already_had_is_reported_as_still_failing_not_as_the_changes_regression() {
+        testTheBase(Status.FAIL);
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        assertThat(summary()).doesNotContain("regression").contains("still failing");
+    }
+
+    @Test
+    void a_test_that_passed_on_the_base_commit_and_fails_on_the_head_is_a_regression() {
+        testTheBase(Status.PASS);
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
+        assertThat(summary()).contains("regression");
+    }
+
+    @Test
+    void without_results_for_the_base_commit_a_failure_is_not_compared() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
+        assertThat(summary()).contains("not compared").doesNotContain("regression");
+    }
+
     @Test
     void an_untrusted_fork_waits_for_approval_and_nothing_reaches_the_lab() {
         open("mallory", Permission.Level.READ, true);

@@ -111,6 +111,13 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     }
 
     @Override
+    public List<Run> finishedAt(RepoRef repo, String headSha) {
+        return runs.values().stream().filter(r -> r.subject().repo().equals(repo) && r.headSha().equals(headSha)
+                && (r.state() == RunState.PASSED || r.state() == RunState.FAILED))
+                .sorted(Comparator.comparing(Run::updatedAt).reversed()).toList();
+    }
+
+    @Override
     public Map<String, String> whys(String subjectKey, String headSha) {
         var found = new LinkedHashMap<String, String>();
         runs.values().stream().filter(r -> r.subject().key().equals(subjectKey) && r.headSha().equals(headSha)

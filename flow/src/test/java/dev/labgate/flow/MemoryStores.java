@@ -2,6 +2,7 @@ package dev.labgate.flow;
 
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.run.Run;
@@ -147,6 +148,15 @@ final class MemoryStores {
         @Override
         public void recordWhy(String id, String why) {
             whys.putIfAbsent(id, why);
+        }
+
+        @Override
+        public List<Run> finishedAt(RepoRef repo, String headSha) {
+            var finished = new ArrayList<Run>();
+            runs.values().stream().filter(r -> r.subject().repo().equals(repo) && r.headSha().equals(headSha)
+                    && (r.state() == RunState.PASSED || r.state() == RunState.FAILED)).forEach(finished::add);
+            finished.sort(Comparator.comparing(Run::updatedAt).reversed());
+            return finished;
         }
 
         @Override

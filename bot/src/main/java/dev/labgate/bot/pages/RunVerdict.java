@@ -3,11 +3,13 @@ package dev.labgate.bot.pages;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.verdict.Verdict;
+import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.VerdictAggregator;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The one place where the pages turn a run's KCIDB results into a verdict, and the verdict into
@@ -22,8 +24,8 @@ final class RunVerdict {
         this.maxFindings = maxFindings;
     }
 
-    RunView.VerdictView of(KcidbData results) {
-        var verdict = aggregator.aggregate(results);
+    RunView.VerdictView of(KcidbData results, Optional<KcidbData> baseline) {
+        var verdict = aggregator.aggregate(results, baseline, KnownIssues.none());
         var counts = new LinkedHashMap<String, Long>();
         for (var status : Status.values()) {
             var count = verdict.counts().tests().get(status);

@@ -11,6 +11,7 @@ import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.AuditEntry;
+import dev.labgate.flow.Baselines;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,12 +36,14 @@ public final class RunViews {
     private final JdbcAuditLog audit;
     private final JdbcApprovalStore approvals;
     private final RunVerdict verdicts = new RunVerdict(MAX_FINDINGS);
+    private final Baselines baselines;
 
     public RunViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals) {
         this.runs = runs;
         this.results = results;
         this.audit = audit;
         this.approvals = approvals;
+        this.baselines = new Baselines(runs, results);
     }
 
     public Optional<RunView> run(String id) {
@@ -67,7 +70,7 @@ public final class RunViews {
             labs.add(labRow(sibling, steps, whys.getOrDefault(sibling.id(), ""), sibling.id().equals(run.id())));
         }
         var found = results.find(run.id());
-        var verdict = found.map(verdicts::of).orElse(null);
+        var verdict = found.map(r -> verdicts.of(r, baselines.of(List.of(run)))).orElse(null);
         var commit = found.flatMap(RunViews::commit).orElse(null);
         var subjectRuns = runs.forSubject(key, MAX_SUBJECT_RUNS);
         var heads = heads(subjectRuns);

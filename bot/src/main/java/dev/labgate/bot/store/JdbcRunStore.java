@@ -70,6 +70,13 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<Run> finishedAt(RepoRef repo, String headSha) {
+        return db.query("select " + COLUMNS + " from runs where forge = ? and repo = ? and head_sha = ? "
+                        + "and state in ('PASSED', 'FAILED') order by updated_at desc, id", JdbcRunStore::read,
+                repo.forge(), repo.fullName(), headSha);
+    }
+
+    @Override
     public Optional<String> latestHead(String subjectKey) {
         return db.queryOne("select head_sha from runs where subject_key = ? order by created_at desc, id limit 1",
                 rs -> rs.getString("head_sha"), subjectKey);

@@ -1,5 +1,6 @@
 package dev.labgate.core.store;
 
+import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
@@ -25,6 +26,12 @@ public interface RunStore {
 
     /** Every run of a subject at one head commit, oldest first. */
     List<Run> forHead(String subjectKey, String headSha);
+
+    /**
+     * The runs of a repository at one commit, of any subject, that ended with results (passed or
+     * failed), most recently finished first: the baseline for changes based on that commit.
+     */
+    List<Run> finishedAt(RepoRef repo, String headSha);
 
     /** The head commit of the subject's most recently planned runs, if it has any. */
     Optional<String> latestHead(String subjectKey);
