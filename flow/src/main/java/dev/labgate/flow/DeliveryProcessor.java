@@ -114,17 +114,18 @@ public final class DeliveryProcessor {
         return "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
     }
 
-    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, String deliveryId, int round) {
+    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated delivered, String deliveryId, int round) {
         var operator = policies.current();
-        var repo = event.change().repo();
+        var repo = delivered.change().repo();
         if (operator.repository(repo).isEmpty()) {
             return "ignored: " + repo + " is not in the policy";
         }
-        var planned = gate.plan(forge, operator, repo, Optional.of(() -> forge.changedFiles(event.change())));
+        var planned = gate.plan(forge, operator, repo, Optional.of(() -> forge.changedFiles(delivered.change())));
         planned.note().ifPresent(note -> LOG.info("policy for {}: {}", repo, note));
         if (planned.plan().isEmpty()) {
             return "ignored: the policy plans no tests for this change";
         }
+        var event = withBase(forge, delivered);
         var subject = new Subject.Change(event.change());
         supersede(subject, event.headSha());
         var verdict = gate.judgeChange(forge, planned, event);
@@ -226,6 +227,20 @@ public final class DeliveryProcessor {
             }
         }
         return created;
+    }
+
+    /**
+     * The change with its base commit, which the verdict's baseline and the signature range need.
+     * GitLab's merge request hooks leave it out; the forge's API has it.
+     */
+    private static ForgeEvent.ChangeUpdated withBase(Forge forge, ForgeEvent.ChangeUpdated event) {
+        if (event.baseSha() != null) {
+            return event;
+        }
+        var base = forge.openChange(event.change()).map(ForgeEvent.ChangeUpdated::baseSha);
+        return base.isEmpty() ? event : new ForgeEvent.ChangeUpdated(event.change(), event.action(), event.headSha(),
+                base.get(), event.baseRef(), event.author(), event.fromFork(), event.cloneUrl(), event.fetchRef(),
+                event.title(), event.webUrl(), event.draft());
     }
 
     /** A new head makes the runs of older heads pointless: cancel them so their results are never reported. */
