@@ -1,4 +1,4 @@
-package dev.labgate.actions;
+package dev.labgate.action;
 
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.labgate.actions;
+package dev.labgate.action;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

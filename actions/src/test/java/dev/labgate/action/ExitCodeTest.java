@@ -1,4 +1,4 @@
-package dev.labgate.actions;
+package dev.labgate.action;
 
 import dev.labgate.core.verdict.Verdict;
 import org.junit.jupiter.params.ParameterizedTest;

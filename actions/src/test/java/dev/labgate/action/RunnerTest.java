@@ -1,4 +1,4 @@
-package dev.labgate.actions;
+package dev.labgate.action;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

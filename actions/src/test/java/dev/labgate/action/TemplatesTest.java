@@ -1,4 +1,4 @@
-package dev.labgate.actions;
+package dev.labgate.action;
 
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
