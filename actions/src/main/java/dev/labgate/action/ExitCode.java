@@ -4,7 +4,10 @@ import dev.labgate.core.verdict.Verdict;
 
 /** How {@code labgate action} ends a CI job; the numbers are the contract with workflows. */
 public enum ExitCode {
-    PASS(0), REGRESSION(1), INFRA_ERROR(2), USAGE(64);
+    PASS(0), REGRESSION(1),
+    /** The head is not trusted: nothing reached a lab, so the job must not pass as if it had. */
+    UNTRUSTED(1),
+    INFRA_ERROR(2), USAGE(64);
 
     private final int code;
 
