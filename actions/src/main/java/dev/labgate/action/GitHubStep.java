@@ -52,6 +52,24 @@ public final class GitHubStep {
         }
     }
 
+    /**
+     * Nothing was submitted (an untrusted head, nothing planned): the summary says why, and the
+     * {@code verdict} output is {@code untrusted} or {@code skipped}.
+     */
+    public void reportNothing(ExitCode exit, String message) throws IOException {
+        if (runner.stepSummary().isPresent()) {
+            append(runner.stepSummary().get(), "**labgate**: " + message + "\n");
+        }
+        var outputs = new LinkedHashMap<String, String>();
+        outputs.put("verdict", exit == ExitCode.UNTRUSTED ? "untrusted" : "skipped");
+        outputs.put("regressions", "0");
+        outputs.put("summary-path", runner.stepSummary().map(Path::toString).orElse(""));
+        outputs.put("run-url", "");
+        if (runner.output().isPresent()) {
+            append(runner.output().get(), outputLines(outputs));
+        }
+    }
+
     /** {@code name=value} lines; a value with a line break uses GitHub's delimiter form. */
     static String outputLines(Map<String, String> outputs) {
         var text = new StringBuilder();

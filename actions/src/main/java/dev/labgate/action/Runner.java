@@ -23,8 +23,12 @@ public sealed interface Runner {
         }
     }
 
-    /** A GitLab CI job; {@code mergeRequestIid} is empty in a branch pipeline. */
-    record GitLab(String projectPath, URI apiUrl, String token, String commitSha, Optional<String> mergeRequestIid,
+    /**
+     * A GitLab CI job; {@code mergeRequestIid} is empty in a branch pipeline.
+     *
+     * @param serverUrl the instance's base URL ({@code CI_API_V4_URL} without {@code /api/v4})
+     */
+    record GitLab(String projectPath, URI serverUrl, String token, String commitSha, Optional<String> mergeRequestIid,
                   Optional<String> branch) implements Runner {
         @Override
         public String toString() {
@@ -65,7 +69,9 @@ public sealed interface Runner {
             if (!missing.isEmpty()) {
                 return new Unusable("this GitLab CI job does not set " + String.join(", ", missing));
             }
-            return new Found(new GitLab(env.get("CI_PROJECT_PATH"), URI.create(env.get("CI_API_V4_URL")),
+            var api = env.get("CI_API_V4_URL").replaceAll("/+$", "");
+            var server = api.endsWith("/api/v4") ? api.substring(0, api.length() - "/api/v4".length()) : api;
+            return new Found(new GitLab(env.get("CI_PROJECT_PATH"), URI.create(server),
                     env.get("LABGATE_GITLAB_TOKEN"), env.get("CI_COMMIT_SHA"), value(env, "CI_MERGE_REQUEST_IID"),
                     value(env, "CI_COMMIT_BRANCH")));
         }

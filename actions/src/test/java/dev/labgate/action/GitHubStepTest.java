@@ -4,7 +4,7 @@ import dev.labgate.core.event.ForgeEvent.ChangeAction;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.verdict.Verdict;
-import dev.labgate.forge.github.GitHubEvents;
+import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,7 +102,7 @@ class GitHubStepTest {
                 """.formatted(HEAD, "2".repeat(40)));
         var settings = GitHubSettings.withToken("github", URI.create("https://api.github.com"),
                 URI.create("https://github.com"), List.of(), "ghs_secret", "labgate[bot]");
-        var event = new GitHubEventFile(new GitHubEvents(settings), Clock.systemUTC())
+        var event = new GitHubEventFile(new GitHubForge(settings, Clock.systemUTC()), Clock.systemUTC())
                 .read(runner(dir, "pull_request_target"));
 
         assertThat(event).isInstanceOf(ForgeEvent.ChangeUpdated.class);

@@ -10,7 +10,7 @@ import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.trust.ChangeCommits;
-import dev.labgate.forge.github.GitHubEvents;
+
 import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.kcidb.VerdictAggregator;
@@ -97,7 +97,7 @@ class OneShotTest {
         Files.write(dir.resolve("event.json"), delivery.body());
         var runner = new Runner.GitHub(REPO, github.url(), "gh-token", "pull_request_target",
                 dir.resolve("event.json"), Optional.empty(), Optional.empty());
-        var event = new GitHubEventFile(new GitHubEvents(settings()), clock).read(runner);
+        var event = new GitHubEventFile(forge, clock).read(runner);
         ChangeCommits noCommits = (range, keys) -> {
             throw new ChangeCommits.Unavailable("not needed without signatures", null);
         };
