@@ -1,6 +1,7 @@
 package dev.labgate.action;
 
 import dev.labgate.config.Policy;
+import dev.labgate.config.PolicyParser;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.RepoRef;
@@ -10,6 +11,7 @@ import dev.labgate.core.lab.LabException;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +37,11 @@ public final class ActionJob {
     public static final String FAIL_ON_REGRESSION = "LABGATE_FAIL_ON_REGRESSION";
     public static final String LABS = "LABGATE_LABS";
     public static final String ARTIFACTS = "LABGATE_ARTIFACTS";
+    public static final String POLICY = "LABGATE_POLICY";
+
+    /** The operator policy of a job, or why there is none. */
+    public record PolicyFound(Optional<Policy> policy, String where) {
+    }
 
     private final OneShot oneShot;
     private final PrintStream out;
@@ -118,6 +125,42 @@ public final class ActionJob {
             new GitLabArtifacts(directory).write(verdict, outcome.plan(), outcome.runUrl());
             out.println("labgate action: verdict written to " + directory.resolve("verdict.md"));
         }
+    }
+
+    /**
+     * The policy named by {@code LABGATE_POLICY} (default {@code .labgate.yml}): a file on the
+     * runner when one is there, else the file on the repository's default branch, read through
+     * the API, never from the change under test. Empty, with the reason, when it is missing or invalid.
+     */
+    public static PolicyFound operatorPolicy(Map<String, String> env, Runner runner, Forge forge) {
+        var path = env.getOrDefault(POLICY, "").isBlank() ? ".labgate.yml" : env.get(POLICY).trim();
+        var local = Path.of(path);
+        String text;
+        String where;
+        try {
+            if (Files.isRegularFile(local)) {
+                text = Files.readString(local);
+                where = local.toString();
+            } else {
+                var repo = new RepoRef(forge.name(), runner instanceof Runner.GitHub g ? g.repository()
+                        : ((Runner.GitLab) runner).projectPath());
+                var remote = forge.fileOnDefaultBranch(repo, path);
+                if (remote.isEmpty()) {
+                    return new PolicyFound(Optional.empty(), "no policy: " + path + " is neither on the runner nor on "
+                            + "the default branch of " + repo.fullName());
+                }
+                text = remote.get();
+                where = path + " on the default branch of " + repo.fullName();
+            }
+        } catch (IOException e) {
+            return new PolicyFound(Optional.empty(), "cannot read " + path + ": " + e.getMessage());
+        }
+        var parsed = new PolicyParser().parse(text);
+        if (!parsed.valid()) {
+            return new PolicyFound(Optional.empty(), where + " is not a valid policy: " + parsed.errors().stream()
+                    .map(Object::toString).collect(Collectors.joining("; ")));
+        }
+        return new PolicyFound(parsed.policy(), where);
     }
 
     static Optional<OneShot.Request> request(Map<String, String> env) {
