@@ -14,8 +14,12 @@ import java.util.Optional;
  */
 public sealed interface Runner {
 
-    /** A GitHub Actions job. */
-    record GitHub(String repository, URI apiUrl, String token, String eventName, Path eventPath,
+    /**
+     * A GitHub Actions job.
+     *
+     * @param serverUrl where repositories are cloned from ({@code GITHUB_SERVER_URL}, default github.com)
+     */
+    record GitHub(String repository, URI apiUrl, URI serverUrl, String token, String eventName, Path eventPath,
                   Optional<Path> stepSummary, Optional<Path> output) implements Runner {
         @Override
         public String toString() {
@@ -61,6 +65,7 @@ public sealed interface Runner {
                         + " (GITHUB_TOKEN must be passed to the step as an environment variable or the token input)");
             }
             return new Found(new GitHub(env.get("GITHUB_REPOSITORY"), URI.create(env.get("GITHUB_API_URL")),
+                    URI.create(value(env, "GITHUB_SERVER_URL").orElse("https://github.com")),
                     env.get("GITHUB_TOKEN"), env.get("GITHUB_EVENT_NAME"), Path.of(env.get("GITHUB_EVENT_PATH")),
                     path(env, "GITHUB_STEP_SUMMARY"), path(env, "GITHUB_OUTPUT")));
         }

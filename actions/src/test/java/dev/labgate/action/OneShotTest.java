@@ -95,7 +95,7 @@ class OneShotTest {
         github.permission(REPO, author, permission);
         var delivery = github.changeDelivery(REPO, 7, "opened");
         Files.write(dir.resolve("event.json"), delivery.body());
-        var runner = new Runner.GitHub(REPO, github.url(), "gh-token", "pull_request_target",
+        var runner = new Runner.GitHub(REPO, github.url(), URI.create("https://github.example"), "gh-token", "pull_request_target",
                 dir.resolve("event.json"), Optional.empty(), Optional.empty());
         var event = new GitHubEventFile(forge, clock).read(runner);
         ChangeCommits noCommits = (range, keys) -> {

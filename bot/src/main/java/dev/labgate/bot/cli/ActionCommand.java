@@ -17,7 +17,6 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
@@ -75,9 +74,7 @@ public final class ActionCommand implements Callable<Integer> {
     /** The adapter for the runner's forge, with the job's API URL and token. */
     static Forge forge(Runner runner, Clock clock) {
         if (runner instanceof Runner.GitHub github) {
-            var web = github.apiUrl().getHost().equals("api.github.com") ? URI.create("https://github.com")
-                    : URI.create(github.apiUrl().toString().replaceAll("/api/v3/?$", ""));
-            return new GitHubForge(GitHubSettings.withToken("github", github.apiUrl(), web, List.of(),
+            return new GitHubForge(GitHubSettings.withToken("github", github.apiUrl(), github.serverUrl(), List.of(),
                     github.token(), "github-actions[bot]"), clock);
         }
         var gitlab = (Runner.GitLab) runner;
