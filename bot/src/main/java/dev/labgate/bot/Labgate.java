@@ -1,5 +1,6 @@
 package dev.labgate.bot;
 
+import dev.labgate.bot.cli.ActionCommand;
 import dev.labgate.bot.cli.ConfigCommand;
 import dev.labgate.bot.cli.ExplainCommand;
 import dev.labgate.bot.cli.KcidbCommand;
@@ -12,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
         description = "Connects Git forges to Linux kernel test labs.",
         subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class, VerifyCommitsCommand.class,
-                KcidbCommand.class, CommandLine.HelpCommand.class})
+                KcidbCommand.class, ActionCommand.class, CommandLine.HelpCommand.class})
 public final class Labgate implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,108 @@
+package dev.labgate.action;
+
+import dev.labgate.core.plan.TestPlan;
+import dev.labgate.core.verdict.Verdict;
+import dev.labgate.kcidb.VerdictMarkdown;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What a verdict leaves behind in a GitHub Actions job: the Markdown appended to the step summary,
+ * the step's outputs, and one {@code ::error} annotation per failure on the job's log.
+ */
+public final class GitHubStep {
+
+    private final Runner.GitHub runner;
+    private final PrintStream log;
+
+    public GitHubStep(Runner.GitHub runner, PrintStream log) {
+        this.runner = runner;
+        this.log = log;
+    }
+
+    /** Writes the summary, outputs and annotations; the run URL is empty when no lab gave one. */
+    /** The outputs {@link #report} writes, in order; action.yml declares exactly these. */
+    public static final List<String> OUTPUTS = List.of("verdict", "regressions", "summary-path", "run-url");
+
+    public void report(Verdict verdict, List<TestPlan.Entry> plan, Optional<String> runUrl) throws IOException {
+        var markdown = VerdictMarkdown.render(verdict, plan);
+        if (runner.stepSummary().isPresent()) {
+            append(runner.stepSummary().get(), markdown + "\n");
+        }
+        var outputs = new LinkedHashMap<String, String>();
+        outputs.put("verdict", verdict.overall().label());
+        outputs.put("regressions", String.valueOf(verdict.failures().size()));
+        outputs.put("summary-path", runner.stepSummary().map(Path::toString).orElse(""));
+        outputs.put("run-url", runUrl.orElse(""));
+        if (runner.output().isPresent()) {
+            append(runner.output().get(), outputLines(outputs));
+        }
+        for (var failure : verdict.failures()) {
+            log.println(annotation(failure));
+        }
+    }
+
+    /**
+     * Nothing was submitted (an untrusted head, nothing planned): the summary says why, and the
+     * {@code verdict} output is {@code untrusted} or {@code skipped}.
+     */
+    public void reportNothing(ExitCode exit, String message) throws IOException {
+        if (runner.stepSummary().isPresent()) {
+            append(runner.stepSummary().get(), "**labgate**: " + message + "\n");
+        }
+        var outputs = new LinkedHashMap<String, String>();
+        outputs.put("verdict", exit == ExitCode.UNTRUSTED ? "untrusted" : "skipped");
+        outputs.put("regressions", "0");
+        outputs.put("summary-path", runner.stepSummary().map(Path::toString).orElse(""));
+        outputs.put("run-url", "");
+        if (runner.output().isPresent()) {
+            append(runner.output().get(), outputLines(outputs));
+        }
+    }
+
+    /** {@code name=value} lines; a value with a line break uses GitHub's delimiter form. */
+    static String outputLines(Map<String, String> outputs) {
+        var text = new StringBuilder();
+        outputs.forEach((name, value) -> {
+            if (value.contains("\n") || value.contains("\r")) {
+                var delimiter = "labgate_" + UUID.randomUUID();
+                text.append(name).append("<<").append(delimiter).append('\n').append(value).append('\n')
+                        .append(delimiter).append('\n');
+            } else {
+                text.append(name).append('=').append(value).append('\n');
+            }
+        });
+        return text.toString();
+    }
+
+    /** A workflow command GitHub shows on the run page; its data is escaped as the runner expects. */
+    static String annotation(Verdict.Finding failure) {
+        var where = failure.configuration().isEmpty() ? "" : " (" + failure.configuration() + ")";
+        var message = failure.path() + where + ": " + failure.status().name().toLowerCase()
+                + (failure.detail().isEmpty() ? "" : ", " + failure.detail())
+                + (failure.logUrl() == null ? "" : " log: " + failure.logUrl());
+        return "::error title=" + property("labgate: " + failure.path()) + "::" + data(message);
+    }
+
+    private static String data(String text) {
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A");
+    }
+
+    private static String property(String text) {
+        return data(text).replace(":", "%3A").replace(",", "%2C");
+    }
+
+    private static void append(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+}

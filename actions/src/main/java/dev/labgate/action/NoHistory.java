@@ -1,0 +1,59 @@
+package dev.labgate.action;
+
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Person;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.store.ApprovalStore;
+import dev.labgate.core.store.AuditLog;
+import dev.labgate.core.store.QuotaCounts;
+import dev.labgate.core.trust.Approval;
+import dev.labgate.core.trust.ApprovalRequest;
+import dev.labgate.core.trust.AuditEntry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A one-shot job has no database: no approval is known (so an untrusted head stays untrusted),
+ * no run is counted against quotas, and decisions go to the job's log rather than an audit table.
+ */
+final class NoHistory implements ApprovalStore, AuditLog, QuotaCounts {
+
+    @Override
+    public void request(ApprovalRequest request) {
+    }
+
+    @Override
+    public Optional<ApprovalRequest> request(ChangeRef change, String headSha) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void record(Approval approval) {
+    }
+
+    @Override
+    public Optional<Approval> latest(ChangeRef change) {
+        return Optional.empty();
+    }
+
+    @Override
+    public void record(AuditEntry entry) {
+    }
+
+    @Override
+    public List<AuditEntry> forRepository(RepoRef repo, int limit) {
+        return List.of();
+    }
+
+    @Override
+    public int runsAdmittedSince(Person author, Instant since) {
+        return 0;
+    }
+
+    @Override
+    public int activeRuns(String lab) {
+        return 0;
+    }
+}

@@ -1,0 +1,301 @@
+package dev.labgate.action;
+
+import dev.labgate.config.Planner;
+import dev.labgate.config.Policy;
+import dev.labgate.config.PolicyParser;
+import dev.labgate.config.TrustRules;
+import dev.labgate.core.Sha256;
+import dev.labgate.core.event.ForgeEvent;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.forge.CommitStatus;
+import dev.labgate.core.forge.Forge;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabException;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.plan.TestPlan;
+import dev.labgate.core.trust.ChangeCommits;
+import dev.labgate.core.verdict.Verdict;
+import dev.labgate.flow.Labs;
+import dev.labgate.flow.TrustGate;
+import dev.labgate.kcidb.VerdictAggregator;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The service's flow for one event, inline in a CI job: the same {@link TrustGate} decides, the
+ * labs of the plan get the head, the job waits (one progress line per change of state) and the
+ * results become one verdict through the same {@link VerdictAggregator}.
+ */
+public final class OneShot {
+
+    /** Waits between polls; tests advance a clock instead of sleeping. */
+    @FunctionalInterface
+    public interface Pause {
+        void pause(Duration duration) throws InterruptedException;
+    }
+
+    /**
+     * How the job ended.
+     *
+     * @param message one line for the job log saying why
+     * @param verdict empty when nothing was submitted
+     */
+    public record Outcome(ExitCode exit, String message, Optional<Verdict> verdict, List<TestPlan.Entry> plan,
+                          Optional<String> runUrl) {
+    }
+
+    /** What the job was asked: the labs to keep (empty: all planned), how long to wait, whether regressions fail it. */
+    public record Request(Set<String> labs, Duration timeout, boolean failOnRegression) {
+    }
+
+    private record Submitted(TestPlan.Entry entry, Lab lab, LabRun run) {
+    }
+
+    private final TrustGate gate;
+    private final Labs labs;
+    private final VerdictAggregator aggregator;
+    private final Clock clock;
+    private final Pause pause;
+    private final PrintStream progress;
+
+    public OneShot(TrustGate gate, Labs labs, VerdictAggregator aggregator, Clock clock, Pause pause,
+                   PrintStream progress) {
+        this.gate = gate;
+        this.labs = labs;
+        this.aggregator = aggregator;
+        this.clock = clock;
+        this.pause = pause;
+        this.progress = progress;
+    }
+
+    /** The service's trust gate with nothing remembered: a job knows no approvals and counts no quotas. */
+    public static TrustGate gate(ChangeCommits commits, Clock clock) {
+        var none = new NoHistory();
+        return new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), none, none, none, commits, clock);
+    }
+
+    public Outcome run(Forge forge, Policy operator, ForgeEvent event, Request request) throws InterruptedException {
+        RepoRef repo;
+        Subject subject;
+        TrustGate.Planned planned;
+        Supplier<TrustGate.Verdict> judge;
+        String head;
+        String fetchRef;
+        String base;
+        String cloneUrl;
+        if (event instanceof ForgeEvent.ChangeUpdated change) {
+            repo = change.change().repo();
+            if (operator.repository(repo).isEmpty()) {
+                return usage(repo);
+            }
+            subject = new Subject.Change(change.change());
+            planned = gate.plan(forge, operator, repo, Optional.of(() -> forge.changedFiles(change.change())));
+            var plannedChange = planned;
+            judge = () -> gate.judgeChange(forge, plannedChange, change);
+            head = change.headSha();
+            fetchRef = change.fetchRef();
+            base = change.baseSha();
+            cloneUrl = change.cloneUrl();
+        } else if (event instanceof ForgeEvent.BranchPushed push) {
+            repo = push.repo();
+            if (operator.repository(repo).isEmpty()) {
+                return usage(repo);
+            }
+            if (push.deleted() || !operator.repository(repo).get().isStaging(push.ref())) {
+                return new Outcome(ExitCode.PASS, "nothing to test: " + push.ref() + " is not a staging branch of "
+                        + repo + (push.deleted() ? " (or was deleted)" : ""), Optional.empty(), List.of(),
+                        Optional.empty());
+            }
+            subject = new Subject.Branch(repo, push.ref());
+            planned = gate.plan(forge, operator, repo, Optional.empty());
+            var plannedPush = planned;
+            judge = () -> gate.judgePush(forge, plannedPush, push);
+            head = push.after();
+            fetchRef = push.ref();
+            base = push.before();
+            cloneUrl = push.cloneUrl();
+        } else if (event instanceof ForgeEvent.Ignored ignored) {
+            return new Outcome(ExitCode.PASS, "nothing to test: " + ignored.reason(), Optional.empty(), List.of(),
+                    Optional.empty());
+        } else {
+            return new Outcome(ExitCode.PASS, "nothing to test: labgate action tests pull requests, merge requests "
+                    + "and staging-branch pushes", Optional.empty(), List.of(), Optional.empty());
+        }
+        if (planned.plan().isEmpty()) {
+            return new Outcome(ExitCode.PASS, "nothing to test: the policy plans no tests for this change",
+                    Optional.empty(), List.of(), Optional.empty());
+        }
+        var verdict = judge.get();
+        var decision = verdict.decision();
+        gate.record(verdict, subject, head, "action", Map.of());
+        if (!decision.trusted()) {
+            return new Outcome(ExitCode.UNTRUSTED, "not tested: " + decision.reason() + " (rule " + decision.rule()
+                    + "); nothing was submitted to any lab. A one-shot job knows no approvals: a maintainer can "
+                    + "re-run it after the author is trusted, or use the labgate service for /labgate ok-to-test.",
+                    Optional.empty(), planned.plan().entries(), Optional.empty());
+        }
+        var chosen = new ArrayList<TestPlan.Entry>();
+        var refused = new ArrayList<String>();
+        for (var lab : verdict.labs()) {
+            var name = lab.entry().lab();
+            if (!request.labs().isEmpty() && !request.labs().contains(name)) {
+                continue;
+            }
+            if (lab.admitted()) {
+                chosen.add(lab.entry());
+            } else {
+                refused.add(name + ": " + lab.admission().decision().reason());
+            }
+        }
+        refused.forEach(line -> progress.println("not submitted to " + line));
+        if (chosen.isEmpty()) {
+            return new Outcome(ExitCode.UNTRUSTED, "not tested: no planned lab admits this head"
+                    + (refused.isEmpty() ? " (the labs input selects none of the plan)" : ""), Optional.empty(),
+                    planned.plan().entries(), Optional.empty());
+        }
+        var submitted = new ArrayList<Submitted>();
+        for (var entry : chosen) {
+            var lab = labs.find(entry.lab());
+            if (lab.isEmpty()) {
+                cancelAll(submitted);
+                return infra("lab " + entry.lab() + " is in the plan but not configured", chosen);
+            }
+            var runId = Sha256.hex("action\n" + subject.key() + "\n" + head + "\n" + entry.lab(), 16);
+            try {
+                var run = lab.get().submit(new TreeRequest(runId, subject, cloneUrl, fetchRef, head,
+                        base == null ? "" : base, entry.tests()));
+                submitted.add(new Submitted(entry, lab.get(), run));
+                forge.setStatus(repo, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
+                        "submitted to " + entry.lab(), run.url()));
+                progress.println("[" + elapsed(Duration.ZERO) + "] " + entry.lab() + ": submitted"
+                        + (run.url() == null ? "" : " " + run.url()));
+            } catch (LabException e) {
+                cancelAll(submitted);
+                return infra("lab " + entry.lab() + " refused the run: " + e.getMessage(), chosen);
+            }
+        }
+        return wait(forge, repo, head, submitted, request, chosen);
+    }
+
+    private Outcome wait(Forge forge, RepoRef repo, String head, List<Submitted> submitted, Request request,
+                         List<TestPlan.Entry> plan) throws InterruptedException {
+        var start = clock.instant();
+        var deadline = start.plus(request.timeout());
+        var waiting = new ArrayList<>(submitted);
+        var said = new LinkedHashMap<String, String>();
+        var results = new LinkedHashMap<String, KcidbData>();
+        var broken = new LinkedHashMap<String, String>();
+        while (!waiting.isEmpty()) {
+            for (var each : List.copyOf(waiting)) {
+                var name = each.entry().lab();
+                LabProgress state;
+                try {
+                    state = each.lab().poll(each.run());
+                } catch (LabException e) {
+                    // A failed poll is retried on the next round; only the deadline ends the wait.
+                    state = new LabProgress.Running("the lab did not answer: " + e.getMessage());
+                }
+                var text = describe(state);
+                if (!text.equals(said.put(name, text))) {
+                    progress.println("[" + elapsed(Duration.between(start, clock.instant())) + "] " + name + ": " + text);
+                }
+                if (state instanceof LabProgress.Finished finished) {
+                    results.put(name, finished.results());
+                    waiting.remove(each);
+                } else if (state instanceof LabProgress.Lost lost) {
+                    broken.put(name, "lost the run: " + lost.reason());
+                    waiting.remove(each);
+                }
+            }
+            if (waiting.isEmpty()) {
+                break;
+            }
+            if (!clock.instant().isBefore(deadline)) {
+                for (var each : waiting) {
+                    broken.put(each.entry().lab(), "timed out after " + elapsed(request.timeout()));
+                    each.lab().cancel(each.run());
+                }
+                break;
+            }
+            pause.pause(waiting.stream().map(s -> s.lab().pollInterval()).min(Duration::compareTo).orElseThrow());
+        }
+        var all = results.values().stream().reduce(KcidbData.empty(), KcidbData::merge);
+        var verdict = aggregator.aggregate(all);
+        if (!broken.isEmpty() && verdict.overall() != Verdict.Overall.FAIL) {
+            var headline = String.join("; ", broken.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                    .toList());
+            verdict = new Verdict(Verdict.Overall.INFRA_ERROR, headline, verdict.compared(), verdict.regressions(),
+                    verdict.fixes(), verdict.stillFailing(), verdict.knownIssues(), verdict.flaky(),
+                    verdict.infraErrors(), verdict.notCompared(), verdict.counts());
+        }
+        for (var each : submitted) {
+            var name = each.entry().lab();
+            CommitStatus status;
+            if (broken.containsKey(name)) {
+                status = new CommitStatus("labgate/" + name, CommitStatus.State.ERROR, broken.get(name),
+                        each.run().url());
+            } else {
+                var own = aggregator.aggregate(results.get(name));
+                status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(), each.run().url());
+            }
+            forge.setStatus(repo, head, status);
+        }
+        var runUrl = submitted.stream().map(s -> s.run().url()).filter(u -> u != null).findFirst();
+        var exit = ExitCode.of(verdict, request.failOnRegression());
+        return new Outcome(exit, verdict.overall().label() + ": " + verdict.headline(), Optional.of(verdict), plan,
+                runUrl);
+    }
+
+    private static CommitStatus.State state(Verdict.Overall overall) {
+        return switch (overall) {
+            case PASS -> CommitStatus.State.SUCCESS;
+            case FAIL -> CommitStatus.State.FAILURE;
+            case PENDING, INFRA_ERROR -> CommitStatus.State.ERROR;
+        };
+    }
+
+    private static String describe(LabProgress state) {
+        if (state instanceof LabProgress.Queued queued) {
+            return queued.position() < 0 ? "queued" : "queued (position " + queued.position() + ")";
+        }
+        if (state instanceof LabProgress.Running running) {
+            return running.note().isEmpty() ? "running" : "running: " + running.note();
+        }
+        if (state instanceof LabProgress.Finished) {
+            return "finished";
+        }
+        return "lost: " + ((LabProgress.Lost) state).reason();
+    }
+
+    private static String elapsed(Duration duration) {
+        var seconds = duration.toSeconds();
+        return String.format("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+
+    private static void cancelAll(List<Submitted> submitted) {
+        submitted.forEach(s -> s.lab().cancel(s.run()));
+    }
+
+    private static Outcome usage(RepoRef repo) {
+        return new Outcome(ExitCode.USAGE, repo + " is not in the policy: add it under repositories:",
+                Optional.empty(), List.of(), Optional.empty());
+    }
+
+    private static Outcome infra(String message, List<TestPlan.Entry> plan) {
+        return new Outcome(ExitCode.INFRA_ERROR, message, Optional.empty(), plan, Optional.empty());
+    }
+}

@@ -1,0 +1,145 @@
+package dev.labgate.action;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.labgate.config.PolicyParser;
+import dev.labgate.core.forge.Permission;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.trust.ChangeCommits;
+import dev.labgate.forge.github.GitHubForge;
+import dev.labgate.forge.github.GitHubSettings;
+import dev.labgate.forge.gitlab.GitLabForge;
+import dev.labgate.forge.gitlab.GitLabSettings;
+import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.testkit.FakeForge;
+import dev.labgate.testkit.FakeGitHub;
+import dev.labgate.testkit.FakeGitLab;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The whole job from an injected environment to files, statuses and the exit code. */
+class ActionJobTest {
+
+    static final String HEAD = "c".repeat(40);
+
+    @TempDir
+    Path dir;
+    OneShotTest.MovingClock clock = new OneShotTest.MovingClock();
+    OneShotTest.ScriptedLab lab = new OneShotTest.ScriptedLab();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    ActionJob job() {
+        ChangeCommits noCommits = (range, keys) -> {
+            throw new ChangeCommits.Unavailable("not needed without signatures", null);
+        };
+        var out = new PrintStream(log, true, StandardCharsets.UTF_8);
+        return new ActionJob(new OneShot(OneShot.gate(noCommits, clock),
+                name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(), new VerdictAggregator(),
+                clock, clock::advance, out), clock, out);
+    }
+
+    @Test
+    void gitHubRegressionWritesSummaryOutputsAnnotationsAndExitsOne() throws Exception {
+        try (var github = new FakeGitHub("labgate-bot").acceptToken("gh-token")) {
+            github.openChange("acme/linux", 9, "alice", HEAD, "d".repeat(40), true, List.of("a.c"), List.of(HEAD));
+            github.permission("acme/linux", "alice", Permission.Level.WRITE);
+            Files.write(dir.resolve("event.json"), github.changeDelivery("acme/linux", 9, "pushed").body());
+            lab.script(new LabProgress.Queued(-1), OneShotTest.finished(Status.FAIL));
+            var env = new HashMap<>(Map.of("GITHUB_ACTIONS", "true", "GITHUB_REPOSITORY", "acme/linux",
+                    "GITHUB_API_URL", github.url().toString(), "GITHUB_TOKEN", "gh-token",
+                    "GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_EVENT_PATH", dir.resolve("event.json").toString(),
+                    "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString(),
+                    "GITHUB_OUTPUT", dir.resolve("output").toString(), "LABGATE_TIMEOUT", "30"));
+
+            var exit = job().run(env, runner -> new GitHubForge(GitHubSettings.withToken("github",
+                    ((Runner.GitHub) runner).apiUrl(), URI.create("https://github.example"), List.of(),
+                    ((Runner.GitHub) runner).token(), "labgate-bot"), clock), OneShotTest.policy());
+
+            assertThat(exit).isEqualTo(ExitCode.REGRESSION);
+            assertThat(Files.readString(dir.resolve("summary.md"))).contains("**fail**").contains("boot.smoke");
+            assertThat(Files.readAllLines(dir.resolve("output"))).contains("verdict=fail", "regressions=1",
+                    "run-url=https://lab.example/run/1");
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("::error title=labgate%3A boot.smoke::")
+                    .contains("qemu: queued").doesNotContain("gh-token");
+            assertThat(github.statusesSeen("acme/linux", HEAD)).extracting(FakeForge.Status::state)
+                    .containsExactly(FakeForge.State.PENDING, FakeForge.State.FAILURE);
+        }
+    }
+
+    @Test
+    void gitHubUntrustedAuthorGetsAnExplainedSkipAndNoLab() throws Exception {
+        try (var github = new FakeGitHub("labgate-bot").acceptToken("gh-token")) {
+            github.openChange("acme/linux", 9, "mallory", HEAD, "d".repeat(40), true, List.of("a.c"), List.of(HEAD));
+            github.permission("acme/linux", "mallory", Permission.Level.READ);
+            Files.write(dir.resolve("event.json"), github.changeDelivery("acme/linux", 9, "opened").body());
+            var env = Map.of("GITHUB_ACTIONS", "true", "GITHUB_REPOSITORY", "acme/linux",
+                    "GITHUB_API_URL", github.url().toString(), "GITHUB_TOKEN", "gh-token",
+                    "GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_EVENT_PATH", dir.resolve("event.json").toString(),
+                    "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString(),
+                    "GITHUB_OUTPUT", dir.resolve("output").toString());
+
+            var exit = job().run(env, runner -> new GitHubForge(GitHubSettings.withToken("github",
+                    ((Runner.GitHub) runner).apiUrl(), URI.create("https://github.example"), List.of(), "gh-token",
+                    "labgate-bot"), clock), OneShotTest.policy());
+
+            assertThat(exit.code()).isEqualTo(1);
+            assertThat(lab.submitted).isEmpty();
+            assertThat(Files.readString(dir.resolve("summary.md"))).contains("not tested").contains("mallory");
+            assertThat(Files.readAllLines(dir.resolve("output"))).contains("verdict=untrusted");
+        }
+    }
+
+    @Test
+    void gitLabMergeRequestWritesArtifactsAndSetsTheStatus() throws Exception {
+        try (var gitlab = new FakeGitLab("glpat-token", "labgate-bot")) {
+            gitlab.openChange("acme/linux", 4, "alice", HEAD, "d".repeat(40), false, List.of("a.c"), List.of(HEAD));
+            gitlab.permission("acme/linux", "alice", Permission.Level.WRITE);
+            lab.script(OneShotTest.finished(Status.PASS));
+            var artifacts = dir.resolve("labgate-report");
+            var env = Map.of("GITLAB_CI", "true", "CI_PROJECT_PATH", "acme/linux",
+                    "CI_API_V4_URL", gitlab.url() + "/api/v4", "CI_COMMIT_SHA", HEAD, "CI_MERGE_REQUEST_IID", "4",
+                    "LABGATE_GITLAB_TOKEN", "glpat-token", "LABGATE_ARTIFACTS", artifacts.toString());
+            var policy = new PolicyParser().parse(OneShotTest.POLICY.replace("- github: acme/linux",
+                    "- gitlab: acme/linux")).policy().orElseThrow();
+
+            var exit = job().run(env, runner -> new GitLabForge(new GitLabSettings("gitlab",
+                    ((Runner.GitLab) runner).serverUrl(), ((Runner.GitLab) runner).serverUrl(), List.of(),
+                    ((Runner.GitLab) runner).token(), "labgate-bot"), clock), policy);
+
+            assertThat(exit).isEqualTo(ExitCode.PASS);
+            assertThat(new ObjectMapper().readTree(artifacts.resolve("verdict.json").toFile()).path("verdict").asText())
+                    .isEqualTo("pass");
+            assertThat(Files.readString(artifacts.resolve("junit.xml"))).contains("failures=\"0\"");
+            assertThat(lab.submitted).hasSize(1);
+            assertThat(gitlab.statusesSeen("acme/linux", HEAD)).extracting(FakeForge.Status::state).last()
+                    .isEqualTo(FakeForge.State.SUCCESS);
+        }
+    }
+
+    @Test
+    void outsideCiOrWithABadTimeoutIsAUsageError() {
+        assertThat(job().run(Map.of(), runner -> {
+            throw new AssertionError("no forge is needed");
+        }, OneShotTest.policy())).isEqualTo(ExitCode.USAGE);
+        var env = new HashMap<>(RunnerTest.gitHub());
+        env.put("LABGATE_TIMEOUT", "soon");
+        assertThat(job().run(env, runner -> {
+            throw new AssertionError("no forge is needed");
+        }, OneShotTest.policy()).code()).isEqualTo(64);
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("LABGATE_TIMEOUT must be minutes");
+    }
+}

@@ -1,0 +1,247 @@
+package dev.labgate.action;
+
+import dev.labgate.config.Policy;
+import dev.labgate.config.PolicyParser;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.trust.ChangeCommits;
+
+import dev.labgate.forge.github.GitHubForge;
+import dev.labgate.forge.github.GitHubSettings;
+import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.testkit.FakeForge;
+import dev.labgate.testkit.FakeGitHub;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import java.util.Optional;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code labgate action} on a simulated GitHub runner: the event file the runner would write, a
+ * fake GitHub API behind the real adapter, and a scripted lab at the {@link Lab} seam.
+ */
+class OneShotTest {
+
+    static final String REPO = "acme/linux";
+    static final String HEAD = "a".repeat(40);
+    static final String BASE = "b".repeat(40);
+    static final String POLICY = """
+            repositories:
+              - github: acme/linux
+                staging-branches: [staging]
+            trust:
+              min-permission: write
+            labs:
+              qemu:
+                type: command
+                command: "true"
+                timeout: 10m
+            plans:
+              - name: boot
+                lab: qemu
+            """;
+
+    @TempDir
+    Path dir;
+    FakeGitHub github;
+    GitHubForge forge;
+    MovingClock clock = new MovingClock();
+    ScriptedLab lab = new ScriptedLab();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void start() throws Exception {
+        github = new FakeGitHub("labgate-bot").acceptToken("gh-token");
+        forge = new GitHubForge(settings(), clock);
+    }
+
+    @AfterEach
+    void stop() {
+        github.close();
+    }
+
+    GitHubSettings settings() {
+        return GitHubSettings.withToken("github", github.url(), URI.create("https://github.example"), List.of(),
+                "gh-token", "labgate-bot");
+    }
+
+    OneShot.Outcome run(String author, String permission, Duration timeout) throws Exception {
+        github.openChange(REPO, 7, author, HEAD, BASE, true, List.of("mm/slab.c"), List.of(HEAD));
+        github.permission(REPO, author, permission);
+        var delivery = github.changeDelivery(REPO, 7, "opened");
+        Files.write(dir.resolve("event.json"), delivery.body());
+        var runner = new Runner.GitHub(REPO, github.url(), URI.create("https://github.example"), "gh-token", "pull_request_target",
+                dir.resolve("event.json"), Optional.empty(), Optional.empty());
+        var event = new GitHubEventFile(forge, clock).read(runner);
+        ChangeCommits noCommits = (range, keys) -> {
+            throw new ChangeCommits.Unavailable("not needed without signatures", null);
+        };
+        var oneShot = new OneShot(OneShot.gate(noCommits, clock), name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(),
+                new VerdictAggregator(), clock, clock::advance, new PrintStream(log, true, StandardCharsets.UTF_8));
+        return oneShot.run(forge, policy(), event, new OneShot.Request(Set.of(), timeout, true));
+    }
+
+    static Policy policy() {
+        return new PolicyParser().parse(POLICY).policy().orElseThrow();
+    }
+
+    List<FakeForge.Status> statuses() {
+        return github.statusesSeen(REPO, HEAD);
+    }
+
+    String progress() {
+        return log.toString(StandardCharsets.UTF_8);
+    }
+
+    @org.junit.jupiter.api.Test
+    void trustedAuthorsPassingRunPassesWithProgressAndStatuses() throws Exception {
+        lab.script(new LabProgress.Queued(2), new LabProgress.Queued(2), new LabProgress.Running("booting"),
+                finished(Status.PASS));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.PASS);
+        assertThat(lab.submitted).hasSize(1);
+        assertThat(lab.submitted.get(0).commit()).isEqualTo(HEAD);
+        assertThat(lab.submitted.get(0).fetchRef()).isEqualTo("refs/pull/7/head");
+        // One line per change of state, not per poll: the second "queued" is not repeated.
+        assertThat(progress().lines().toList()).containsExactly(
+                "[00:00:00] qemu: submitted https://lab.example/run/1",
+                "[00:00:00] qemu: queued (position 2)",
+                "[00:01:00] qemu: running: booting",
+                "[00:01:30] qemu: finished");
+        assertThat(statuses()).extracting(FakeForge.Status::context, FakeForge.Status::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("labgate/qemu", FakeForge.State.PENDING),
+                org.assertj.core.groups.Tuple.tuple("labgate/qemu", FakeForge.State.SUCCESS));
+    }
+
+    @org.junit.jupiter.api.Test
+    void regressionFailsTheJobAndTheStatus() throws Exception {
+        lab.script(finished(Status.FAIL));
+
+        var outcome = run("alice", "admin", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.REGRESSION);
+        assertThat(outcome.exit().code()).isEqualTo(1);
+        assertThat(outcome.verdict().orElseThrow().failures()).extracting(f -> f.path()).containsExactly("boot.smoke");
+        assertThat(statuses()).last().extracting(FakeForge.Status::state).isEqualTo(FakeForge.State.FAILURE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void untrustedAuthorSubmitsNothingAndSaysWhy() throws Exception {
+        lab.script(finished(Status.PASS));
+
+        var outcome = run("mallory", "read", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.UNTRUSTED);
+        assertThat(outcome.exit().code()).isEqualTo(1);
+        assertThat(outcome.message()).startsWith("not tested: ").contains("nothing was submitted");
+        assertThat(lab.submitted).isEmpty();
+        assertThat(statuses()).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void labPastTheTimeoutIsAnInfrastructureErrorAndIsCancelled() throws Exception {
+        lab.script(new LabProgress.Running("booting"));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(5));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.INFRA_ERROR);
+        assertThat(outcome.exit().code()).isEqualTo(2);
+        assertThat(outcome.message()).contains("qemu timed out after 00:05:00");
+        assertThat(lab.cancelled).isTrue();
+        assertThat(statuses()).last().extracting(FakeForge.Status::state).isEqualTo(FakeForge.State.FAILURE);
+    }
+
+    static LabProgress finished(Status status) {
+        return new LabProgress.Finished(KcidbData.of(List.of(), List.of(),
+                List.of(Test.of("lab:t1", "lab:b1", "lab", "boot.smoke", status))));
+    }
+
+    /** A lab answering polls from a script; its last answer repeats. */
+    static final class ScriptedLab implements Lab {
+        final List<TreeRequest> submitted = new ArrayList<>();
+        final Deque<LabProgress> script = new ArrayDeque<>();
+        boolean cancelled;
+
+        void script(LabProgress... answers) {
+            script.addAll(List.of(answers));
+        }
+
+        @Override
+        public String name() {
+            return "qemu";
+        }
+
+        @Override
+        public LabRun submit(TreeRequest request) {
+            submitted.add(request);
+            return new LabRun("qemu", request.runId(), "https://lab.example/run/1");
+        }
+
+        @Override
+        public LabProgress poll(LabRun run) {
+            return script.size() > 1 ? script.poll() : script.peek();
+        }
+
+        @Override
+        public void cancel(LabRun run) {
+            cancelled = true;
+        }
+
+        @Override
+        public Duration pollInterval() {
+            return Duration.ofSeconds(30);
+        }
+    }
+
+    /** Time that moves only when the job pauses. */
+    static final class MovingClock extends Clock {
+        private Instant now = Instant.parse("2026-11-24T20:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+}

@@ -1,0 +1,80 @@
+package dev.labgate.action;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The files users reference from their workflows agree with what {@code labgate action} reads and writes. */
+class TemplatesTest {
+
+    private static final Path ACTIONS = Path.of(System.getProperty("user.dir"));
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> yaml(String path) throws Exception {
+        return (Map<String, Object>) new Yaml().load(Files.readString(ACTIONS.resolve(path)));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void actionDeclaresEveryOutputItWritesAndUsesEveryInput() throws Exception {
+        var action = yaml("github/action.yml");
+        assertThat(action).containsKeys("name", "description", "inputs", "outputs", "runs");
+
+        var runs = (Map<String, Object>) action.get("runs");
+        assertThat(runs.get("using")).isEqualTo("composite");
+        var steps = (List<Map<String, Object>>) runs.get("steps");
+        var stepsText = steps.toString();
+        var inputs = (Map<String, Map<String, Object>>) action.get("inputs");
+        for (var input : inputs.entrySet()) {
+            assertThat(input.getValue()).as(input.getKey()).containsKeys("description", "default");
+            assertThat(stepsText).as("input " + input.getKey() + " is used by a step")
+                    .contains("${{ inputs." + input.getKey() + " }}");
+        }
+
+        var outputs = (Map<String, Map<String, Object>>) action.get("outputs");
+        assertThat(new TreeSet<>(outputs.keySet())).isEqualTo(new TreeSet<>(GitHubStep.OUTPUTS));
+        for (var output : outputs.entrySet()) {
+            assertThat(output.getValue().get("value"))
+                    .isEqualTo("${{ steps.labgate.outputs." + output.getKey() + " }}");
+        }
+        assertThat(steps).anySatisfy(step -> {
+            assertThat(step.get("id")).isEqualTo("labgate");
+            assertThat((String) step.get("run")).contains("labgate.jar\" action");
+        });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void gitLabTemplateMirrorsTheInputsAndPublishesTheReports() throws Exception {
+        var template = yaml("gitlab/labgate.gitlab-ci.yml");
+        var variables = (Map<String, Object>) template.get("variables");
+        var action = yaml("github/action.yml");
+        var inputs = ((Map<String, Object>) action.get("inputs")).keySet();
+        for (var input : inputs) {
+            if (input.equals("token") || input.endsWith("-token")) {
+                continue; // secrets are masked CI/CD variables, never defaults in a template
+            }
+            assertThat(variables).as("variable for input " + input)
+                    .containsKey("LABGATE_" + input.toUpperCase().replace('-', '_'));
+        }
+
+        var job = (Map<String, Object>) template.get("labgate");
+        assertThat(job).containsKeys("image", "rules", "script", "artifacts");
+        var rules = job.get("rules").toString();
+        assertThat(rules).contains("merge_request_event").contains("$LABGATE_STAGING_BRANCHES");
+        assertThat(job.get("script").toString()).contains("labgate.jar action");
+        var artifacts = (Map<String, Object>) job.get("artifacts");
+        assertThat(artifacts.get("when")).isEqualTo("always");
+        assertThat(((Map<String, Object>) artifacts.get("reports")).get("junit"))
+                .isEqualTo("$LABGATE_ARTIFACTS/junit.xml");
+        assertThat((List<String>) artifacts.get("paths"))
+                .containsExactly("$LABGATE_ARTIFACTS/verdict.md", "$LABGATE_ARTIFACTS/verdict.json");
+    }
+}
