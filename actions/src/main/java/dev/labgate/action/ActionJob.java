@@ -114,6 +114,8 @@ public final class ActionJob {
         if (outcome.verdict().isEmpty()) {
             if (runner instanceof Runner.GitHub github) {
                 new GitHubStep(github, out).reportNothing(outcome.exit(), outcome.message());
+            } else {
+                new GitLabArtifacts(artifacts(env)).writeNothing(outcome.exit(), outcome.message());
             }
             return;
         }
@@ -121,10 +123,14 @@ public final class ActionJob {
         if (runner instanceof Runner.GitHub github) {
             new GitHubStep(github, out).report(verdict, outcome.plan(), outcome.runUrl());
         } else {
-            var directory = Path.of(env.getOrDefault(ARTIFACTS, "labgate-report"));
+            var directory = artifacts(env);
             new GitLabArtifacts(directory).write(verdict, outcome.plan(), outcome.runUrl());
             out.println("labgate action: verdict written to " + directory.resolve("verdict.md"));
         }
+    }
+
+    private static Path artifacts(Map<String, String> env) {
+        return Path.of(env.getOrDefault(ARTIFACTS, "labgate-report"));
     }
 
     /**

@@ -35,18 +35,44 @@ public final class GitLabArtifacts {
         Files.writeString(directory.resolve("junit.xml"), junit(verdict), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Nothing was tested (an untrusted head, or nothing to test): the artifacts still say why, so
+     * the merge request shows the reason instead of a missing report.
+     */
+    public void writeNothing(ExitCode exit, String message) throws IOException {
+        Files.createDirectories(directory);
+        var untrusted = exit == ExitCode.UNTRUSTED;
+        Files.writeString(directory.resolve("verdict.md"), "**labgate**: " + message + "\n", StandardCharsets.UTF_8);
+        var root = root(untrusted ? "untrusted" : "skipped", message, 0, Optional.empty());
+        root.putArray("failures");
+        Files.writeString(directory.resolve("verdict.json"), pretty(root), StandardCharsets.UTF_8);
+        var testCase = "    <testcase classname=\"labgate\" name=\"trust\">\n      "
+                + (untrusted ? "<failure" : "<skipped") + " message=\"" + xml(message) + "\"/>\n    </testcase>\n";
+        Files.writeString(directory.resolve("junit.xml"), suite(1, untrusted ? 1 : 0, 0, testCase),
+                StandardCharsets.UTF_8);
+    }
+
     static String json(Verdict verdict, Optional<String> runUrl) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("verdict", verdict.overall().label());
-        root.put("headline", verdict.headline());
-        root.put("regressions", verdict.failures().size());
-        root.put("runUrl", runUrl.orElse(""));
+        var root = root(verdict.overall().label(), verdict.headline(), verdict.failures().size(), runUrl);
         var failures = root.putArray("failures");
         for (var failure : verdict.failures()) {
             failures.addObject().put("path", failure.path()).put("configuration", failure.configuration())
                     .put("platform", failure.platform()).put("status", failure.status().name())
                     .put("logUrl", failure.logUrl()).put("detail", failure.detail());
         }
+        return pretty(root);
+    }
+
+    private static ObjectNode root(String verdict, String headline, int regressions, Optional<String> runUrl) {
+        var root = JSON.createObjectNode();
+        root.put("verdict", verdict);
+        root.put("headline", headline);
+        root.put("regressions", regressions);
+        root.put("runUrl", runUrl.orElse(""));
+        return root;
+    }
+
+    private static String pretty(ObjectNode root) throws IOException {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     }
 
@@ -74,9 +100,13 @@ public final class GitLabArtifacts {
             cases.append("    <testcase classname=\"labgate\" name=\"verdict\"/>\n");
         }
         var total = failures.size() + (infra || failures.isEmpty() ? 1 : 0);
+        return suite(total, failures.size(), infra ? 1 : 0, cases.toString());
+    }
+
+    private static String suite(int tests, int failures, int errors, String cases) {
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"labgate\" tests=\""
-                + total + "\" failures=\"" + failures.size() + "\" errors=\"" + (infra ? 1 : 0) + "\">\n"
-                + cases + "  </testsuite>\n</testsuites>\n";
+                + tests + "\" failures=\"" + failures + "\" errors=\"" + errors + "\">\n" + cases
+                + "  </testsuite>\n</testsuites>\n";
     }
 
     private static String xml(String text) {

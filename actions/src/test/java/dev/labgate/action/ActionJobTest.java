@@ -131,6 +131,61 @@ class ActionJobTest {
     }
 
     @Test
+    void gitLabRegressionFailsTheJobWithAFailingJUnitCase() throws Exception {
+        lab.script(OneShotTest.finished(Status.FAIL));
+
+        var exit = runOnGitLab("alice", Permission.Level.WRITE, "30");
+
+        assertThat(exit).isEqualTo(ExitCode.REGRESSION);
+        var artifacts = dir.resolve("labgate-report");
+        assertThat(new ObjectMapper().readTree(artifacts.resolve("verdict.json").toFile()).path("regressions").asInt())
+                .isEqualTo(1);
+        assertThat(Files.readString(artifacts.resolve("junit.xml"))).contains("failures=\"1\"")
+                .contains("name=\"boot.smoke");
+    }
+
+    @Test
+    void gitLabUntrustedAuthorSubmitsNothingAndTheArtifactsSayWhy() throws Exception {
+        var exit = runOnGitLab("mallory", Permission.Level.READ, "30");
+
+        assertThat(exit).isEqualTo(ExitCode.UNTRUSTED);
+        assertThat(lab.submitted).isEmpty();
+        var artifacts = dir.resolve("labgate-report");
+        var json = new ObjectMapper().readTree(artifacts.resolve("verdict.json").toFile());
+        assertThat(json.path("verdict").asText()).isEqualTo("untrusted");
+        assertThat(json.path("headline").asText()).contains("mallory").contains("nothing was submitted");
+        assertThat(Files.readString(artifacts.resolve("junit.xml"))).contains("name=\"trust\"")
+                .contains("<failure message=").contains("mallory");
+    }
+
+    @Test
+    void gitLabLabPastTheTimeoutIsAnInfrastructureErrorAndIsCancelled() throws Exception {
+        lab.script(new LabProgress.Running("booting"));
+
+        var exit = runOnGitLab("alice", Permission.Level.WRITE, "5");
+
+        assertThat(exit).isEqualTo(ExitCode.INFRA_ERROR);
+        assertThat(lab.cancelled).isTrue();
+        assertThat(Files.readString(dir.resolve("labgate-report").resolve("junit.xml"))).contains("errors=\"1\"");
+    }
+
+    ExitCode runOnGitLab(String author, Permission.Level level, String timeoutMinutes) throws Exception {
+        try (var gitlab = new FakeGitLab("glpat-token", "labgate-bot")) {
+            gitlab.openChange("acme/linux", 4, author, HEAD, "d".repeat(40), true, List.of("a.c"), List.of(HEAD));
+            gitlab.permission("acme/linux", author, level);
+            var env = Map.of("GITLAB_CI", "true", "CI_PROJECT_PATH", "acme/linux",
+                    "CI_API_V4_URL", gitlab.url() + "/api/v4", "CI_COMMIT_SHA", HEAD, "CI_MERGE_REQUEST_IID", "4",
+                    "LABGATE_GITLAB_TOKEN", "glpat-token", "LABGATE_TIMEOUT", timeoutMinutes,
+                    "LABGATE_ARTIFACTS", dir.resolve("labgate-report").toString());
+            var policy = new PolicyParser().parse(OneShotTest.POLICY.replace("- github: acme/linux",
+                    "- gitlab: acme/linux")).policy().orElseThrow();
+            return job().run(env, runner -> new GitLabForge(new GitLabSettings("gitlab",
+                    ((Runner.GitLab) runner).serverUrl(), ((Runner.GitLab) runner).serverUrl(), List.of(),
+                    ((Runner.GitLab) runner).token(), "labgate-bot"), clock), policy);
+        }
+    }
+
+    @Test
     void outsideCiOrWithABadTimeoutIsAUsageError() {
         assertThat(job().run(Map.of(), runner -> {
             throw new AssertionError("no forge is needed");
