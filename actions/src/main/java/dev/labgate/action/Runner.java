@@ -31,8 +31,9 @@ public sealed interface Runner {
      * A GitLab CI job; {@code mergeRequestIid} is empty in a branch pipeline.
      *
      * @param serverUrl the instance's base URL ({@code CI_API_V4_URL} without {@code /api/v4})
+     * @param gitUrl where repositories are cloned from ({@code CI_SERVER_URL}, the instance's base URL when unset)
      */
-    record GitLab(String projectPath, URI serverUrl, String token, String commitSha, Optional<String> mergeRequestIid,
+    record GitLab(String projectPath, URI serverUrl, URI gitUrl, String token, String commitSha, Optional<String> mergeRequestIid,
                   Optional<String> branch) implements Runner {
         @Override
         public String toString() {
@@ -77,7 +78,7 @@ public sealed interface Runner {
             var api = env.get("CI_API_V4_URL").replaceAll("/+$", "");
             var server = api.endsWith("/api/v4") ? api.substring(0, api.length() - "/api/v4".length()) : api;
             return new Found(new GitLab(env.get("CI_PROJECT_PATH"), URI.create(server),
-                    env.get("LABGATE_GITLAB_TOKEN"), env.get("CI_COMMIT_SHA"), value(env, "CI_MERGE_REQUEST_IID"),
+                    URI.create(value(env, "CI_SERVER_URL").orElse(server)), env.get("LABGATE_GITLAB_TOKEN"), env.get("CI_COMMIT_SHA"), value(env, "CI_MERGE_REQUEST_IID"),
                     value(env, "CI_COMMIT_BRANCH")));
         }
         return new Unusable("neither GITHUB_ACTIONS nor GITLAB_CI is 'true': labgate action runs inside a GitHub "

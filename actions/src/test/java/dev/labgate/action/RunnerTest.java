@@ -73,4 +73,15 @@ class RunnerTest {
                 .runner();
         assertThat(noSummary.stepSummary()).isEqualTo(Optional.empty());
     }
+
+    @org.junit.jupiter.api.Test
+    void gitLabRunnerClonesFromTheServerUrlOrTheApiHost() {
+        var runner = (Runner.GitLab) ((Runner.Found) Runner.detect(gitLab())).runner();
+        assertThat(runner.serverUrl()).hasToString("https://gitlab.example");
+        assertThat(runner.gitUrl()).hasToString("https://gitlab.example");
+        var mirrored = (Runner.GitLab) ((Runner.Found) Runner.detect(with(gitLab(), "CI_SERVER_URL",
+                "https://git.example"))).runner();
+        assertThat(mirrored.gitUrl()).hasToString("https://git.example");
+        assertThat(mirrored.serverUrl()).hasToString("https://gitlab.example");
+    }
 }

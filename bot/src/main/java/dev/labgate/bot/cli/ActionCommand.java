@@ -78,7 +78,7 @@ public final class ActionCommand implements Callable<Integer> {
                     github.token(), "github-actions[bot]"), clock);
         }
         var gitlab = (Runner.GitLab) runner;
-        return new GitLabForge(new GitLabSettings("gitlab", gitlab.serverUrl(), gitlab.serverUrl(), List.of(),
+        return new GitLabForge(new GitLabSettings("gitlab", gitlab.serverUrl(), gitlab.gitUrl(), List.of(),
                 gitlab.token(), ""), clock);
     }
 
