@@ -20,7 +20,9 @@ import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.trust.ChangeCommits;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.flow.Labs;
+import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.TrustGate;
+import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.VerdictAggregator;
 
 import java.io.PrintStream;
@@ -188,11 +190,11 @@ public final class OneShot {
                 return infra("lab " + entry.lab() + " refused the run: " + e.getMessage(), chosen);
             }
         }
-        return wait(forge, repo, head, submitted, request, chosen);
+        return wait(forge, repo, head, submitted, request, chosen, PolicyKnownIssues.of(operator));
     }
 
     private Outcome wait(Forge forge, RepoRef repo, String head, List<Submitted> submitted, Request request,
-                         List<TestPlan.Entry> plan) throws InterruptedException {
+                         List<TestPlan.Entry> plan, KnownIssues known) throws InterruptedException {
         var start = clock.instant();
         var deadline = start.plus(request.timeout());
         var waiting = new ArrayList<>(submitted);
@@ -234,7 +236,7 @@ public final class OneShot {
             pause.pause(waiting.stream().map(s -> s.lab().pollInterval()).min(Duration::compareTo).orElseThrow());
         }
         var all = results.values().stream().reduce(KcidbData.empty(), KcidbData::merge);
-        var verdict = aggregator.aggregate(all);
+        var verdict = aggregator.aggregate(all, Optional.empty(), known);
         if (!broken.isEmpty() && verdict.overall() != Verdict.Overall.FAIL) {
             var headline = String.join("; ", broken.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                     .toList());
@@ -249,7 +251,7 @@ public final class OneShot {
                 status = new CommitStatus("labgate/" + name, CommitStatus.State.ERROR, broken.get(name),
                         each.run().url());
             } else {
-                var own = aggregator.aggregate(results.get(name));
+                var own = aggregator.aggregate(results.get(name), Optional.empty(), known);
                 status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(), each.run().url());
             }
             forge.setStatus(repo, head, status);

@@ -73,6 +73,7 @@ class OneShotTest {
     MovingClock clock = new MovingClock();
     ScriptedLab lab = new ScriptedLab();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
+    String policyText = POLICY;
 
     @BeforeEach
     void start() throws Exception {
@@ -103,7 +104,8 @@ class OneShotTest {
         };
         var oneShot = new OneShot(OneShot.gate(noCommits, clock), name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(),
                 new VerdictAggregator(), clock, clock::advance, new PrintStream(log, true, StandardCharsets.UTF_8));
-        return oneShot.run(forge, policy(), event, new OneShot.Request(Set.of(), timeout, true));
+        return oneShot.run(forge, new PolicyParser().parse(policyText).policy().orElseThrow(), event,
+                new OneShot.Request(Set.of(), timeout, true));
     }
 
     static Policy policy() {
@@ -150,6 +152,22 @@ class OneShotTest {
         assertThat(outcome.exit().code()).isEqualTo(1);
         assertThat(outcome.verdict().orElseThrow().failures()).extracting(f -> f.path()).containsExactly("boot.smoke");
         assertThat(statuses()).last().extracting(FakeForge.Status::state).isEqualTo(FakeForge.State.FAILURE);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailureMatchedByAKnownIssueOfThePolicyPassesTheJobAndIsListedApart() throws Exception {
+        policyText = POLICY + """
+                known-issues:
+                  - id: smoke-flake
+                    test-path: '^boot\\.smoke$'
+                """;
+        lab.script(finished(Status.FAIL));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.PASS);
+        assertThat(outcome.verdict().orElseThrow().knownIssues()).extracting(f -> f.path()).containsExactly("boot.smoke");
+        assertThat(statuses()).last().extracting(FakeForge.Status::state).isEqualTo(FakeForge.State.SUCCESS);
     }
 
     @org.junit.jupiter.api.Test

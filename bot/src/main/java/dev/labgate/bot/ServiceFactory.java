@@ -21,6 +21,7 @@ import dev.labgate.flow.Approvals;
 import dev.labgate.flow.CommandHandler;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Forges;
+import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunLinks;
@@ -169,8 +170,10 @@ final class ServiceFactory {
 
     @Singleton
     SummaryReporter summaryReporter(JdbcRunStore runs, JdbcResultStore results, JdbcSummaryStore summaries,
-                                    Forges forges, Database db, RunLinks links) {
-        return new SummaryReporter(runs, results, summaries, forges, db, new VerdictAggregator(), links);
+                                    Forges forges, Database db, FilePolicySource policies,
+                                    RunLinks links) {
+        return new SummaryReporter(runs, results, summaries, forges, db, new VerdictAggregator(),
+                new PolicyKnownIssues(policies), links);
     }
 
     @Singleton

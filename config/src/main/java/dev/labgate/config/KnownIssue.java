@@ -15,9 +15,4 @@ public record KnownIssue(String id, Pattern testPath, Optional<Pattern> log, Str
         Objects.requireNonNull(log, "log");
         Objects.requireNonNull(description, "description");
     }
-
-    /** Whether a test result belongs to this issue; {@code logText} may be empty when the log is not at hand. */
-    public boolean matches(String path, String logText) {
-        return testPath.matcher(path).find() && log.map(p -> p.matcher(logText).find()).orElse(true);
-    }
 }

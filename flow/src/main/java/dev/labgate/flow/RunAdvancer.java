@@ -19,7 +19,6 @@ import dev.labgate.core.store.Transactions;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
 import dev.labgate.core.verdict.Verdict;
-import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +48,7 @@ public final class RunAdvancer {
     private final Transactions transactions;
     private final VerdictAggregator verdicts;
     private final Baselines baselines;
+    private final PolicyKnownIssues knownIssues;
     private final RunLinks links;
     private final Clock clock;
 
@@ -57,6 +57,7 @@ public final class RunAdvancer {
                        Clock clock) {
         this.runs = runs;
         this.baselines = new Baselines(runs, results);
+        this.knownIssues = new PolicyKnownIssues(policies);
         this.results = results;
         this.labs = labs;
         this.forges = forges;
@@ -152,7 +153,7 @@ public final class RunAdvancer {
             return failedAttempt(run, run.lab() + " lost the run: " + lost.reason(), true);
         }
         var finished = (LabProgress.Finished) progress;
-        var verdict = verdicts.aggregate(finished.results(), baselines.of(List.of(run)), KnownIssues.none());
+        var verdict = verdicts.aggregate(finished.results(), baselines.of(List.of(run)), knownIssues.get());
         var state = switch (verdict.overall()) {
             case PASS -> RunState.PASSED;
             case FAIL -> RunState.FAILED;
@@ -189,7 +190,7 @@ public final class RunAdvancer {
         }
         var details = SummaryMarkdown.render(run.headSha(), List.of(run),
                 verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
-                        KnownIssues.none()), links,
+                        knownIssues.get()), links,
                 runs.whys(run.subject().key(), run.headSha()));
         forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, link).withDetails(details));
         transactions.inTransaction(() -> {

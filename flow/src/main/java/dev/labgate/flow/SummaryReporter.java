@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Supplier;
 
 
 /**
@@ -33,11 +34,13 @@ public final class SummaryReporter {
     private final Forges forges;
     private final Transactions transactions;
     private final VerdictAggregator verdicts;
+    private final Supplier<KnownIssues> knownIssues;
     private final Baselines baselines;
     private final RunLinks links;
 
     public SummaryReporter(RunStore runs, ResultStore results, SummaryStore summaries, Forges forges,
-                           Transactions transactions, VerdictAggregator verdicts, RunLinks links) {
+                           Transactions transactions, VerdictAggregator verdicts, Supplier<KnownIssues> knownIssues,
+                           RunLinks links) {
         this.runs = runs;
         this.baselines = new Baselines(runs, results);
         this.results = results;
@@ -45,6 +48,7 @@ public final class SummaryReporter {
         this.forges = forges;
         this.transactions = transactions;
         this.verdicts = verdicts;
+        this.knownIssues = knownIssues;
         this.links = links;
     }
 
@@ -69,7 +73,7 @@ public final class SummaryReporter {
                 }
             }
             var markdown = SummaryMarkdown.render(headSha, atHead,
-                    verdicts.aggregate(all, baselines.of(atHead), KnownIssues.none()), links,
+                    verdicts.aggregate(all, baselines.of(atHead), knownIssues.get()), links,
                     runs.whys(subject.key(), headSha));
             var before = lastPosted.map(Posted::parse).orElse(Posted.NOTHING);
             var verdict = SummaryVerdict.of(atHead);

@@ -130,6 +130,16 @@ abstract class FlowContract {
     }
 
     @Test
+    void a_failure_matched_by_a_known_issue_of_the_policy_is_listed_apart_and_does_not_fail_the_change() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll("known.rtc", Status.FAIL);
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        assertThat(summary()).contains("rtc-alarm").doesNotContain("regression").doesNotContain("not compared");
+    }
+
+    @Test
     void an_untrusted_fork_waits_for_approval_and_nothing_reaches_the_lab() {
         open("mallory", Permission.Level.READ, true);
         world.settle();

@@ -104,6 +104,10 @@ final class FlowWorld {
                 plans:
                   - name: smoke
                     lab: lab
+                known-issues:
+                  - id: rtc-alarm
+                    test-path: '^known\\.'
+                    description: the lab's RTC has no alarm
                 """.formatted(forge.name())).policy().orElseThrow();
         var forges = new Forges(List.of(forge));
         Labs labs = name -> name.equals(lab.name()) ? Optional.of(lab) : Optional.empty();
@@ -120,7 +124,7 @@ final class FlowWorld {
         advancer = new RunAdvancer(stores.runs, stores.results, labs, forges, () -> policy, work, stores.transactions,
                 new VerdictAggregator(), links, clock);
         reporter = new SummaryReporter(stores.runs, stores.results, stores.summaries, forges, stores.transactions,
-                new VerdictAggregator(), links);
+                new VerdictAggregator(), new PolicyKnownIssues(() -> policy), links);
         reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor, clock,
                 new Reconciler.Limits(50, 10, 50, 10));
     }

@@ -57,9 +57,14 @@ final class ScriptedLab implements Lab {
 
     /** Every run submitted and not yet finished ends with one test of this status. */
     void finishAll(Status status) {
+        finishAll("boot", status);
+    }
+
+    /** Every run submitted and not yet finished ends with one test of this path and status. */
+    void finishAll(String path, Status status) {
         for (var request : submitted) {
             finished.putIfAbsent(request.runId(), KcidbData.of(List.of(), List.of(),
-                    List.of(Test.of(name + ":" + request.runId(), null, name, "boot", status))));
+                    List.of(Test.of(name + ":" + request.runId(), null, name, path, status))));
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.labgate.bot.cli;
 
+import dev.labgate.config.PolicyParser;
+import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.Results;
 import dev.labgate.kcidb.VerdictAggregator;
@@ -44,11 +46,22 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
             description = "link every finding to this KCIDB dashboard, e.g. https://dashboard.kernelci.org")
     String dashboardUrl;
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "a labgate policy whose known-issues apply: failures they match are listed apart and do "
+                    + "not fail the verdict")
+    Path policy;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        KnownIssues known;
+        try {
+            known = knownIssues();
+        } catch (UnreadableFile e) {
+            return unreadable(e);
+        }
         Results headResults;
         Optional<Results> baseResults = Optional.empty();
         // Head and baseline are read on two threads: reading is most of the work.
@@ -67,7 +80,7 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
             throw e;
         }
         var verdict = new VerdictAggregator(Optional.ofNullable(dashboardUrl))
-                .aggregate(headResults, baseResults, KnownIssues.none());
+                .aggregate(headResults, baseResults, known);
         var out = spec.commandLine().getOut();
         out.print(switch (format) {
             case markdown -> VerdictMarkdown.render(verdict, List.of());
@@ -81,6 +94,25 @@ public final class KcidbSummarizeCommand implements Callable<Integer> {
     private int unreadable(UnreadableFile e) {
         spec.commandLine().getErr().println("labgate kcidb summarize: " + e.getMessage());
         return KcidbCommand.USAGE;
+    }
+
+    private KnownIssues knownIssues() {
+        if (policy == null) {
+            return KnownIssues.none();
+        }
+        String text;
+        try {
+            text = Files.readString(policy);
+        } catch (IOException e) {
+            throw new UnreadableFile(policy + ": " + KcidbValidateCommand.describe(e));
+        }
+        var directory = policy.toAbsolutePath().getParent();
+        var parsed = new PolicyParser().parse(text, directory);
+        if (!parsed.valid()) {
+            throw new UnreadableFile(policy + ":" + parsed.errors().get(0) + " (labgate config check " + policy
+                    + " lists every error)");
+        }
+        return PolicyKnownIssues.of(parsed.policy().orElseThrow());
     }
 
     private static Results read(List<Path> files) {

@@ -5,6 +5,7 @@ import dev.labgate.bot.store.JdbcApprovalStore;
 import dev.labgate.bot.store.JdbcAuditLog;
 import dev.labgate.bot.store.JdbcResultStore;
 import dev.labgate.bot.store.JdbcRunStore;
+import dev.labgate.flow.PolicyKnownIssues;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -15,8 +16,9 @@ import java.time.Clock;
 final class PagesFactory {
 
     @Singleton
-    RunViews runViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals) {
-        return new RunViews(runs, results, audit, approvals);
+    RunViews runViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals,
+                      FilePolicySource policy) {
+        return new RunViews(runs, results, audit, approvals, new PolicyKnownIssues(policy));
     }
 
     @Singleton

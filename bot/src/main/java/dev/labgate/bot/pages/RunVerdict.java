@@ -24,8 +24,8 @@ final class RunVerdict {
         this.maxFindings = maxFindings;
     }
 
-    RunView.VerdictView of(KcidbData results, Optional<KcidbData> baseline) {
-        var verdict = aggregator.aggregate(results, baseline, KnownIssues.none());
+    RunView.VerdictView of(KcidbData results, Optional<KcidbData> baseline, KnownIssues known) {
+        var verdict = aggregator.aggregate(results, baseline, known);
         var counts = new LinkedHashMap<String, Long>();
         for (var status : Status.values()) {
             var count = verdict.counts().tests().get(status);

@@ -12,6 +12,7 @@ import dev.labgate.core.run.RunState;
 import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.AuditEntry;
 import dev.labgate.flow.Baselines;
+import dev.labgate.kcidb.KnownIssues;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Reads what the run pages show from the stores. Read-only; safe from any thread. */
 public final class RunViews {
@@ -37,9 +39,12 @@ public final class RunViews {
     private final JdbcApprovalStore approvals;
     private final RunVerdict verdicts = new RunVerdict(MAX_FINDINGS);
     private final Baselines baselines;
+    private final Supplier<KnownIssues> knownIssues;
 
-    public RunViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals) {
+    public RunViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals,
+                    Supplier<KnownIssues> knownIssues) {
         this.runs = runs;
+        this.knownIssues = knownIssues;
         this.results = results;
         this.audit = audit;
         this.approvals = approvals;
@@ -70,7 +75,7 @@ public final class RunViews {
             labs.add(labRow(sibling, steps, whys.getOrDefault(sibling.id(), ""), sibling.id().equals(run.id())));
         }
         var found = results.find(run.id());
-        var verdict = found.map(r -> verdicts.of(r, baselines.of(List.of(run)))).orElse(null);
+        var verdict = found.map(r -> verdicts.of(r, baselines.of(List.of(run)), knownIssues.get())).orElse(null);
         var commit = found.flatMap(RunViews::commit).orElse(null);
         var subjectRuns = runs.forSubject(key, MAX_SUBJECT_RUNS);
         var heads = heads(subjectRuns);

@@ -109,4 +109,32 @@ class KcidbCommandTest {
         assertThat(err.toString()).contains("broken.json").contains("line 1").contains("gone.json: no such file")
                 .doesNotContain("Exception");
     }
+
+    @Test
+    void summarize_with_a_policy_lists_failures_its_known_issues_match_apart_and_passes() throws IOException {
+        var policy = file("policy.yml", """
+                known-issues:
+                  - id: kunit-b-flake
+                    test-path: '^kunit\\.b$'
+                    log: 'expected 1, got \\d'
+                    description: kunit.b fails on this runner
+                """);
+
+        var code = run("kcidb", "summarize", file("head.json", HEAD).toString(), "--baseline",
+                file("base.json", BASE).toString(), "--policy", policy.toString(), "--format", "json");
+
+        assertThat(code).isEqualTo(0);
+        assertThat(out.toString()).contains("\"verdict\" : \"pass\"").contains("\"regressions\" : [ ]")
+                .contains("kunit-b-flake");
+    }
+
+    @Test
+    void summarize_with_a_broken_policy_names_its_line_and_exits_64() throws IOException {
+        var policy = file("policy.yml", "known-issues:\n  - id: x\n    test-path: '(unclosed'\n");
+
+        assertThat(run("kcidb", "summarize", file("head.json", HEAD).toString(), "--policy", policy.toString()))
+                .isEqualTo(64);
+        assertThat(err.toString()).contains("policy.yml:3:").contains("labgate config check");
+        assertThat(out.toString()).isEmpty();
+    }
 }
