@@ -20,6 +20,7 @@ import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.trust.ChangeCommits;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.flow.Labs;
+import dev.labgate.flow.NoHistory;
 import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.kcidb.KnownIssues;

@@ -15,6 +15,7 @@ import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.FakeForge;
 import dev.labgate.testkit.FakeGitHub;
 import dev.labgate.testkit.FakeGitLab;
+import dev.labgate.testkit.TestClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +40,7 @@ class ActionJobTest {
 
     @TempDir
     Path dir;
-    OneShotTest.MovingClock clock = new OneShotTest.MovingClock();
+    TestClock clock = new TestClock(Instant.parse("2026-11-24T20:00:00Z"));
     OneShotTest.ScriptedLab lab = new OneShotTest.ScriptedLab();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
 

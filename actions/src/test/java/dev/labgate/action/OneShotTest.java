@@ -16,6 +16,7 @@ import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.FakeForge;
 import dev.labgate.testkit.FakeGitHub;
+import dev.labgate.testkit.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +27,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -70,7 +68,7 @@ class OneShotTest {
     Path dir;
     FakeGitHub github;
     GitHubForge forge;
-    MovingClock clock = new MovingClock();
+    TestClock clock = new TestClock(Instant.parse("2026-11-24T20:00:00Z"));
     ScriptedLab lab = new ScriptedLab();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     String policyText = POLICY;
@@ -237,29 +235,4 @@ class OneShotTest {
             return Duration.ofSeconds(30);
         }
     }
-
-    /** Time that moves only when the job pauses. */
-    static final class MovingClock extends Clock {
-        private Instant now = Instant.parse("2026-11-24T20:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
 }

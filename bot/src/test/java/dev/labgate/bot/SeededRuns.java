@@ -20,12 +20,10 @@ import dev.labgate.core.run.RunState;
 import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.AuditEntry;
 import dev.labgate.core.trust.TrustDecision;
+import dev.labgate.testkit.TestClock;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,37 +53,8 @@ final class SeededRuns {
     record Ids(String superseded, String failed, String running, String waiting, String passed) {
     }
 
-    /** A clock the seeding moves by hand, so that transitions get the times a real run would have. */
-    private static final class HandClock extends Clock {
-        private Instant now;
-
-        HandClock(Instant start) {
-            now = start;
-        }
-
-        Instant at(Duration sinceStart, Instant start) {
-            now = start.plus(sinceStart);
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     private final Instant start;
-    private final HandClock clock;
+    private final TestClock clock;
     private final JdbcRunStore runs;
     private final JdbcResultStore results;
     private final JdbcAuditLog audit;
@@ -93,7 +62,7 @@ final class SeededRuns {
 
     private SeededRuns(Database db, Instant start) {
         this.start = start;
-        this.clock = new HandClock(start);
+        this.clock = new TestClock(start);
         this.runs = new JdbcRunStore(db, clock);
         this.results = new JdbcResultStore(db, clock);
         this.audit = new JdbcAuditLog(db);
@@ -123,7 +92,7 @@ final class SeededRuns {
 
         var waiting = run("wa1t1ng001", WAITING, WAITING_HEAD, "local", RunState.AWAITING_APPROVAL, 20,
                 "plan 'smoke'");
-        clock.at(Duration.ofMinutes(20), start);
+        clock.set(start.plus(Duration.ofMinutes(20)));
         audit.record(new AuditEntry("audit-w", clock.instant(), REPO, WAITING.key(), WAITING_HEAD,
                 new Person("mallory"), "", "", "forge-permission", TrustDecision.Outcome.NEEDS_APPROVAL,
                 "mallory has read access to acme/linux; a maintainer can comment /labgate ok-to-test", "p1", "d-w"));
@@ -145,7 +114,7 @@ final class SeededRuns {
     }
 
     private Run run(String id, Subject subject, String head, String lab, RunState state, int minute, String why) {
-        var at = clock.at(Duration.ofMinutes(minute), start);
+        var at = clock.set(start.plus(Duration.ofMinutes(minute)));
         var fetchRef = subject instanceof Subject.Branch b ? b.ref()
                 : "refs/pull/" + ((Subject.Change) subject).change().number() + "/head";
         var run = runs.createIfAbsent(new Run(id, subject, lab, head, "b".repeat(40), CLONE_URL, fetchRef,
@@ -167,7 +136,7 @@ final class SeededRuns {
     }
 
     private void move(Run run, RunState from, RunState to, String note, int attempt, int minute) {
-        clock.at(Duration.ofMinutes(minute), start);
+        clock.set(start.plus(Duration.ofMinutes(minute)));
         var handle = to == RunState.SUBMITTED ? new LabRun(run.lab(), "job-" + run.id(),
                 "https://lab.example/jobs/" + run.id()) : null;
         runs.transition(run.id(), from, to, note, handle, attempt, null).orElseThrow();

@@ -9,32 +9,24 @@ import dev.labgate.config.Planner;
 import dev.labgate.config.Policy;
 import dev.labgate.config.PolicyParser;
 import dev.labgate.config.TrustRules;
-import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Command;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.ForgeEvent;
-import dev.labgate.core.event.Person;
-import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
-import dev.labgate.core.store.ApprovalStore;
-import dev.labgate.core.store.AuditLog;
-import dev.labgate.core.store.QuotaCounts;
-import dev.labgate.core.trust.Approval;
-import dev.labgate.core.trust.ApprovalRequest;
-import dev.labgate.core.trust.AuditEntry;
 import dev.labgate.core.trust.ChangeCommits;
 import dev.labgate.core.trust.TrustDecision;
 import dev.labgate.flow.Forges;
+import dev.labgate.flow.NoHistory;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.forge.git.GitChangeCommits;
 import io.micronaut.context.ApplicationContext;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -125,7 +117,7 @@ public final class ExplainCommand implements Callable<Integer> {
         ChangeCommits commits = offline ? (range, keys) -> {
             throw new ChangeCommits.Unavailable("--offline fetches no commits", null);
         } : new GitChangeCommits(scratch.resolve("git"), scratch.resolve("keys"), Clock.systemUTC());
-        var nothing = new NoStores();
+        var nothing = new NoHistory();
         var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), nothing, nothing, nothing,
                 commits, Clock.systemUTC());
         var operator = source.current();
@@ -253,46 +245,6 @@ public final class ExplainCommand implements Callable<Integer> {
             for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }
-        }
-    }
-
-    /** explain reads no database: no approval is known, no decision is recorded, no run is counted. */
-    private static final class NoStores implements ApprovalStore, AuditLog, QuotaCounts {
-        @Override
-        public void request(ApprovalRequest request) {
-        }
-
-        @Override
-        public Optional<ApprovalRequest> request(ChangeRef change, String headSha) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void record(Approval approval) {
-        }
-
-        @Override
-        public Optional<Approval> latest(ChangeRef change) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void record(AuditEntry entry) {
-        }
-
-        @Override
-        public List<AuditEntry> forRepository(RepoRef repo, int limit) {
-            return List.of();
-        }
-
-        @Override
-        public int runsAdmittedSince(Person author, Instant since) {
-            return 0;
-        }
-
-        @Override
-        public int activeRuns(String lab) {
-            return 0;
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.lab.KcidbSchema;
 import dev.labgate.lab.git.TreeFetcher;
+import dev.labgate.testkit.TestClock;
 import dev.labgate.testkit.TestRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,11 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -62,7 +60,7 @@ class CommandLabTest {
     Path dir;
     TestRepository forge;
     ExecutorService executor;
-    final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-01-01T10:00:00Z"));
     String head;
 
     @BeforeEach
@@ -190,33 +188,5 @@ class CommandLabTest {
     private static KcidbData finished(LabProgress progress) {
         assertThat(progress).isInstanceOf(LabProgress.Finished.class);
         return ((LabProgress.Finished) progress).results();
-    }
-
-    /** A clock the test moves, so that a timeout passes without waiting for it. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

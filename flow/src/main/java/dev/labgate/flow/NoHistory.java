@@ -1,4 +1,4 @@
-package dev.labgate.action;
+package dev.labgate.flow;
 
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Person;
@@ -15,10 +15,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A one-shot job has no database: no approval is known (so an untrusted head stays untrusted),
- * no run is counted against quotas, and decisions go to the job's log rather than an audit table.
+ * The trust gate's stores where there is no database (a one-shot CI job, {@code labgate explain}):
+ * no approval is known (so an untrusted head stays untrusted), no run is counted against quotas,
+ * and decisions go to the log rather than an audit table.
  */
-final class NoHistory implements ApprovalStore, AuditLog, QuotaCounts {
+public final class NoHistory implements ApprovalStore, AuditLog, QuotaCounts {
 
     @Override
     public void request(ApprovalRequest request) {
