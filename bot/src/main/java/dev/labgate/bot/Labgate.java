@@ -4,6 +4,7 @@ import dev.labgate.bot.cli.ActionCommand;
 import dev.labgate.bot.cli.ConfigCommand;
 import dev.labgate.bot.cli.ExplainCommand;
 import dev.labgate.bot.cli.KcidbCommand;
+import dev.labgate.bot.cli.ReplayCommand;
 import dev.labgate.bot.cli.ServeCommand;
 import dev.labgate.bot.cli.VerifyCommitsCommand;
 import picocli.CommandLine;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
         description = "Connects Git forges to Linux kernel test labs.",
         subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class, VerifyCommitsCommand.class,
-                KcidbCommand.class, ActionCommand.class, CommandLine.HelpCommand.class})
+                KcidbCommand.class, ActionCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
 public final class Labgate implements Runnable {
 
     @CommandLine.Spec

@@ -67,6 +67,17 @@ public final class GitHubWebhooks {
         return new WebhookCheck.Accepted(new DeliveryKey(forge, delivery), event);
     }
 
+    /** The {@code X-Hub-Signature-256} value GitHub sends for {@code body} under {@code secret}. */
+    public static String signature(String secret, byte[] body) {
+        var m = newMac();
+        try {
+            m.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 rejected a key", e);
+        }
+        return PREFIX + HexFormat.of().formatHex(m.doFinal(body));
+    }
+
     private boolean matchesAnySecret(byte[] given, byte[] body) {
         var m = mac.get();
         boolean match = false;
