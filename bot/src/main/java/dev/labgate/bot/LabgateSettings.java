@@ -11,9 +11,17 @@ import java.util.Optional;
  *
  * @param dataDir where the embedded database, work directories and git mirrors live
  * @param policy the policy file; without one, {@code policy/example.yml} or the example in the jar
- * @param publicUrl the URL at which contributors reach this service, for status links
+ * @param publicUrl the URL at which contributors reach this service, for status links and lab callbacks
+ * @param callbackKey the secret lab callback tokens derive from (at least 32 characters; the same on
+ *     every replica); without it, a random key kept in the data directory
  */
 @ConfigurationProperties("labgate")
 public record LabgateSettings(@Bindable(defaultValue = "./data") Path dataDir, Optional<Path> policy,
-                              Optional<String> publicUrl) {
+                              Optional<String> publicUrl, Optional<String> callbackKey) {
+
+    @Override
+    public String toString() {
+        return "LabgateSettings[dataDir=" + dataDir + ", policy=" + policy + ", publicUrl=" + publicUrl
+                + ", callbackKey=" + (callbackKey.isPresent() ? "set" : "in the data directory") + "]";
+    }
 }

@@ -3,20 +3,51 @@ package dev.labgate.bot;
 import dev.labgate.config.LabSpec;
 import dev.labgate.config.PolicySource;
 import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabException;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.flow.Labs;
 import dev.labgate.lab.command.CommandLab;
 import dev.labgate.lab.command.CommandSettings;
 import dev.labgate.lab.git.TreeFetcher;
+import dev.labgate.lab.kernelci.KernelCiLab;
+import dev.labgate.lab.kernelci.KernelCiSettings;
+import dev.labgate.lab.lava.LavaLab;
+import dev.labgate.lab.lava.LavaSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
-/** The labs of the policy in force, built on first use and rebuilt when their definition changes. */
+/**
+ * The labs of the policy in force, built on first use and rebuilt when their definition changes.
+ * Secrets are read from the environment variables the policy names. A lab that cannot work as
+ * configured (a missing token, a bad template) is still built, as a lab that refuses every run
+ * with the reason, so that the run ends with that reason instead of a crash.
+ */
 public final class PolicyLabs implements Labs, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PolicyLabs.class);
+
+    /**
+     * What the labs need from the service besides the policy.
+     *
+     * @param environment reads an environment variable (null when unset)
+     * @param publicUrl the service's public URL, where LAVA jobs call back; empty to rely on polling
+     * @param callbackKey the secret LAVA callback tokens derive from, the same on every replica
+     */
+    public record Context(Function<String, String> environment, Optional<String> publicUrl, byte[] callbackKey) {
+    }
 
     private record Built(LabSpec spec, Lab lab) {
     }
@@ -24,14 +55,16 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     private final PolicySource policies;
     private final Path dataDir;
     private final Clock clock;
+    private final Context context;
     private final TreeFetcher fetcher;
     private final ExecutorService starter;
     private final ConcurrentHashMap<String, Built> built = new ConcurrentHashMap<>();
 
-    public PolicyLabs(PolicySource policies, Path dataDir, Clock clock) {
+    public PolicyLabs(PolicySource policies, Path dataDir, Clock clock, Context context) {
         this.policies = policies;
         this.dataDir = dataDir;
         this.clock = clock;
+        this.context = context;
         this.fetcher = new TreeFetcher(dataDir.resolve("git"));
         this.starter = Executors.newFixedThreadPool(2, runnable -> {
             var thread = new Thread(runnable, "labgate-command-lab");
@@ -51,13 +84,82 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     }
 
     private Lab build(LabSpec spec) {
-        var command = (LabSpec.Command) spec;
-        return new CommandLab(command.name(), new CommandSettings(command.command(), command.timeout(), command.env(),
-                command.maxOutputBytes()), dataDir.resolve("work").resolve(command.name()), fetcher, starter, clock);
+        try {
+            if (spec instanceof LabSpec.KernelCi kernelci) {
+                return kernelCi(kernelci);
+            }
+            if (spec instanceof LabSpec.Lava lava) {
+                return lava(lava);
+            }
+            var command = (LabSpec.Command) spec;
+            return new CommandLab(command.name(), new CommandSettings(command.command(), command.timeout(),
+                    command.env(), command.maxOutputBytes()), scratch(command.name()), fetcher, starter, clock);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("lab {} cannot work as configured: {}", spec.name(), e.getMessage());
+            return new Unusable(spec.name(), e.getMessage());
+        }
+    }
+
+    private Lab kernelCi(LabSpec.KernelCi spec) {
+        var settings = new KernelCiSettings(spec.pipelineUrl().toString(), spec.apiUrl().toString(),
+                secret(spec.tokenEnv()), spec.treeUrl().toString(), spec.pushUrl().toString(),
+                spec.pushTokenEnv().map(v -> "labgate").orElse(null), spec.pushTokenEnv().map(this::secret).orElse(null),
+                spec.branch(), spec.jobfilter(), spec.platformfilter(), spec.pollInterval(),
+                spec.dashboardUrl().map(URI::toString).orElse(null));
+        if (settings.token() == null) {
+            throw new IllegalArgumentException("lab " + spec.name() + ": the environment variable " + spec.tokenEnv()
+                    + " that should hold the KernelCI token is not set");
+        }
+        return new KernelCiLab(spec.name(), settings, fetcher, scratch(spec.name()));
+    }
+
+    private Lab lava(LabSpec.Lava spec) {
+        var token = secret(spec.tokenEnv());
+        if (token == null) {
+            throw new IllegalArgumentException("lab " + spec.name() + ": the environment variable " + spec.tokenEnv()
+                    + " that should hold the LAVA token is not set");
+        }
+        String template;
+        try {
+            template = Files.readString(spec.template());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("lab " + spec.name() + ": cannot read the job template "
+                    + spec.template() + ": " + e.getMessage(), e);
+        }
+        var settings = new LavaSettings(spec.url().toString(), token, template, spec.variables(),
+                spec.artifactsUrl().toString(), context.publicUrl().orElse(null), spec.pollInterval());
+        return new LavaLab(spec.name(), settings, context.callbackKey());
+    }
+
+    private String secret(String variable) {
+        var value = context.environment().apply(variable);
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    private Path scratch(String lab) {
+        return dataDir.resolve("work").resolve(lab);
     }
 
     @Override
     public void close() {
         starter.shutdownNow();
+    }
+
+    /** A lab of the policy that cannot work: every run it is given ends with the reason. */
+    private record Unusable(String name, String reason) implements Lab {
+        @Override
+        public LabRun submit(TreeRequest request) {
+            throw new LabException(reason, false);
+        }
+
+        @Override
+        public LabProgress poll(LabRun run) {
+            throw new LabException(reason, false);
+        }
+
+        @Override
+        public void cancel(LabRun run) {
+            // Nothing was submitted.
+        }
     }
 }

@@ -91,7 +91,8 @@ final class ServiceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     PolicyLabs labs(FilePolicySource policy, LabgateSettings settings, Clock clock) {
-        return new PolicyLabs(policy, settings.dataDir(), clock);
+        return new PolicyLabs(policy, settings.dataDir(), clock, new PolicyLabs.Context(System::getenv,
+                settings.publicUrl(), CallbackKey.of(settings.callbackKey(), settings.dataDir())));
     }
 
     @Singleton

@@ -60,6 +60,26 @@ final class Cancellations {
         return cancelled;
     }
 
+    /**
+     * The subject is gone (closed, merged, its branch deleted): each lab its latest head ran on
+     * frees what it keeps for the subject (KernelCI: the pushed lab branch). Failures are logged;
+     * they never stop the delivery.
+     */
+    void release(Subject subject) {
+        var head = runs.latestHead(subject.key());
+        if (head.isEmpty()) {
+            return;
+        }
+        runs.forHead(subject.key(), head.get()).stream().map(Run::lab).distinct()
+                .forEach(name -> labs.find(name).ifPresent(lab -> {
+                    try {
+                        lab.release(subject);
+                    } catch (RuntimeException e) {
+                        LOG.warn("lab {} could not free what it keeps for {}: {}", name, subject.key(), e.getMessage());
+                    }
+                }));
+    }
+
     private static void cancelAtLab(Lab lab, Run run) {
         try {
             lab.cancel(run.labRun());

@@ -94,14 +94,17 @@ public final class DeliveryProcessor {
                     (change, round) -> onChangeUpdated(forge, change, deliveryId, round));
         }
         if (event instanceof ForgeEvent.ChangeClosed closed) {
-            var cancelled = cancellations.cancel(new Subject.Change(closed.change()), run -> true,
+            var subject = new Subject.Change(closed.change());
+            var cancelled = cancellations.cancel(subject, run -> true,
                     (closed.merged() ? "merged" : "closed") + (closed.by() == null ? "" : " by " + closed.by()));
+            cancellations.release(subject);
             return (closed.merged() ? "merged" : "closed") + ": " + cancelled.size() + " unfinished "
                     + (cancelled.size() == 1 ? "run" : "runs") + " cancelled";
         }
         if (event instanceof ForgeEvent.BranchPushed pushed && pushed.deleted()) {
-            var cancelled = cancellations.cancel(new Subject.Branch(pushed.repo(), pushed.ref()), run -> true,
-                    pushed.ref() + " was deleted");
+            var subject = new Subject.Branch(pushed.repo(), pushed.ref());
+            var cancelled = cancellations.cancel(subject, run -> true, pushed.ref() + " was deleted");
+            cancellations.release(subject);
             return pushed.ref() + " deleted: " + cancelled.size() + " unfinished "
                     + (cancelled.size() == 1 ? "run" : "runs") + " cancelled";
         }

@@ -112,6 +112,43 @@ public final class RunAdvancer {
         return Next.again(now.plus(lab.get().pollInterval()));
     }
 
+    /** What became of a lab's callback about a run. */
+    public enum Callback {
+        /** Taken as the answer of a poll: the run moved on, and its next step comes at once. */
+        APPLIED,
+        /** The run had ended already (or was superseded): the callback changes nothing. */
+        ENDED,
+        /** The run is not at the lab (not submitted yet, or waiting to be submitted again). */
+        NOT_AT_LAB
+    }
+
+    /**
+     * What a lab's callback says about a run, taken as the answer of a poll: a run the callback
+     * finishes ends now and its status follows without waiting for the next poll. The caller has
+     * checked that the callback is authentic for this run.
+     */
+    public Callback accept(String runId, LabProgress progress) {
+        var found = runs.find(runId);
+        if (found.isEmpty() || found.get().state().isTerminal()) {
+            return Callback.ENDED;
+        }
+        var run = found.get();
+        if (run.state() != RunState.SUBMITTED && run.state() != RunState.RUNNING) {
+            return Callback.NOT_AT_LAB;
+        }
+        var lab = labs.find(run.lab());
+        if (lab.isEmpty()) {
+            return Callback.NOT_AT_LAB;
+        }
+        try (var ignored = MDC.putCloseable("delivery", run.deliveryId())) {
+            var next = answer(run, lab.get(), progress);
+            if (next instanceof Next.Again again) {
+                work.reschedule(new Work.AdvanceRun(run.id()), again.at());
+            }
+        }
+        return Callback.APPLIED;
+    }
+
     private Next poll(Run run) {
         var lab = labs.find(run.lab());
         if (lab.isEmpty()) {
@@ -133,7 +170,13 @@ public final class RunAdvancer {
             }
             return end(run, RunState.ERRORED, "lab " + run.lab() + " refused: " + e.getMessage());
         }
-        var later = now.plus(lab.get().pollInterval());
+        return answer(run, lab.get(), progress);
+    }
+
+    /** The lab's answer about a submitted run, from a poll or a callback. */
+    private Next answer(Run run, Lab lab, LabProgress progress) {
+        var now = clock.instant();
+        var later = now.plus(lab.pollInterval());
         if (progress instanceof LabProgress.Queued queued) {
             var note = "Queued on " + run.lab() + (queued.position() >= 0 ? " (position " + queued.position() + ")" : "");
             if (!note.equals(run.note())) {
@@ -154,13 +197,19 @@ public final class RunAdvancer {
         }
         var finished = (LabProgress.Finished) progress;
         var verdict = verdicts.aggregate(finished.results(), baselines.of(List.of(run)), knownIssues.get());
+        if (verdict.overall() == Verdict.Overall.INFRA_ERROR
+                && run.attempt() <= policies.current().access(run.lab()).retries()) {
+            // Only the lab broke: another attempt may give an answer about the code.
+            return failedAttempt(run, run.lab() + " had an infrastructure error: " + verdict.headline(), true);
+        }
         var state = switch (verdict.overall()) {
             case PASS -> RunState.PASSED;
             case FAIL -> RunState.FAILED;
             case INFRA_ERROR, PENDING -> RunState.ERRORED;
         };
-        var note = verdict.overall() == Verdict.Overall.PENDING
-                ? run.lab() + " finished without any result" : verdict.headline();
+        var note = verdict.overall() == Verdict.Overall.PENDING ? run.lab() + " finished without any result"
+                : verdict.headline() + (verdict.overall() == Verdict.Overall.INFRA_ERROR && run.attempt() > 1
+                        ? " (gave up after " + run.attempt() + " attempts)" : "");
         transactions.inTransaction(() -> {
             results.save(run.id(), finished.results());
             runs.transition(run.id(), run.state(), state, note, null, run.attempt(), null);

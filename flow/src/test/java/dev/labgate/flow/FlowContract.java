@@ -293,13 +293,15 @@ abstract class FlowContract {
     }
 
     @Test
-    void closing_a_change_cancels_its_runs_at_the_lab_and_ends_their_statuses() {
+    void closing_a_change_cancels_its_runs_at_the_lab_frees_what_the_lab_keeps_and_ends_their_statuses() {
         open("alice", Permission.Level.WRITE, false);
         world.settle();
+        assertThat(world.lab.released()).isEmpty();
         fake.closeChange(REPO, 7);
         world.deliver(fake.closeDelivery(REPO, 7, "maint"));
         world.settle();
         assertThat(world.lab.cancelled()).hasSize(1);
+        assertThat(world.lab.released()).singleElement().asString().endsWith("#7");
         assertThat(statuses(HEAD)).last().satisfies(s -> {
             assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
             assertThat(s.description()).startsWith("Cancelled: closed by maint");

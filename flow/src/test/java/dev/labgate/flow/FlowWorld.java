@@ -112,7 +112,17 @@ final class FlowWorld {
         var forges = new Forges(List.of(forge));
         Labs labs = name -> name.equals(lab.name()) ? Optional.of(lab) : Optional.empty();
         var links = new RunLinks(Optional.of("https://labgate.example"));
-        WorkQueue work = (item, notBefore) -> queue.putIfAbsent(item.id(), new Item(item, notBefore, order++));
+        WorkQueue work = new WorkQueue() {
+            @Override
+            public void enqueue(Work item, Instant notBefore) {
+                queue.putIfAbsent(item.id(), new Item(item, notBefore, order++));
+            }
+
+            @Override
+            public void reschedule(Work item, Instant at) {
+                queue.put(item.id(), new Item(item, at, order++));
+            }
+        };
         // Approvals, the audit and quotas are the trust flow's concern (TrustFlowTest); here they only need a place.
         var trust = new Memory();
         var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), trust, trust, trust,

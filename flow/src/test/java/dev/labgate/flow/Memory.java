@@ -133,6 +133,11 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     }
 
     @Override
+    public void reschedule(Work item, Instant at) {
+        enqueue(item, at);
+    }
+
+    @Override
     public <T> T inTransaction(Supplier<T> body) {
         return body.get();
     }

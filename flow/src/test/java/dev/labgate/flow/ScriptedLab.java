@@ -1,5 +1,6 @@
 package dev.labgate.flow;
 
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
@@ -21,6 +22,7 @@ final class ScriptedLab implements Lab {
     private final List<TreeRequest> submitted = new ArrayList<>();
     private final List<String> cancelled = new ArrayList<>();
     private final Map<String, KcidbData> finished = new LinkedHashMap<>();
+    private final List<String> released = new ArrayList<>();
 
     ScriptedLab(String name) {
         this.name = name;
@@ -78,5 +80,14 @@ final class ScriptedLab implements Lab {
 
     List<String> cancelled() {
         return List.copyOf(cancelled);
+    }
+
+    @Override
+    public void release(Subject subject) {
+        released.add(subject.key());
+    }
+
+    List<String> released() {
+        return List.copyOf(released);
     }
 }

@@ -19,10 +19,12 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.SecureRandom;
 
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -63,7 +65,11 @@ public final class ActionCommand implements Callable<Integer> {
         var policy = found.policy().get();
         out.println("labgate action: policy " + found.where() + ", version " + policy.version());
         var scratch = Files.createTempDirectory("labgate-action");
-        try (var labs = new PolicyLabs(() -> policy, scratch.resolve("labs"), clock)) {
+        // A job has no public URL for lab callbacks: labs are polled, so its callback key is never used.
+        var unusedCallbackKey = new byte[32];
+        new SecureRandom().nextBytes(unusedCallbackKey);
+        try (var labs = new PolicyLabs(() -> policy, scratch.resolve("labs"), clock,
+                new PolicyLabs.Context(env::get, Optional.empty(), unusedCallbackKey))) {
             var commits = new GitChangeCommits(scratch.resolve("git"), scratch.resolve("keys"), clock);
             var oneShot = new OneShot(OneShot.gate(commits, clock), labs, new VerdictAggregator(), clock,
                     duration -> Thread.sleep(duration.toMillis()), out);

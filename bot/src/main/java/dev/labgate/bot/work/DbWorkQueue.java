@@ -1,6 +1,7 @@
 package dev.labgate.bot.work;
 
 import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.exceptions.TaskInstanceCurrentlyExecutingException;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.labgate.bot.store.Database;
 import dev.labgate.core.event.DeliveryKey;
@@ -33,6 +34,19 @@ public final class DbWorkQueue implements WorkQueue {
     public void enqueue(Work work, Instant notBefore) {
         var at = notBefore.isBefore(clock.instant()) ? clock.instant() : notBefore;
         client.scheduleIfNotExists(instance(work), at);
+        if (!at.isAfter(clock.instant())) {
+            db.afterCommit(wakeUp);
+        }
+    }
+
+    @Override
+    public void reschedule(Work work, Instant at) {
+        try {
+            client.schedule(instance(work), at, SchedulerClient.ScheduleOptions.WHEN_EXISTS_RESCHEDULE);
+        } catch (TaskInstanceCurrentlyExecutingException e) {
+            // Running now: it sets its own next time when it ends.
+            return;
+        }
         if (!at.isAfter(clock.instant())) {
             db.afterCommit(wakeUp);
         }

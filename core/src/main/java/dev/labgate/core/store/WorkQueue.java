@@ -13,4 +13,11 @@ public interface WorkQueue {
     default void enqueueNow(Work work) {
         enqueue(work, Instant.EPOCH);
     }
+
+    /**
+     * Has {@code work} run at {@code at}, also when it is already pending for another time (a
+     * lab's callback brings a run's next step forward). Work running at this moment keeps the
+     * next time it sets itself.
+     */
+    void reschedule(Work work, Instant at);
 }

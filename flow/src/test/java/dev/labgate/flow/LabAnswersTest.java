@@ -1,0 +1,174 @@
+package dev.labgate.flow;
+
+import dev.labgate.core.event.Subject;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.lab.Lab;
+import dev.labgate.core.lab.LabProgress;
+import dev.labgate.core.lab.LabRun;
+import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.ResultStore;
+import dev.labgate.core.store.Work;
+import dev.labgate.kcidb.VerdictAggregator;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What a lab's final answer does to a run, whether it comes from a poll or from a callback: an
+ * answer that says only that the lab broke is another attempt (up to the lab's retries), a code
+ * failure never is.
+ */
+class LabAnswersTest {
+
+    private final Memory memory = new Memory();
+    private final ScriptedForge forge = new ScriptedForge();
+    private final Deque<Status> answers = new ArrayDeque<>();
+    private final List<TreeRequest> submitted = new ArrayList<>();
+    private final Map<String, KcidbData> saved = new HashMap<>();
+    private final RunAdvancer advancer;
+
+    LabAnswersTest() {
+        var policy = TrustFlowTest.parse("""
+                labs:
+                  once: {type: command, command: make, retries: 0}
+                  sturdy: {type: command, command: make, retries: 2}
+                """);
+        Lab lab = new Lab() {
+            @Override
+            public String name() {
+                return "lab";
+            }
+
+            @Override
+            public LabRun submit(TreeRequest request) {
+                submitted.add(request);
+                return new LabRun("lab", request.runId() + "#" + submitted.size(), null);
+            }
+
+            @Override
+            public LabProgress poll(LabRun run) {
+                return finished(answers.remove());
+            }
+
+            @Override
+            public void cancel(LabRun run) {
+            }
+        };
+        ResultStore results = new ResultStore() {
+            @Override
+            public void save(String runId, KcidbData data) {
+                saved.put(runId, data);
+            }
+
+            @Override
+            public Optional<KcidbData> find(String runId) {
+                return Optional.ofNullable(saved.get(runId));
+            }
+        };
+        advancer = new RunAdvancer(memory, results, name -> Optional.of(lab), new Forges(List.of(forge)),
+                () -> policy, memory, memory, new VerdictAggregator(), new RunLinks(Optional.empty()),
+                new TrustFlowTest.Ticking());
+    }
+
+    private static LabProgress finished(Status status) {
+        return new LabProgress.Finished(KcidbData.of(List.of(), List.of(),
+                List.of(Test.of("lab:t1", null, "lab", "boot", status))));
+    }
+
+    private Run planned(String lab) {
+        var run = new Run("run-" + lab, new Subject.Change(TrustFlowTest.CHANGE), lab, TrustFlowTest.H1, null,
+                "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d",
+                Instant.EPOCH, Instant.EPOCH);
+        return memory.createIfAbsent(run);
+    }
+
+    private Run now(Run run) {
+        return memory.runs.get(run.id());
+    }
+
+    @org.junit.jupiter.api.Test
+    void an_infrastructure_error_is_tried_again_and_a_pass_on_the_second_attempt_is_the_result() {
+        var run = planned("sturdy");
+        answers.add(Status.ERROR);
+        answers.add(Status.PASS);
+
+        advancer.advance(run.id());
+        advancer.advance(run.id());
+        assertThat(now(run).state()).isEqualTo(RunState.PLANNED);
+        assertThat(now(run).note()).contains("sturdy had an infrastructure error").contains("retrying");
+        assertThat(saved).isEmpty();
+
+        advancer.advance(run.id());
+        advancer.advance(run.id());
+        assertThat(submitted).hasSize(2);
+        assertThat(now(run).state()).isEqualTo(RunState.PASSED);
+        assertThat(now(run).attempt()).isEqualTo(2);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_code_failure_is_never_tried_again() {
+        var run = planned("sturdy");
+        answers.add(Status.FAIL);
+
+        advancer.advance(run.id());
+        advancer.advance(run.id());
+
+        assertThat(now(run).state()).isEqualTo(RunState.FAILED);
+        assertThat(submitted).hasSize(1);
+    }
+
+    @org.junit.jupiter.api.Test
+    void when_the_retries_are_spent_the_run_ends_errored_with_its_last_results() {
+        var run = planned("sturdy");
+        answers.add(Status.ERROR);
+        answers.add(Status.ERROR);
+        answers.add(Status.ERROR);
+
+        for (int step = 0; step < 6; step++) {
+            advancer.advance(run.id());
+        }
+
+        assertThat(submitted).hasSize(3);
+        assertThat(now(run).state()).isEqualTo(RunState.ERRORED);
+        assertThat(now(run).note()).contains("gave up after 3 attempts");
+        assertThat(saved).containsKey(run.id());
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_callback_finishes_a_submitted_run_at_once_and_brings_its_report_forward() {
+        var run = planned("once");
+        advancer.advance(run.id());
+        assertThat(now(run).state()).isEqualTo(RunState.SUBMITTED);
+
+        var outcome = advancer.accept(run.id(), finished(Status.PASS));
+
+        assertThat(outcome).isEqualTo(RunAdvancer.Callback.APPLIED);
+        assertThat(now(run).state()).isEqualTo(RunState.PASSED);
+        assertThat(memory.work).contains(new Work.AdvanceRun(run.id()));
+        assertThat(advancer.accept(run.id(), finished(Status.FAIL))).isEqualTo(RunAdvancer.Callback.ENDED);
+        assertThat(now(run).state()).isEqualTo(RunState.PASSED);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_callback_for_a_run_that_is_not_at_the_lab_changes_nothing() {
+        var run = planned("once");
+
+        assertThat(advancer.accept(run.id(), finished(Status.PASS))).isEqualTo(RunAdvancer.Callback.NOT_AT_LAB);
+        assertThat(advancer.accept("no-such-run", finished(Status.PASS))).isEqualTo(RunAdvancer.Callback.ENDED);
+
+        assertThat(now(run).state()).isEqualTo(RunState.PLANNED);
+        assertThat(submitted).isEmpty();
+    }
+}
