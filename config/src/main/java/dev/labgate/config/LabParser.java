@@ -103,8 +103,8 @@ final class LabParser {
         var pipeline = s.required("pipeline-url", PolicyNode::url, "pipeline-url: https://kernelci-pipeline.example.org");
         var api = s.required("api-url", PolicyNode::url, "api-url: https://kernelci-api.example.org");
         var token = s.required("token-env", PolicyNode::envName, "token-env: LABGATE_KERNELCI_TOKEN");
-        var tree = s.required("tree-url", PolicyNode::url, "tree-url: https://git.example.org/linux.git");
-        var push = s.optional("push-url", PolicyNode::url);
+        var tree = s.required("tree-url", PolicyNode::gitUrl, "tree-url: https://git.example.org/linux.git");
+        var push = s.optional("push-url", PolicyNode::gitUrl);
         var pushToken = s.optional("push-token-env", PolicyNode::envName);
         var branch = s.required("branch", PolicyNode::string, "branch: labgate");
         var jobs = s.optional("jobfilter", LabParser::filter).orElse(List.of());

@@ -227,6 +227,29 @@ final class PolicyNode {
         });
     }
 
+    /** A git repository URL: http(s), ssh, git, or file for a repository on this host. */
+    Optional<URI> gitUrl() {
+        return string().flatMap(text -> {
+            try {
+                var uri = new URI(text.trim());
+                var scheme = uri.getScheme();
+                if (scheme == null || !scheme.matches("https?|ssh|git|file")
+                        || !"file".equals(scheme) && uri.getHost() == null || uri.getPath() == null) {
+                    error("'" + text + "' is not a git URL", "write it like https://git.example.org/linux.git");
+                    return Optional.empty();
+                }
+                if (uri.getUserInfo() != null && !"ssh".equals(scheme)) {
+                    error("the URL carries credentials", "remove them; labs take their token from the environment");
+                    return Optional.empty();
+                }
+                return Optional.of(uri);
+            } catch (URISyntaxException e) {
+                error("'" + text + "' is not a URL: " + e.getReason(), "write it like https://git.example.org/linux.git");
+                return Optional.empty();
+            }
+        });
+    }
+
     /** The name of an environment variable (the value is read from the environment, never from the policy). */
     Optional<String> envName() {
         return string().flatMap(text -> {
