@@ -136,6 +136,24 @@ abstract class DatabaseContractTest {
     }
 
     @Test
+    void a_labs_queue_and_work_are_its_planned_submitted_and_running_runs_oldest_first() {
+        var runs = new JdbcRunStore(db, clock);
+        runs.createIfAbsent(run("q1", "1".repeat(40)));
+        runs.createIfAbsent(run("q2", "2".repeat(40)));
+        runs.createIfAbsent(run("q3", "3".repeat(40)));
+        runs.createIfAbsent(run("q4", "4".repeat(40)));
+        runs.transition("q1", RunState.PLANNED, RunState.SUBMITTED, "", new LabRun("local", "x", null), 1, null)
+                .orElseThrow();
+        runs.transition("q3", RunState.PLANNED, RunState.PASSED, "done", null, 1, null).orElseThrow();
+
+        assertThat(runs.atLab("local")).extracting(Run::id, Run::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("q1", RunState.SUBMITTED),
+                org.assertj.core.groups.Tuple.tuple("q2", RunState.PLANNED),
+                org.assertj.core.groups.Tuple.tuple("q4", RunState.PLANNED));
+        assertThat(runs.atLab("elsewhere")).isEmpty();
+    }
+
+    @Test
     void of_two_racing_transitions_from_the_same_state_exactly_one_wins() throws Exception {
         var runs = new JdbcRunStore(db, clock);
         runs.createIfAbsent(run("r2", "c".repeat(40)));

@@ -44,8 +44,6 @@ public final class TrustRules {
     public static final String LAB_TIER = "lab-tier";
     /** Rule 7: runs per author per day. */
     public static final String QUOTA_AUTHOR = "quota-runs-per-author-per-day";
-    /** Rule 7: concurrent runs per lab. */
-    public static final String QUOTA_LAB = "quota-concurrent-runs-per-lab";
     /** Rule 7: within every limit. */
     public static final String LAB_ADMISSION = "lab-admission";
 
@@ -206,14 +204,13 @@ public final class TrustRules {
             return done(trail, TrustDecision.rejected(QUOTA_AUTHOR, request.author() + " has used all "
                     + perDay.get() + " runs of today (UTC); the quota resets at midnight UTC"));
         }
+        // A full lab is no refusal: the run waits in the lab's queue for a free slot.
         var concurrent = policy.maxConcurrent(lab);
-        if (concurrent.isPresent() && request.activeOnLab() >= concurrent.get()) {
-            return done(trail, TrustDecision.rejected(QUOTA_LAB, lab + " already has " + request.activeOnLab()
-                    + " of its " + concurrent.get() + " concurrent runs; /labgate retest once they finish"));
-        }
         return done(trail, TrustDecision.trusted(LAB_ADMISSION, lab + " is open to this change"
                 + perDay.map(q -> "; " + (request.runsByAuthorToday() + 1) + " of " + q + " runs today").orElse("")
-                + concurrent.map(q -> "; " + (request.activeOnLab() + 1) + " of " + q + " on the lab").orElse("")));
+                + concurrent.map(q -> request.activeOnLab() >= q
+                        ? "; " + lab + " has " + request.activeOnLab() + " runs for its " + q + " slots, so it queues"
+                        : "; " + (request.activeOnLab() + 1) + " of " + q + " on the lab").orElse("")));
     }
 
     private static Optional<TrustDecision> authorTrust(Policy policy, PersonFacts facts, String repo,

@@ -221,9 +221,9 @@ class TrustRulesTest {
                 c("quota exceeded: an author who used today's runs gets no more, whatever their trust",
                         () -> RULES.admit(POLICY, new LabRequest("qemu", alice, true, 10, 0)),
                         REJECTED, TrustRules.QUOTA_AUTHOR, "used all 10 runs of today"),
-                c("a lab at its concurrent limit takes no more runs",
+                c("a lab at its concurrent limit still admits the run, which waits in the lab's queue",
                         () -> RULES.admit(POLICY, new LabRequest("busy", alice, false, 0, 2)),
-                        REJECTED, TrustRules.QUOTA_LAB, "busy already has 2 of its 2 concurrent runs"),
+                        TRUSTED, TrustRules.LAB_ADMISSION, "busy has 2 runs for its 2 slots, so it queues"),
                 c("within every quota a lab is open, and the count is shown",
                         () -> RULES.admit(POLICY, new LabRequest("busy", alice, false, 3, 1)),
                         TRUSTED, TrustRules.LAB_ADMISSION, "4 of 10 runs today; 2 of 2 on the lab"));

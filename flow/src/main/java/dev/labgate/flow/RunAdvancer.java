@@ -38,6 +38,8 @@ import java.util.Optional;
 public final class RunAdvancer {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunAdvancer.class);
+    /** How often a queued run looks for a free slot at its lab. */
+    static final Duration QUEUE_CHECK = Duration.ofSeconds(15);
 
     private final RunStore runs;
     private final ResultStore results;
@@ -90,6 +92,15 @@ public final class RunAdvancer {
         var lab = labs.find(run.lab());
         if (lab.isEmpty()) {
             return end(run, RunState.ERRORED, "lab '" + run.lab() + "' is no longer in the policy");
+        }
+        var position = queuePosition(run);
+        if (position > 0) {
+            var note = "Queued for " + run.lab() + " (position " + position + ")";
+            if (!note.equals(run.note())) {
+                runs.updateNote(run.id(), note);
+                runs.find(run.id()).ifPresent(this::pendingStatus);
+            }
+            return Next.again(clock.instant().plus(QUEUE_CHECK));
         }
         pendingStatus(run);
         LabRun handle;
@@ -147,6 +158,23 @@ public final class RunAdvancer {
             }
         }
         return Callback.APPLIED;
+    }
+
+    /**
+     * Where a planned run stands in its lab's queue: 0 when the lab has a free slot for it, else its
+     * place among the runs waiting for one. Runs are taken oldest first, so a newer run never
+     * overtakes an older one.
+     */
+    private int queuePosition(Run run) {
+        var limit = policies.current().maxConcurrent(run.lab());
+        if (limit.isEmpty()) {
+            return 0;
+        }
+        var atLab = runs.atLab(run.lab());
+        var busy = atLab.stream().filter(r -> r.state() != RunState.PLANNED).count();
+        var ahead = atLab.stream().filter(r -> r.state() == RunState.PLANNED).map(Run::id).toList().indexOf(run.id());
+        var place = Math.max(ahead, 0) + busy - limit.get() + 1;
+        return (int) Math.max(place, 0);
     }
 
     private Next poll(Run run) {

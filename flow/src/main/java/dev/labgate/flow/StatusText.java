@@ -15,7 +15,7 @@ final class StatusText {
         return switch (run.state()) {
             case AWAITING_APPROVAL -> pending(run, "Waiting for a maintainer to approve this commit: /labgate ok-to-test",
                     targetUrl);
-            case PLANNED -> pending(run, "Submitting to " + lab, targetUrl);
+            case PLANNED -> pending(run, note.isEmpty() ? "Submitting to " + lab : note, targetUrl);
             case SUBMITTED -> pending(run, note.isEmpty() ? "Submitted to " + lab : note, targetUrl);
             case RUNNING -> pending(run, note.isEmpty() ? "Running on " + lab : note, targetUrl);
             case PASSED -> status(run, CommitStatus.State.SUCCESS, "Passed: " + note, targetUrl);

@@ -44,6 +44,7 @@ class LabAnswersTest {
                 labs:
                   once: {type: command, command: make, retries: 0}
                   sturdy: {type: command, command: make, retries: 2}
+                  busy: {type: command, command: make, max-concurrent: 1}
                 """);
         Lab lab = new Lab() {
             @Override
@@ -88,7 +89,12 @@ class LabAnswersTest {
     }
 
     private Run planned(String lab) {
-        var run = new Run("run-" + lab, new Subject.Change(TrustFlowTest.CHANGE), lab, TrustFlowTest.H1, null,
+        return planned("run-" + lab, lab, TrustFlowTest.H1);
+    }
+
+    /** A run of its own head: a run is one lab at one head. */
+    private Run planned(String id, String lab, String head) {
+        var run = new Run(id, new Subject.Change(TrustFlowTest.CHANGE), lab, head, null,
                 "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d",
                 Instant.EPOCH, Instant.EPOCH);
         return memory.createIfAbsent(run);
@@ -115,6 +121,38 @@ class LabAnswersTest {
         assertThat(submitted).hasSize(2);
         assertThat(now(run).state()).isEqualTo(RunState.PASSED);
         assertThat(now(run).attempt()).isEqualTo(2);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_run_on_a_full_lab_waits_in_its_queue_with_its_position_and_goes_when_a_slot_frees() {
+        var first = planned("run-a", "busy", "a".repeat(40));
+        var second = planned("run-b", "busy", "b".repeat(40));
+        var third = planned("run-c", "busy", "c".repeat(40));
+        answers.add(Status.PASS);
+
+        advancer.advance(first.id());
+        advancer.advance(third.id());
+        advancer.advance(second.id());
+
+        assertThat(now(first).state()).isEqualTo(RunState.SUBMITTED);
+        assertThat(now(second).state()).isEqualTo(RunState.PLANNED);
+        assertThat(now(second).note()).isEqualTo("Queued for busy (position 1)");
+        assertThat(now(third).note()).as("a newer run never overtakes an older one")
+                .isEqualTo("Queued for busy (position 2)");
+        assertThat(forge.statuses).extracting(s -> s.description()).contains("Queued for busy (position 1)",
+                "Queued for busy (position 2)");
+        assertThat(submitted).hasSize(1);
+
+        advancer.advance(first.id());
+        assertThat(now(first).state()).isEqualTo(RunState.PASSED);
+        assertThat(first.id()).isNotEqualTo(second.id());
+        advancer.advance(third.id());
+        advancer.advance(second.id());
+
+        assertThat(now(second).state()).isEqualTo(RunState.SUBMITTED);
+        assertThat(now(third).state()).isEqualTo(RunState.PLANNED);
+        assertThat(now(third).note()).isEqualTo("Queued for busy (position 1)");
+        assertThat(submitted).extracting(TreeRequest::runId).containsExactly("run-a", "run-b");
     }
 
     @org.junit.jupiter.api.Test

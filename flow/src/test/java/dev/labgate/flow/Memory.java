@@ -81,6 +81,13 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     }
 
     @Override
+    public List<Run> atLab(String lab) {
+        return runs.values().stream().filter(r -> r.lab().equals(lab) && (r.state() == RunState.PLANNED
+                        || r.state() == RunState.SUBMITTED || r.state() == RunState.RUNNING))
+                .sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::id)).toList();
+    }
+
+    @Override
     public Optional<Run> transition(String id, RunState from, RunState to, String note, LabRun labRun, int attempt,
                                     Instant deadline) {
         var run = runs.get(id);
@@ -102,7 +109,8 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
 
     @Override
     public void updateNote(String id, String note) {
-        throw new UnsupportedOperationException();
+        var run = runs.get(id);
+        transition(id, run.state(), run.state(), note, null, run.attempt(), null);
     }
 
     @Override

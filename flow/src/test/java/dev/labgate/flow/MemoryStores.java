@@ -118,6 +118,13 @@ final class MemoryStores {
         }
 
         @Override
+        public List<Run> atLab(String lab) {
+            return runs.values().stream().filter(r -> r.lab().equals(lab) && (r.state() == RunState.PLANNED
+                            || r.state() == RunState.SUBMITTED || r.state() == RunState.RUNNING))
+                    .sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::id)).toList();
+        }
+
+        @Override
         public Optional<Run> transition(String id, RunState from, RunState to, String note, LabRun labRun, int attempt,
                                         Instant deadline) {
             if (!from.canMoveTo(to)) {

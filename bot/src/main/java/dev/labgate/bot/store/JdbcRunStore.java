@@ -89,6 +89,12 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<Run> atLab(String lab) {
+        return db.query("select " + COLUMNS + " from runs where lab = ? and state in (?, ?, ?) order by created_at, id",
+                JdbcRunStore::read, lab, RunState.PLANNED.name(), RunState.SUBMITTED.name(), RunState.RUNNING.name());
+    }
+
+    @Override
     public Optional<Run> transition(String id, RunState from, RunState to, String note, LabRun labRun, int attempt,
                                     Instant deadline) {
         if (!from.canMoveTo(to)) {

@@ -39,6 +39,9 @@ public interface RunStore {
     /** The runs of a subject that are not in a terminal state, at any head. */
     List<Run> active(String subjectKey);
 
+    /** The runs planned, submitted or running on a lab, oldest first: the lab's queue and its work. */
+    List<Run> atLab(String lab);
+
     /**
      * Moves a run from {@code from} to {@code to} if it is still in {@code from}, recording the
      * transition; empty when another worker moved it first.
