@@ -46,7 +46,8 @@ public final class PolicyParser {
     private static final Set<String> SIGNATURES = Set.of("required", "openpgp-keyring", "ssh-allowed-signers",
             "forge-keys");
     private static final Set<String> PLAN = Set.of("name", "lab", "tests", "paths");
-    private static final Set<String> QUOTAS = Set.of("runs-per-author-per-day", "concurrent-runs-per-lab");
+    private static final Set<String> QUOTAS = Set.of("runs-per-author-per-day", "concurrent-runs-per-lab",
+            "retests-per-head");
     private static final Set<String> REPORTING = Set.of("statuses", "summary-comment");
     private static final Set<String> KNOWN_ISSUE = Set.of("id", "test-path", "log", "description");
     /** What a repository's own extension may say: whom it trusts more, and which tests it wants. */
@@ -293,7 +294,9 @@ public final class PolicyParser {
     private static Quotas quotas(PolicyNode node) {
         var entries = node.entries(QUOTAS);
         return new Quotas(section(entries, "runs-per-author-per-day").flatMap(n -> n.integer(1, 100_000)),
-                section(entries, "concurrent-runs-per-lab").flatMap(n -> n.integer(1, 10_000)));
+                section(entries, "concurrent-runs-per-lab").flatMap(n -> n.integer(1, 10_000)),
+                section(entries, "retests-per-head").flatMap(n -> n.integer(0, 100))
+                        .orElse(Quotas.DEFAULT_RETESTS_PER_HEAD));
     }
 
     private static Reporting reporting(PolicyNode node) {

@@ -87,6 +87,14 @@ public final class CommandHandler {
         var head = current.get().headSha();
         var atHead = runs.forHead(subject.key(), head);
         var round = round(atHead, deliveryId);
+        var limit = policy.quotas().retestsPerHead();
+        if (round > limit) {
+            forge.reply(change, command.commentId(), "@" + command.by() + ": " + shortSha(head) + " has been tested "
+                    + "again " + limit + (limit == 1 ? " time" : " times") + " already, the most the policy allows "
+                    + "(`quotas.retests-per-head`). Nothing was started; push a new commit to test again.");
+            return command.command().word() + " by " + command.by() + " refused: " + limit + " retests of " + head
+                    + " already";
+        }
         // The runs of the round this one replaces must not report over it.
         cancellations.cancel(subject, run -> run.headSha().equals(head) && run.round() < round,
                 "replaced by a new round asked for by " + command.by());
@@ -94,6 +102,10 @@ public final class CommandHandler {
         LOG.info("{} by {} on {}: round {} at {}: {}", command.command().word(), command.by(), change, round, head,
                 outcome);
         return command.command().word() + " by " + command.by() + ", round " + round + ": " + outcome;
+    }
+
+    private static String shortSha(String sha) {
+        return sha.substring(0, Math.min(12, sha.length()));
     }
 
     /**
@@ -119,7 +131,8 @@ public final class CommandHandler {
                 + "| command | what it does | who may use it |\n|---|---|---|\n"
                 + "| `/labgate test` | tests the change's current head on the labs the policy plans (again, as a "
                 + "new round, if it was tested already) | " + trusted + " |\n"
-                + "| `/labgate retest` | runs the current head again, as a new round | " + trusted + " |\n"
+                + "| `/labgate retest` | runs the current head again, as a new round (at most "
+                + policy.quotas().retestsPerHead() + " times per head) | " + trusted + " |\n"
                 + "| `/labgate cancel` | stops the runs of this change that have not finished | " + trusted + " |\n"
                 + "| `/labgate ok-to-test` | approves the current head of a change whose author is not trusted yet, "
                 + "so that it may reach the labs | maintainers the policy trusts to approve |\n"

@@ -215,6 +215,29 @@ abstract class FlowContract {
     }
 
     @Test
+    void a_head_is_tested_again_at_most_as_often_as_the_policy_allows_and_a_refused_retest_says_why() {
+        open("alice", Permission.Level.WRITE, false);
+        fake.permission(REPO, "maint", Permission.Level.MAINTAIN);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+        world.deliver(fake.commentDelivery(REPO, 7, fake.comment(REPO, 7, "maint", "/labgate retest")));
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+
+        var key = world.deliver(fake.commentDelivery(REPO, 7, fake.comment(REPO, 7, "maint", "/labgate retest")));
+        world.settle();
+
+        assertThat(world.lab.submitted()).hasSize(2);
+        assertThat(world.stores.deliveries.outcome(key)).hasValueSatisfying(o -> assertThat(o)
+                .contains("retest by maint refused"));
+        assertThat(fake.commentsSeen(REPO, 7)).anySatisfy(c -> assertThat(c.body()).contains("@maint: ")
+                .contains("tested again 1 time already").contains("retests-per-head")
+                .contains("push a new commit"));
+    }
+
+    @Test
     void a_maintainers_cancel_stops_the_runs_and_says_so_once() {
         open("alice", Permission.Level.WRITE, false);
         fake.permission(REPO, "maint", Permission.Level.WRITE);

@@ -104,6 +104,8 @@ final class FlowWorld {
                 plans:
                   - name: smoke
                     lab: lab
+                quotas:
+                  retests-per-head: 1
                 known-issues:
                   - id: rtc-alarm
                     test-path: '^known\\.'
