@@ -104,7 +104,10 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
 
     @Override
     public void markFinalReported(String id) {
-        throw new UnsupportedOperationException();
+        var run = runs.get(id);
+        runs.put(id, new Run(run.id(), run.subject(), run.lab(), run.headSha(), run.baseSha(), run.cloneUrl(),
+                run.fetchRef(), run.tests(), run.round(), run.state(), run.attempt(), run.labRun(), run.note(),
+                run.deadline(), true, run.deliveryId(), run.createdAt(), run.updatedAt()));
     }
 
     @Override
