@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
 public abstract class FakeHttpServer implements AutoCloseable {
 
     /** A request the fake received; {@code path} is the raw (still encoded) path. */
-    public record Request(String method, String path, String query, String body) {
+    public record Request(String method, String path, String query, String body, long receivedNanos) {
     }
 
     /** What the fake answers: a status, a JSON body (a text node is sent as plain text, none as no body) and extra headers. */
@@ -91,11 +91,12 @@ public abstract class FakeHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            var received = System.nanoTime();
             var method = exchange.getRequestMethod();
             var rawPath = exchange.getRequestURI().getRawPath();
             var rawQuery = exchange.getRequestURI().getRawQuery();
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(new Request(method, rawPath, rawQuery, body));
+            requests.add(new Request(method, rawPath, rawQuery, body, received));
             Answer answer;
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 answer = Answer.json(failureStatus, JSON.createObjectNode().put("message", "the fake is having an outage"));

@@ -25,8 +25,9 @@ public abstract class LoopbackServer implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request the fake received. */
-    public record Request(String method, String path, String query, Map<String, String> headers, String body) {
+    /** A request the fake received; {@code receivedNanos} is {@link System#nanoTime()} when it arrived. */
+    public record Request(String method, String path, String query, Map<String, String> headers, String body,
+                          long receivedNanos) {
     }
 
     /** One exchange: the request as read, and a way to answer it. */
@@ -78,12 +79,13 @@ public abstract class LoopbackServer implements AutoCloseable {
 
     private void receive(HttpExchange exchange) throws IOException {
         try (exchange) {
+            var received = System.nanoTime();
             var uri = exchange.getRequestURI();
             var headers = new LinkedHashMap<String, String>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(exchange.getRequestMethod(), uri.getPath(), uri.getRawQuery(), Map.copyOf(headers),
-                    body));
+                    body, received));
             var call = new Call(exchange.getRequestMethod(), uri.getPath(), query(uri.getRawQuery()), headers, body,
                     exchange);
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {

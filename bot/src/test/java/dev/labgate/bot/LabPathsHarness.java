@@ -1,0 +1,166 @@
+package dev.labgate.bot;
+
+import dev.labgate.bot.store.JdbcRunStore;
+import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.RepoRef;
+import dev.labgate.testkit.FakeHttpServer;
+import dev.labgate.testkit.FakeLava;
+import dev.labgate.testkit.LoopbackServer;
+
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Measures what the service adds on a lab's two paths, in the running service (in this JVM) against
+ * a fake GitHub and a fake LAVA on loopback: from an admitted change's delivery to the lab's submit
+ * call, and from the lab's final answer (its callback, or the poll that finds the job finished) to
+ * the final commit status. Not a test: run it as docs/benchmarks.md says ("Labs in the service").
+ */
+public final class LabPathsHarness {
+
+    private static final String BASE = "b".repeat(40);
+    private static final List<FakeLava.Case> CASES = List.of(FakeLava.Case.job("pass", null, null),
+            FakeLava.Case.of("smoke", "uname", "pass"));
+
+    private final FakeLava lava;
+    private final RunningLabgate labgate;
+    private final Scenario scenario;
+    private int number;
+
+    private LabPathsHarness(Scenario scenario, FakeLava lava, RunningLabgate labgate) {
+        this.scenario = scenario;
+        this.lava = lava;
+        this.labgate = labgate;
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (System.getenv("LABGATE_TEST_LAVA_TOKEN") == null) {
+            System.err.println("set LABGATE_TEST_LAVA_TOKEN=lava-test-token (the policy names it)");
+            System.exit(64);
+        }
+        var callbacks = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        var polls = args.length > 1 ? Integer.parseInt(args[1]) : 40;
+        var root = Files.createTempDirectory("labgate-lab-paths");
+        try (var scenario = new Scenario(root, "true");
+             var lava = new FakeLava(System.getenv("LABGATE_TEST_LAVA_TOKEN"))) {
+            Files.writeString(root.resolve("boot.yaml"), LabsServiceTest.TEMPLATE);
+            Files.writeString(scenario.root.resolve("policy.yml"), """
+                    repositories:
+                      - github: %1$s
+                    trust:
+                      min-permission: write
+                    labs:
+                      lava-callback: {type: lava, url: '%2$s', token-env: LABGATE_TEST_LAVA_TOKEN, template: '%3$s',
+                                      artifacts-url: 'https://files.example.org/k', poll-interval: 1h}
+                      lava-poll: {type: lava, url: '%2$s', token-env: LABGATE_TEST_LAVA_TOKEN, template: '%3$s',
+                                  artifacts-url: 'https://files.example.org/k', poll-interval: 1s}
+                    plans:
+                      - {name: callback, lab: lava-callback, paths: ['callback.txt']}
+                      - {name: poll, lab: lava-poll, paths: ['poll.txt']}
+                    """.formatted(Scenario.REPO, lava.url(), root.resolve("boot.yaml")));
+            int port;
+            try (var socket = new ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            var properties = new HashMap<>(scenario.properties());
+            properties.put("micronaut.server.port", port);
+            properties.put("labgate.public-url", "http://127.0.0.1:" + port);
+            // The production default, not the tests' faster one.
+            properties.put("labgate.work.polling-interval", "2s");
+            scenario.github.permission(Scenario.REPO, "alice", "write");
+            try (var labgate = new RunningLabgate(properties)) {
+                var harness = new LabPathsHarness(scenario, lava, labgate);
+                harness.measure(20, true);
+                var submit = new ArrayList<Long>();
+                var callback = new ArrayList<Long>();
+                for (var times : harness.measure(callbacks, true)) {
+                    submit.add(times[0]);
+                    callback.add(times[1]);
+                }
+                var poll = new ArrayList<Long>();
+                for (var times : harness.measure(polls, false)) {
+                    submit.add(times[0]);
+                    poll.add(times[1]);
+                }
+                System.out.println(line("approved change to LAVA submit call", submit));
+                System.out.println(line("LAVA callback to final status", callback));
+                System.out.println(line("LAVA poll that finds the job finished to final status", poll));
+            }
+        }
+    }
+
+    /** For each change: {nanoseconds from delivery to submit, nanoseconds from the lab's answer to the status}. */
+    private List<long[]> measure(int changes, boolean byCallback) throws Exception {
+        var all = new ArrayList<long[]>();
+        for (int i = 0; i < changes; i++) {
+            var n = ++number;
+            var head = String.format("%040x", n);
+            scenario.github.openChange(Scenario.REPO, n, "alice", head, BASE, false,
+                    List.of(byCallback ? "callback.txt" : "poll.txt"), List.of(head));
+            var jobsBefore = lava.jobs().size();
+            var delivered = System.nanoTime();
+            labgate.postGitHub("pull_request", "bench-" + n, Fixtures.pullRequest("opened", Scenario.REPO, n, "alice",
+                    head, BASE, false), Scenario.SECRET);
+            await(() -> lava.jobs().size() > jobsBefore);
+            var submitted = lastNanos(lava.requests(), "POST", "/api/v0.2/jobs/");
+            var job = lava.jobs().get(jobsBefore).id();
+            var key = new ChangeRef(new RepoRef("github", Scenario.REPO), n).key();
+            await(() -> labgate.bean(JdbcRunStore.class).forHead(key, head).stream().allMatch(r -> r.labRun() != null));
+            lava.finish(job, "Complete", null, CASES);
+            long answered;
+            if (byCallback) {
+                answered = System.nanoTime();
+                if (lava.sendCallback(job) != 200) {
+                    throw new IllegalStateException("the callback was refused");
+                }
+            } else {
+                answered = -1;
+            }
+            await(() -> finalStatus(head) > 0);
+            if (!byCallback) {
+                var finishedAt = System.nanoTime();
+                answered = lava.requests().stream()
+                        .filter(r -> r.method().equals("GET") && r.path().equals("/api/v0.2/jobs/" + job + "/"))
+                        .mapToLong(LoopbackServer.Request::receivedNanos).filter(t -> t < finishedAt).max().orElseThrow();
+            }
+            all.add(new long[]{submitted - delivered, finalStatus(head) - answered});
+        }
+        return all;
+    }
+
+    private long finalStatus(String head) {
+        return scenario.github.requests().stream()
+                .filter(r -> r.method().equals("POST") && r.path().endsWith("/statuses/" + head)
+                        && !r.body().contains("\"pending\""))
+                .mapToLong(FakeHttpServer.Request::receivedNanos).findFirst().orElse(-1);
+    }
+
+    private static long lastNanos(List<LoopbackServer.Request> requests, String method, String path) {
+        return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path))
+                .mapToLong(LoopbackServer.Request::receivedNanos).max().orElseThrow();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        var deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("gave up waiting after 60 s");
+            }
+            Thread.sleep(0, 200_000);
+        }
+    }
+
+    private static String line(String what, List<Long> nanos) {
+        var sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return String.format(Locale.ROOT, "%-55s n=%d p50=%.1f ms p99=%.1f ms max=%.1f ms", what, sorted.size(),
+                sorted.get(sorted.size() / 2) / 1e6, sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e6,
+                sorted.get(sorted.size() - 1) / 1e6);
+    }
+}
