@@ -6,11 +6,13 @@ import dev.labgate.core.forge.Permission;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.run.RunState;
 import dev.labgate.testkit.FakeForge;
+import dev.labgate.testkit.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +39,7 @@ abstract class FlowContract {
     @BeforeEach
     void start() throws Exception {
         fake = newFake();
-        var clock = new FlowWorld.MovingClock();
+        var clock = new TestClock(Instant.now());
         world = new FlowWorld(clock, fake, newForge(fake, clock));
     }
 

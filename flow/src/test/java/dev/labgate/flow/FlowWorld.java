@@ -13,12 +13,10 @@ import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.FakeForge;
+import dev.labgate.testkit.TestClock;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,40 +35,10 @@ final class FlowWorld {
 
     static final String SECRET = "webhook-secret";
 
-    /** A clock the world moves. */
-    static final class MovingClock extends Clock {
-        private Instant now = Instant.now();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void moveTo(Instant instant) {
-            if (instant.isAfter(now)) {
-                now = instant;
-            }
-        }
-
-        void tick() {
-            now = now.plusMillis(1);
-        }
-    }
-
     private record Item(Work work, Instant at, long order) {
     }
 
-    final MovingClock clock;
+    final TestClock clock;
     final MemoryStores stores;
     final ScriptedLab lab = new ScriptedLab("lab");
     final FakeForge fake;
@@ -85,7 +53,7 @@ final class FlowWorld {
     private int deliveries;
 
     /** A world on {@code clock}, which the forge adapter must also use (its rate budget waits on it). */
-    FlowWorld(MovingClock clock, FakeForge fake, Forge forge) {
+    FlowWorld(TestClock clock, FakeForge fake, Forge forge) {
         this.clock = clock;
         this.stores = new MemoryStores(clock);
         this.fake = fake;
@@ -172,8 +140,10 @@ final class FlowWorld {
                 return;
             }
             queue.remove(next.get().work().id());
-            clock.moveTo(next.get().at());
-            clock.tick();
+            if (next.get().at().isAfter(clock.instant())) {
+                clock.set(next.get().at());
+            }
+            clock.advance(Duration.ofMillis(1));
             run(next.get());
         }
         throw new AssertionError("the flow did not settle in 2,000 steps: " + queue.keySet());

@@ -5,6 +5,7 @@ import dev.labgate.core.kcidb.Status;
 import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.testkit.FakeGitHub;
+import dev.labgate.testkit.TestClock;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
 import java.security.KeyPairGenerator;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +31,7 @@ class ReconcilerTest {
     @BeforeEach
     void start() throws IOException {
         github = new FakeGitHub().acceptToken("t");
-        var clock = new FlowWorld.MovingClock();
+        var clock = new TestClock(Instant.now());
         world = new FlowWorld(clock, github, new GitHubForge(GitHubSettings.withToken("github", github.url(),
                 URI.create("https://github.example"), List.of(FlowWorld.SECRET), "t", "labgate-bot"), clock));
         github.permission(REPO, "alice", "write");
@@ -110,7 +112,7 @@ class ReconcilerTest {
             writer.writeObject(key);
         }
         try (var app = new FakeGitHub().app("7", "labgate", key.getPublic()).installation("acme", 70)) {
-            var clock = new FlowWorld.MovingClock();
+            var clock = new TestClock(Instant.now());
             var appWorld = new FlowWorld(clock, app, new GitHubForge(new GitHubSettings("github", app.url(),
                     URI.create("https://github.example"), List.of(FlowWorld.SECRET), null, null,
                     Optional.of(new GitHubSettings.App("7", pem.toString())), 100), clock));
