@@ -49,7 +49,7 @@ public final class LabPathsHarness {
         var root = Files.createTempDirectory("labgate-lab-paths");
         try (var scenario = new Scenario(root, "true");
              var lava = new FakeLava(System.getenv("LABGATE_TEST_LAVA_TOKEN"))) {
-            Files.writeString(root.resolve("boot.yaml"), LabsServiceTest.TEMPLATE);
+            Files.writeString(root.resolve("boot.yaml"), FakeLava.SMOKE_TEMPLATE);
             Files.writeString(scenario.root.resolve("policy.yml"), """
                     repositories:
                       - github: %1$s

@@ -42,35 +42,6 @@ class LabsServiceTest {
 
     static final String KERNELCI_TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsYWJnYXRlLXRlc3QifQ.c2lnbmF0dXJl";
     static final String LAVA_TOKEN = "lava-test-token";
-    static final String TEMPLATE = """
-            device_type: qemu
-            job_name: "labgate {{ subject }} {{ commit_short }}"
-            visibility: personal
-            timeouts:
-              job:
-                minutes: 30
-            actions:
-            - deploy:
-                to: tmpfs
-                images:
-                  kernel:
-                    url: {{ artifacts_url }}/bzImage
-            - boot:
-                method: qemu
-                media: tmpfs
-            - test:
-                definitions:
-                - from: inline
-                  name: smoke
-                  path: inline/smoke.yaml
-                  repository:
-                    metadata:
-                      format: Lava-Test Test Definition 1.0
-                      name: smoke
-                    run:
-                      steps:
-                      - lava-test-case uname --shell uname -a
-            """;
 
     @TempDir
     Path tmp;
@@ -94,7 +65,7 @@ class LabsServiceTest {
         maestro = new FakeMaestro(KERNELCI_TOKEN).tree("kernelci", treeUrl).jobs("baseline-x86")
                 .platforms("qemu-x86");
         lava = new FakeLava(LAVA_TOKEN);
-        Files.writeString(tmp.resolve("boot.yaml"), TEMPLATE);
+        Files.writeString(tmp.resolve("boot.yaml"), FakeLava.SMOKE_TEMPLATE);
         Files.writeString(scenario.root.resolve("policy.yml"), """
                 repositories:
                   - github: %s

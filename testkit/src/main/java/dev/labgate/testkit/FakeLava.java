@@ -93,6 +93,34 @@ public final class FakeLava extends LoopbackServer {
         }
     }
 
+    /**
+     * A small job template in labgate's template language: a QEMU boot of the kernel under
+     * {@code artifacts_url} and one smoke test, for tests and benchmarks that need a LAVA lab.
+     */
+    public static final String SMOKE_TEMPLATE = """
+            device_type: qemu
+            job_name: "labgate {{ subject }} {{ commit_short }}"
+            visibility: personal
+            timeouts:
+              job:
+                minutes: 30
+            actions:
+            - deploy:
+                to: tmpfs
+                images:
+                  kernel:
+                    url: {{ artifacts_url }}/bzImage
+            - boot:
+                method: qemu
+                media: tmpfs
+            - test:
+                definitions:
+                - from: git
+                  repository: https://git.example.org/tests.git
+                  path: smoke.yaml
+                  name: smoke
+            """;
+
     /** The request LAVA sends to a job's callback URL. */
     public record Callback(URI url, Map<String, String> headers, byte[] body) {
     }

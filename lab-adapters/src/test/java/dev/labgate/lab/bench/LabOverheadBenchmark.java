@@ -148,30 +148,8 @@ public class LabOverheadBenchmark {
         @Setup(Level.Trial)
         public void setUp() throws IOException {
             server = new FakeLava("token");
-            lab = new LavaLab("lava", new LavaSettings(server.url().toString(), "token", """
-                    device_type: qemu
-                    job_name: "labgate {{ subject }} {{ commit_short }}"
-                    visibility: personal
-                    timeouts:
-                      job:
-                        minutes: 30
-                    actions:
-                    - deploy:
-                        to: tmpfs
-                        images:
-                          kernel:
-                            url: {{ artifacts_url }}/bzImage
-                    - boot:
-                        method: qemu
-                        media: tmpfs
-                    - test:
-                        definitions:
-                        - from: git
-                          repository: https://git.example.org/tests.git
-                          path: smoke.yaml
-                          name: smoke
-                    """, Map.of(), "https://artifacts.example.org", "https://labgate.example.org",
-                    Duration.ofMinutes(1)), KEY);
+            lab = new LavaLab("lava", new LavaSettings(server.url().toString(), "token", FakeLava.SMOKE_TEMPLATE, Map.of(),
+                    "https://artifacts.example.org", "https://labgate.example.org", Duration.ofMinutes(1)), KEY);
             finishedRun = lab.submit(request("finished"));
             var id = server.jobs().get(0).id();
             var cases = new ArrayList<FakeLava.Case>();
