@@ -52,6 +52,32 @@ class CliTest {
     }
 
     @Test
+    void config_check_notes_a_lab_secret_that_is_not_set_in_its_environment() throws Exception {
+        Files.writeString(tmp.resolve("boot.yaml"), "device_type: qemu\n");
+        var policy = Files.writeString(tmp.resolve("policy.yml"), """
+                labs:
+                  set:
+                    type: lava
+                    url: https://lava.example.org
+                    token-env: LABGATE_TEST_LAVA_TOKEN
+                    template: boot.yaml
+                    artifacts-url: https://files.example.org/k
+                  unset:
+                    type: lava
+                    url: https://lava.example.org
+                    token-env: LABGATE_NOBODY_SETS_THIS_TOKEN
+                    template: boot.yaml
+                    artifacts-url: https://files.example.org/k
+                """);
+
+        var result = run("config", "check", policy.toString());
+
+        assertThat(result.exit()).isZero();
+        assertThat(result.out()).contains(policy + ": note: lab unset reads a secret from "
+                + "LABGATE_NOBODY_SETS_THIS_TOKEN, which is not set here").doesNotContain("lab set ");
+    }
+
+    @Test
     void config_check_passes_the_shipped_example_and_lists_every_error_of_a_broken_file() throws Exception {
         var example = run("config", "check", "../policy/example.yml");
         assertThat(example.exit()).as(example.err()).isZero();

@@ -20,6 +20,11 @@ public sealed interface LabSpec {
     /** How long a run may take on this lab before it is stopped and reported as timed out. */
     Duration timeout();
 
+    /** The environment variables this lab reads its secrets from. */
+    default List<String> secretVariables() {
+        return List.of();
+    }
+
     /**
      * A command run on the labgate host in a fresh checkout of the head commit.
      *
@@ -69,6 +74,11 @@ public sealed interface LabSpec {
             Objects.requireNonNull(dashboardUrl, "dashboardUrl");
             Objects.requireNonNull(timeout, "timeout");
         }
+
+        @Override
+        public List<String> secretVariables() {
+            return pushTokenEnv.map(push -> List.of(tokenEnv, push)).orElse(List.of(tokenEnv));
+        }
     }
 
     /**
@@ -91,6 +101,11 @@ public sealed interface LabSpec {
             Objects.requireNonNull(artifactsUrl, "artifactsUrl");
             Objects.requireNonNull(pollInterval, "pollInterval");
             Objects.requireNonNull(timeout, "timeout");
+        }
+
+        @Override
+        public List<String> secretVariables() {
+            return List.of(tokenEnv);
         }
     }
 }

@@ -59,6 +59,15 @@ public final class ConfigCommand implements Runnable {
             var policy = result.policy().orElseThrow();
             out.println(file + ": valid (version " + policy.version() + "): " + policy.repositories().size()
                     + " repositories, " + policy.labs().size() + " labs, " + policy.plans().size() + " plans");
+            // Not an error: the check may run where the service's secrets are not.
+            for (var lab : policy.labs().values()) {
+                for (var variable : lab.secretVariables()) {
+                    if (System.getenv(variable) == null) {
+                        out.println(file + ": note: lab " + lab.name() + " reads a secret from " + variable
+                                + ", which is not set here; the service needs it to use the lab");
+                    }
+                }
+            }
             return 0;
         }
     }
