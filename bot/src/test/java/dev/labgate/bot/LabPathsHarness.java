@@ -5,7 +5,9 @@ import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.testkit.FakeHttpServer;
 import dev.labgate.testkit.FakeLava;
+import dev.labgate.testkit.FakeMaestro;
 import dev.labgate.testkit.LoopbackServer;
+import dev.labgate.testkit.TestRepository;
 
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -14,6 +16,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -29,26 +32,34 @@ public final class LabPathsHarness {
             FakeLava.Case.of("smoke", "uname", "pass"));
 
     private final FakeLava lava;
+    private final FakeMaestro maestro;
     private final RunningLabgate labgate;
     private final Scenario scenario;
     private int number;
 
-    private LabPathsHarness(Scenario scenario, FakeLava lava, RunningLabgate labgate) {
+    private LabPathsHarness(Scenario scenario, FakeLava lava, FakeMaestro maestro, RunningLabgate labgate) {
         this.scenario = scenario;
         this.lava = lava;
+        this.maestro = maestro;
         this.labgate = labgate;
     }
 
     public static void main(String[] args) throws Exception {
-        if (System.getenv("LABGATE_TEST_LAVA_TOKEN") == null) {
-            System.err.println("set LABGATE_TEST_LAVA_TOKEN=lava-test-token (the policy names it)");
+        if (System.getenv("LABGATE_TEST_LAVA_TOKEN") == null || System.getenv("LABGATE_TEST_KERNELCI_TOKEN") == null) {
+            System.err.println("set LABGATE_TEST_LAVA_TOKEN and LABGATE_TEST_KERNELCI_TOKEN (the policy names them; "
+                    + "the KernelCI one must look like a JWT)");
             System.exit(64);
         }
         var callbacks = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         var polls = args.length > 1 ? Integer.parseInt(args[1]) : 40;
         var root = Files.createTempDirectory("labgate-lab-paths");
         try (var scenario = new Scenario(root, "true");
-             var lava = new FakeLava(System.getenv("LABGATE_TEST_LAVA_TOKEN"))) {
+             var lava = new FakeLava(System.getenv("LABGATE_TEST_LAVA_TOKEN"));
+             var labRepository = TestRepository.create(root.resolve("lab"), "kernelci/linux")) {
+            labRepository.commit("refs/heads/master", null, "the lab's own history", Map.of("README", "lab\n"));
+            var treeUrl = labRepository.directory().toUri().toString();
+            var maestro = new FakeMaestro(System.getenv("LABGATE_TEST_KERNELCI_TOKEN")).tree("kernelci", treeUrl)
+                    .jobs("baseline-x86").platforms("qemu-x86");
             Files.writeString(root.resolve("boot.yaml"), FakeLava.SMOKE_TEMPLATE);
             Files.writeString(scenario.root.resolve("policy.yml"), """
                     repositories:
@@ -60,10 +71,14 @@ public final class LabPathsHarness {
                                       artifacts-url: 'https://files.example.org/k', poll-interval: 1h}
                       lava-poll: {type: lava, url: '%2$s', token-env: LABGATE_TEST_LAVA_TOKEN, template: '%3$s',
                                   artifacts-url: 'https://files.example.org/k', poll-interval: 1s}
+                      kernelci: {type: kernelci, pipeline-url: '%4$s', api-url: '%4$s',
+                                 token-env: LABGATE_TEST_KERNELCI_TOKEN, tree-url: '%5$s', branch: master,
+                                 jobfilter: [baseline-x86], platformfilter: [qemu-x86], poll-interval: 1s}
                     plans:
                       - {name: callback, lab: lava-callback, paths: ['callback.txt']}
                       - {name: poll, lab: lava-poll, paths: ['poll.txt']}
-                    """.formatted(Scenario.REPO, lava.url(), root.resolve("boot.yaml")));
+                      - {name: kernelci, lab: kernelci, paths: ['kernel.txt']}
+                    """.formatted(Scenario.REPO, lava.url(), root.resolve("boot.yaml"), maestro.url(), treeUrl));
             int port;
             try (var socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
@@ -75,8 +90,9 @@ public final class LabPathsHarness {
             properties.put("labgate.work.polling-interval", "2s");
             scenario.github.permission(Scenario.REPO, "alice", "write");
             try (var labgate = new RunningLabgate(properties)) {
-                var harness = new LabPathsHarness(scenario, lava, labgate);
+                var harness = new LabPathsHarness(scenario, lava, maestro, labgate);
                 harness.measure(20, true);
+                harness.kernelCi(5);
                 var submit = new ArrayList<Long>();
                 var callback = new ArrayList<Long>();
                 for (var times : harness.measure(callbacks, true)) {
@@ -88,9 +104,19 @@ public final class LabPathsHarness {
                     submit.add(times[0]);
                     poll.add(times[1]);
                 }
+                var kernelCiSubmit = new ArrayList<Long>();
+                var kernelCiPoll = new ArrayList<Long>();
+                for (var times : harness.kernelCi(polls)) {
+                    kernelCiSubmit.add(times[0]);
+                    kernelCiPoll.add(times[1]);
+                }
                 System.out.println(line("approved change to LAVA submit call", submit));
                 System.out.println(line("LAVA callback to final status", callback));
                 System.out.println(line("LAVA poll that finds the job finished to final status", poll));
+                System.out.println(line("approved change to KernelCI checkout call", kernelCiSubmit));
+                System.out.println(line("KernelCI poll that finds the tree done to final status", kernelCiPoll));
+            } finally {
+                maestro.close();
             }
         }
     }
@@ -130,6 +156,44 @@ public final class LabPathsHarness {
                         .mapToLong(LoopbackServer.Request::receivedNanos).filter(t -> t < finishedAt).max().orElseThrow();
             }
             all.add(new long[]{submitted - delivered, finalStatus(head) - answered});
+        }
+        return all;
+    }
+
+    /**
+     * KernelCI, polled: for each change a new commit in the forge's repository, which labgate
+     * fetches and pushes to the lab-facing repository before it asks for the checkout.
+     */
+    private List<long[]> kernelCi(int changes) throws Exception {
+        var all = new ArrayList<long[]>();
+        for (int i = 0; i < changes; i++) {
+            var n = ++number;
+            var head = scenario.git.commit("refs/pull/" + n + "/head", scenario.base, "change " + n,
+                    Map.of("README", "a kernel\n", "kernel.txt", "change " + n + "\n"));
+            scenario.github.openChange(Scenario.REPO, n, "alice", head, scenario.base, false, List.of("kernel.txt"),
+                    List.of(head));
+            var checkoutsBefore = maestro.checkoutRequests().size();
+            var delivered = System.nanoTime();
+            labgate.postGitHub("pull_request", "bench-" + n, Fixtures.pullRequest("opened", Scenario.REPO, n, "alice",
+                    head, scenario.base, false), Scenario.SECRET);
+            await(() -> maestro.checkoutRequests().size() > checkoutsBefore);
+            var submitted = lastNanos(maestro.requests(), "POST", "/api/checkout");
+            var key = new ChangeRef(new RepoRef("github", Scenario.REPO), n).key();
+            await(() -> labgate.bean(JdbcRunStore.class).forHead(key, head).stream().allMatch(r -> r.labRun() != null));
+            var treeId = labgate.bean(JdbcRunStore.class).forHead(key, head).get(0).labRun().externalId().split(":")[0];
+            var checkout = maestro.checkout(treeId).path("id").asText();
+            var build = maestro.add(checkout, "kbuild", "kbuild-gcc-12-x86", "kubernetes");
+            maestro.set(build, "done", "pass", null);
+            var job = maestro.add(build, "job", "baseline-x86", "qemu-x86");
+            maestro.set(maestro.add(job, "test", "login", "qemu-x86"), "done", "pass", null);
+            maestro.set(job, "done", "pass", null);
+            maestro.set(checkout, "done", "pass", null);
+            await(() -> finalStatus(head) > 0);
+            var reported = finalStatus(head);
+            var answered = maestro.requests().stream()
+                    .filter(r -> r.method().equals("GET") && r.path().equals("/latest/nodes/fast"))
+                    .mapToLong(LoopbackServer.Request::receivedNanos).filter(t -> t < reported).max().orElseThrow();
+            all.add(new long[]{submitted - delivered, reported - answered});
         }
         return all;
     }
