@@ -9,11 +9,9 @@ import dev.labgate.testkit.FakeMaestro;
 import dev.labgate.testkit.LoopbackServer;
 import dev.labgate.testkit.TestRepository;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -79,13 +77,7 @@ public final class LabPathsHarness {
                       - {name: poll, lab: lava-poll, paths: ['poll.txt']}
                       - {name: kernelci, lab: kernelci, paths: ['kernel.txt']}
                     """.formatted(Scenario.REPO, lava.url(), root.resolve("boot.yaml"), maestro.url(), treeUrl));
-            int port;
-            try (var socket = new ServerSocket(0)) {
-                port = socket.getLocalPort();
-            }
-            var properties = new HashMap<>(scenario.properties());
-            properties.put("micronaut.server.port", port);
-            properties.put("labgate.public-url", "http://127.0.0.1:" + port);
+            var properties = RunningLabgate.reachableAtItsPublicUrl(scenario.properties());
             // The production default, not the tests' faster one.
             properties.put("labgate.work.polling-interval", "2s");
             scenario.github.permission(Scenario.REPO, "alice", "write");

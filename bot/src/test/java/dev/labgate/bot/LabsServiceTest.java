@@ -17,7 +17,6 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +24,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -98,15 +96,7 @@ class LabsServiceTest {
                     paths: ['hello.txt']
                 """.formatted(Scenario.REPO, maestro.url(), maestro.url(), treeUrl, lava.url(),
                 tmp.resolve("boot.yaml"), lavaPoll));
-        // LAVA jobs call labgate back at its public URL: here, the service itself on loopback.
-        int port;
-        try (var socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        var properties = new HashMap<>(scenario.properties());
-        properties.put("micronaut.server.port", port);
-        properties.put("labgate.public-url", "http://127.0.0.1:" + port);
-        labgate = new RunningLabgate(properties);
+        labgate = new RunningLabgate(RunningLabgate.reachableAtItsPublicUrl(scenario.properties()));
         scenario.github.permission(Scenario.REPO, "alice", "write");
     }
 

@@ -5,6 +5,8 @@ import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +30,23 @@ final class RunningLabgate implements AutoCloseable {
         all.putIfAbsent("labgate.work.polling-interval", "200ms");
         all.putIfAbsent("labgate.reconcile.at-start", false);
         this.server = ApplicationContext.run(EmbeddedServer.class, all);
+    }
+
+    /**
+     * The same properties with a free port chosen in advance and the public URL on it, for labs
+     * that call the service back (LAVA's callbacks go to the public URL).
+     */
+    static Map<String, Object> reachableAtItsPublicUrl(Map<String, Object> properties) {
+        int port;
+        try (var socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var all = new HashMap<>(properties);
+        all.put("micronaut.server.port", port);
+        all.put("labgate.public-url", "http://127.0.0.1:" + port);
+        return all;
     }
 
     URI url() {

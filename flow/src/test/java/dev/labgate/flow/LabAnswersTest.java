@@ -10,7 +10,6 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
-import dev.labgate.core.store.ResultStore;
 import dev.labgate.core.store.Work;
 import dev.labgate.kcidb.VerdictAggregator;
 
@@ -18,9 +17,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +33,7 @@ class LabAnswersTest {
     private final ScriptedForge forge = new ScriptedForge();
     private final Deque<Status> answers = new ArrayDeque<>();
     private final List<TreeRequest> submitted = new ArrayList<>();
-    private final Map<String, KcidbData> saved = new HashMap<>();
+    private final MemoryStores.Results results = new MemoryStores.Results();
     private final RunAdvancer advancer;
 
     LabAnswersTest() {
@@ -65,17 +62,6 @@ class LabAnswersTest {
 
             @Override
             public void cancel(LabRun run) {
-            }
-        };
-        ResultStore results = new ResultStore() {
-            @Override
-            public void save(String runId, KcidbData data) {
-                saved.put(runId, data);
-            }
-
-            @Override
-            public Optional<KcidbData> find(String runId) {
-                return Optional.ofNullable(saved.get(runId));
             }
         };
         advancer = new RunAdvancer(memory, results, name -> Optional.of(lab), new Forges(List.of(forge)),
@@ -114,7 +100,7 @@ class LabAnswersTest {
         advancer.advance(run.id());
         assertThat(now(run).state()).isEqualTo(RunState.PLANNED);
         assertThat(now(run).note()).contains("sturdy had an infrastructure error").contains("retrying");
-        assertThat(saved).isEmpty();
+        assertThat(results.find(run.id())).isEmpty();
 
         advancer.advance(run.id());
         advancer.advance(run.id());
@@ -181,7 +167,7 @@ class LabAnswersTest {
         assertThat(submitted).hasSize(3);
         assertThat(now(run).state()).isEqualTo(RunState.ERRORED);
         assertThat(now(run).note()).contains("gave up after 3 attempts");
-        assertThat(saved).containsKey(run.id());
+        assertThat(results.find(run.id())).isPresent();
     }
 
     @org.junit.jupiter.api.Test

@@ -11,7 +11,6 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
-import dev.labgate.core.store.ResultStore;
 import dev.labgate.kcidb.VerdictAggregator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -44,7 +43,7 @@ class RestartInEachStateTest {
 
     private final Memory memory = new Memory();
     private final ScriptedForge forge = new ScriptedForge();
-    private final Map<String, KcidbData> saved = new HashMap<>();
+    private final MemoryStores.Results results = new MemoryStores.Results();
     /** The lab's own jobs, by run id: a lab recognizes a run it already has (the Lab contract). */
     private final Map<String, LabRun> jobs = new HashMap<>();
     private final List<String> submitCalls = new ArrayList<>();
@@ -76,17 +75,6 @@ class RestartInEachStateTest {
 
     private RunAdvancer replica() {
         var policy = TrustFlowTest.parse("labs:\n  lab: {type: command, command: make}\n");
-        ResultStore results = new ResultStore() {
-            @Override
-            public void save(String runId, KcidbData data) {
-                saved.put(runId, data);
-            }
-
-            @Override
-            public Optional<KcidbData> find(String runId) {
-                return Optional.ofNullable(saved.get(runId));
-            }
-        };
         return new RunAdvancer(memory, results, name -> Optional.of(lab), new Forges(List.of(forge)), () -> policy,
                 memory, memory, new VerdictAggregator(), new RunLinks(Optional.empty()), new TrustFlowTest.Ticking());
     }
