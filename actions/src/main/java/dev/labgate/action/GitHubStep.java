@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -88,7 +89,7 @@ public final class GitHubStep {
     /** A workflow command GitHub shows on the run page; its data is escaped as the runner expects. */
     static String annotation(Verdict.Finding failure) {
         var where = failure.configuration().isEmpty() ? "" : " (" + failure.configuration() + ")";
-        var message = failure.path() + where + ": " + failure.status().name().toLowerCase()
+        var message = failure.path() + where + ": " + failure.status().name().toLowerCase(Locale.ROOT)
                 + (failure.detail().isEmpty() ? "" : ", " + failure.detail())
                 + (failure.logUrl() == null ? "" : " log: " + failure.logUrl());
         return "::error title=" + property("labgate: " + failure.path()) + "::" + data(message);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -88,7 +89,7 @@ public final class GitLabArtifacts {
             var name = failure.path() + (failure.configuration().isEmpty() ? "" : " (" + failure.configuration() + ")");
             cases.append("    <testcase classname=\"labgate.").append(xml(failure.origin())).append("\" name=\"")
                     .append(xml(name)).append("\">\n      <failure message=\"")
-                    .append(xml(failure.status().name().toLowerCase() + (failure.detail().isEmpty() ? ""
+                    .append(xml(failure.status().name().toLowerCase(Locale.ROOT) + (failure.detail().isEmpty() ? ""
                             : ": " + failure.detail()))).append("\">")
                     .append(xml(failure.logUrl() == null ? "" : failure.logUrl()))
                     .append("</failure>\n    </testcase>\n");

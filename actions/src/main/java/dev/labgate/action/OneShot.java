@@ -33,6 +33,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -182,7 +183,7 @@ public final class OneShot {
                 var run = lab.get().submit(new TreeRequest(runId, subject, cloneUrl, fetchRef, head,
                         base == null ? "" : base, entry.tests()));
                 submitted.add(new Submitted(entry, lab.get(), run));
-                forge.setStatus(repo, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
+                forge.setStatus(subject, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
                         "submitted to " + entry.lab(), run.url()));
                 progress.println("[" + elapsed(Duration.ZERO) + "] " + entry.lab() + ": submitted"
                         + (run.url() == null ? "" : " " + run.url()));
@@ -191,10 +192,10 @@ public final class OneShot {
                 return infra("lab " + entry.lab() + " refused the run: " + e.getMessage(), chosen);
             }
         }
-        return wait(forge, repo, head, submitted, request, chosen, PolicyKnownIssues.of(operator));
+        return wait(forge, subject, head, submitted, request, chosen, PolicyKnownIssues.of(operator));
     }
 
-    private Outcome wait(Forge forge, RepoRef repo, String head, List<Submitted> submitted, Request request,
+    private Outcome wait(Forge forge, Subject subject, String head, List<Submitted> submitted, Request request,
                          List<TestPlan.Entry> plan, KnownIssues known) throws InterruptedException {
         var start = clock.instant();
         var deadline = start.plus(request.timeout());
@@ -255,7 +256,7 @@ public final class OneShot {
                 var own = aggregator.aggregate(results.get(name), Optional.empty(), known);
                 status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(), each.run().url());
             }
-            forge.setStatus(repo, head, status);
+            forge.setStatus(subject, head, status);
         }
         var runUrl = submitted.stream().map(s -> s.run().url()).filter(u -> u != null).findFirst();
         var exit = ExitCode.of(verdict, request.failOnRegression());
@@ -286,7 +287,7 @@ public final class OneShot {
 
     private static String elapsed(Duration duration) {
         var seconds = duration.toSeconds();
-        return String.format("%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+        return String.format(Locale.ROOT, "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
 
     private static void cancelAll(List<Submitted> submitted) {

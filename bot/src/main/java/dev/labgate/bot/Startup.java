@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /** Once the server listens: start the durable work, and tell the operator where everything is. */
@@ -77,13 +78,13 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
                         gitlab.token().isPresent() ? "set" : "not set (API calls will be anonymous)");
             }
         });
-        LOG.info("reconciler: every {}{}", reconcile.interval().toString().substring(2).toLowerCase(),
+        LOG.info("reconciler: every {}{}", reconcile.interval().toString().substring(2).toLowerCase(Locale.ROOT),
                 reconcile.atStart() ? ", and now" : "");
         LOG.info("policy: {} (version {})", policy.where(), p.version());
         LOG.info("repositories: {}", p.repositories().isEmpty() ? "none"
                 : p.repositories().stream().map(r -> r.forge() + ":" + r.name()).collect(Collectors.joining(", ")));
         LOG.info("labs: {}", p.labs().isEmpty() ? "none" : p.labs().values().stream()
-                .map(l -> l.name() + " (" + l.getClass().getSimpleName().toLowerCase() + ")")
+                .map(l -> l.name() + " (" + l.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ")")
                 .collect(Collectors.joining(", ")));
         LOG.info("data: {} ({})", settings.dataDir().toAbsolutePath().normalize(), database.url()
                 .map(DatabaseFactory::describe).orElse("embedded H2 database in this directory"));

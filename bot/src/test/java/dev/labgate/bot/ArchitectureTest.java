@@ -63,6 +63,17 @@ class ArchitectureTest {
     }
 
     @Test
+    void words_never_depend_on_the_default_locale() {
+        // Under a Turkish default locale "PENDING".toLowerCase() is "pendıng", which no forge accepts.
+        noClasses().should().callMethod(String.class, "toLowerCase")
+                .orShould().callMethod(String.class, "toUpperCase")
+                .orShould().callMethod(String.class, "format", String.class, Object[].class)
+                .orShould().callMethod(String.class, "formatted", Object[].class)
+                .because("a word a forge or lab receives must not change with the JVM's locale: pass Locale.ROOT")
+                .check(classes);
+    }
+
+    @Test
     void the_flow_speaks_to_forges_and_labs_only_through_their_ports() {
         noClasses().that().resideInAPackage("dev.labgate.flow..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.labgate.forge..", "dev.labgate.lab..",

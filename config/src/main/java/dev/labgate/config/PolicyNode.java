@@ -17,6 +17,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -161,7 +162,7 @@ final class PolicyNode {
 
     Optional<Long> size() {
         return string().flatMap(text -> {
-            var t = text.trim().toUpperCase();
+            var t = text.trim().toUpperCase(Locale.ROOT);
             long factor = 1;
             if (t.endsWith("K")) {
                 factor = 1024;
@@ -179,7 +180,7 @@ final class PolicyNode {
     }
 
     Optional<Boolean> bool() {
-        return string().flatMap(text -> switch (text.trim().toLowerCase()) {
+        return string().flatMap(text -> switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "true", "yes", "on" -> Optional.of(true);
             case "false", "no", "off" -> Optional.of(false);
             default -> {

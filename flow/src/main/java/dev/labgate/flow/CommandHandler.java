@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Carries out the {@code /labgate} commands people write on a change. Every command except
@@ -66,7 +67,7 @@ public final class CommandHandler {
         var permission = forge.permission(change.repo(), command.by());
         if (!permission.level().atLeast(needed)) {
             forge.reply(change, command.commentId(), "@" + command.by() + ": `/labgate " + command.command().word()
-                    + "` needs at least " + needed.name().toLowerCase() + " access to " + change.repo().fullName()
+                    + "` needs at least " + needed.name().toLowerCase(Locale.ROOT) + " access to " + change.repo().fullName()
                     + ". " + permission.reason() + ". Nothing was done.");
             return "refused " + command.command().word() + " by " + command.by() + ": " + permission.reason();
         }
@@ -124,7 +125,7 @@ public final class CommandHandler {
     /** The answer to {@code /labgate help}: usage, who may use each command, and an example. */
     static String help(Policy policy, ForgeEvent.CommandIssued command) {
         var repo = command.change().repo().fullName();
-        var trusted = "people with at least " + policy.trust().minPermission().name().toLowerCase() + " access to "
+        var trusted = "people with at least " + policy.trust().minPermission().name().toLowerCase(Locale.ROOT) + " access to "
                 + repo;
         return "### labgate commands\n\n"
                 + "Write a command at the start of a line in a new comment on the change.\n\n"

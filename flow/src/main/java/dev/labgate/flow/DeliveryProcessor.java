@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -140,7 +141,7 @@ public final class DeliveryProcessor {
         if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
             return "rejected (" + decision.rule() + "): " + decision.reason();
         }
-        return decision.outcome().name().toLowerCase() + " (" + decision.rule() + "): " + stored.size()
+        return decision.outcome().name().toLowerCase(Locale.ROOT) + " (" + decision.rule() + "): " + stored.size()
                 + (stored.size() == 1 ? " run" : " runs") + " at " + event.headSha();
     }
 
@@ -219,13 +220,13 @@ public final class DeliveryProcessor {
         });
         for (var run : created) {
             if (run.state() == RunState.AWAITING_APPROVAL) {
-                forge.setStatus(subject.repo(), run.headSha(), StatusText.of(run, links.run(run.id())));
+                forge.setStatus(subject, run.headSha(), StatusText.of(run, links.run(run.id())));
             }
         }
         for (var lab : verdict.labs()) {
             if (!lab.admitted()) {
                 // The contributor sees on the commit why a lab will not test it.
-                forge.setStatus(subject.repo(), head, new CommitStatus("labgate/" + lab.entry().lab(),
+                forge.setStatus(subject, head, new CommitStatus("labgate/" + lab.entry().lab(),
                         CommitStatus.State.ERROR, "Not run: " + lab.admission().decision().reason(), null));
             }
         }

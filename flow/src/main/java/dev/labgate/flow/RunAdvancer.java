@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -259,7 +260,7 @@ public final class RunAdvancer {
         var link = links.run(run.id());
         var newHead = newHead(forge, run);
         if (newHead.isPresent()) {
-            forge.setStatus(run.subject().repo(), run.headSha(), StatusText.stale(run, newHead.get(), link));
+            forge.setStatus(run.subject(), run.headSha(), StatusText.stale(run, newHead.get(), link));
             runs.markFinalReported(run.id());
             LOG.info("run {} on {} ended {} but {} is no longer the head (now {}): result not reported", run.id(),
                     run.lab(), run.state().label(), run.headSha(), newHead.get());
@@ -269,7 +270,7 @@ public final class RunAdvancer {
                 verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
                         knownIssues.get()), links,
                 runs.whys(run.subject().key(), run.headSha()));
-        forge.setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, link).withDetails(details));
+        forge.setStatus(run.subject(), run.headSha(), StatusText.of(run, link).withDetails(details));
         transactions.inTransaction(() -> {
             runs.markFinalReported(run.id());
             work.enqueueNow(new Work.Report(run.subject(), run.headSha(), run.id() + ":" + run.state().label()));
@@ -321,7 +322,7 @@ public final class RunAdvancer {
     private void pendingStatus(Run run) {
         try {
             forges.get(run.subject().repo().forge())
-                    .setStatus(run.subject().repo(), run.headSha(), StatusText.of(run, links.run(run.id())));
+                    .setStatus(run.subject(), run.headSha(), StatusText.of(run, links.run(run.id())));
         } catch (ForgeException e) {
             LOG.warn("run {}: pending status not written: {}", run.id(), e.getMessage());
         }
@@ -346,6 +347,6 @@ public final class RunAdvancer {
     }
 
     private static String describe(Duration duration) {
-        return duration.toString().substring(2).toLowerCase();
+        return duration.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 }

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 
@@ -87,8 +88,8 @@ public final class SummaryReporter {
             forge.upsertSummary(change.change(), markdown, verdictChanged);
             summaries.savePosted(subject.key(), now.text());
             LOG.info("summary of {} at {} written{}", subject.key(), headSha,
-                    verdictChanged ? " as a new comment: the verdict changed from " + before.lastVerdict().toLowerCase()
-                            + " to " + verdict.name().toLowerCase() : "");
+                    verdictChanged ? " as a new comment: the verdict changed from " + before.lastVerdict().toLowerCase(Locale.ROOT)
+                            + " to " + verdict.name().toLowerCase(Locale.ROOT) : "");
         });
     }
 

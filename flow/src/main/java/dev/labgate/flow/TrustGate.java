@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -219,7 +220,7 @@ public final class TrustGate {
         audit.record(entry);
         AUDIT.info("{} at {} by {}{}: {} by rule {}: {} (policy {}, {})", entry.subjectKey(),
                 shortSha(entry.headSha()), entry.who(), entry.lab().isEmpty() ? "" : " on lab " + entry.lab(),
-                entry.outcome().name().toLowerCase(), entry.rule(), entry.reason(), entry.policyVersion(),
+                entry.outcome().name().toLowerCase(Locale.ROOT), entry.rule(), entry.reason(), entry.policyVersion(),
                 entry.deliveryId());
     }
 

@@ -5,6 +5,7 @@ import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.Permission;
@@ -124,7 +125,7 @@ final class ScriptedForge implements Forge {
     }
 
     @Override
-    public void setStatus(RepoRef repo, String sha, CommitStatus status) {
+    public void setStatus(Subject subject, String sha, CommitStatus status) {
         statuses.add(status);
     }
 

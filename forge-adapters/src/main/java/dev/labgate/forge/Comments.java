@@ -48,35 +48,4 @@ public final class Comments {
         return OUTDATED + "\n**This labgate summary is out of date**: the verdict changed, see [the newest summary]("
                 + newestUrl + ").\n\n<details><summary>What it said before</summary>\n\n" + old + "\n\n</details>\n";
     }
-
-    /**
-     * Cuts Markdown to at most {@code max} characters (UTF-16 units, as forges count them), ending
-     * with {@code note}. Never splits a surrogate pair and closes a code fence left open, so the
-     * rest of the page still renders.
-     */
-    public static String truncate(String markdown, int max, String note) {
-        if (markdown.length() <= max) {
-            return markdown;
-        }
-        var tail = "\n\n" + note;
-        var cut = Math.max(0, max - tail.length() - 5);
-        if (cut > 0 && Character.isHighSurrogate(markdown.charAt(cut - 1))) {
-            cut--;
-        }
-        var head = markdown.substring(0, cut);
-        if (openFence(head)) {
-            head += "\n```";
-        }
-        return head + tail;
-    }
-
-    private static boolean openFence(String text) {
-        var open = false;
-        for (var line : text.split("\n", -1)) {
-            if (line.stripLeading().startsWith("```")) {
-                open = !open;
-            }
-        }
-        return open;
-    }
 }

@@ -2,6 +2,8 @@ package dev.labgate.forge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.util.Locale;
+
 /**
  * Reading webhook payloads field by field: a field labgate needs and cannot find is a
  * {@link MissingField}, which the event mappers turn into an {@code Ignored} event with the reason.
@@ -44,7 +46,7 @@ public final class Payloads {
 
     /** A 40-hex commit id, lower-cased. */
     public static String sha(JsonNode node, String name) {
-        var value = text(node, name).toLowerCase();
+        var value = text(node, name).toLowerCase(Locale.ROOT);
         if (!isSha(value)) {
             throw new MissingField(name + " (not a commit id)");
         }

@@ -4,6 +4,7 @@ import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
@@ -39,6 +40,7 @@ abstract class ForgeAdapterContract {
     protected Forge forge;
     protected RepoRef repo;
     protected ChangeRef change;
+    protected Subject subject;
 
     /** A fresh fake forge. */
     protected abstract FakeForge newFake() throws Exception;
@@ -51,6 +53,12 @@ abstract class ForgeAdapterContract {
 
     /** {@code user} has this OpenPGP key on the forge. */
     protected abstract void gpgKey(String user, String armored);
+
+    /** {@code user} has this SSH key on the forge, for signing commits. */
+    protected abstract void sshSigningKey(String user, String line);
+
+    /** The longest comment the forge takes. */
+    protected abstract int longestComment();
 
     protected abstract void fileOnDefaultBranch(String path, String content);
 
@@ -66,6 +74,7 @@ abstract class ForgeAdapterContract {
         forge = newForge(fake, Clock.systemUTC());
         repo = new RepoRef(fake.kind(), REPO);
         change = new ChangeRef(repo, 7);
+        subject = new Subject.Change(change);
         fake.openChange(REPO, 7, "alice", HEAD, BASE, true, List.of("drivers/usb/core.c", "old.c -> new.c"),
                 List.of(BASE.replace('2', '4'), HEAD));
     }
@@ -108,6 +117,17 @@ abstract class ForgeAdapterContract {
         assertThat(forge.signingKeys(new Person("alice"))).filteredOn(k -> k.kind() == SigningKey.Kind.OPENPGP)
                 .extracting(SigningKey::publicKey).containsExactly(armored);
         assertThat(forge.signingKeys(new Person("nobody-with-keys"))).isEmpty();
+    }
+
+    @Test
+    void ssh_signing_keys_are_listed_next_to_gpg_keys() {
+        var armored = "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nmQENBGZ0ZXN0\n-----END PGP PUBLIC KEY BLOCK-----\n";
+        var line = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOWrQzq0c7dxqfSkh3nUHoHqfmrXxcsb7hIq8xOQUcEo alice@example.org";
+        gpgKey("alice", armored);
+        sshSigningKey("alice", line);
+        assertThat(forge.signingKeys(new Person("alice"))).extracting(SigningKey::kind, SigningKey::publicKey)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(SigningKey.Kind.OPENPGP, armored),
+                        org.assertj.core.groups.Tuple.tuple(SigningKey.Kind.SSH, line));
     }
 
     @Test
@@ -180,8 +200,8 @@ abstract class ForgeAdapterContract {
 
     @Test
     void statuses_go_from_pending_to_final_on_the_commit() {
-        forge.setStatus(repo, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Submitting", null));
-        forge.setStatus(repo, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.SUCCESS, "Passed: 3 tests",
+        forge.setStatus(subject, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Submitting", null));
+        forge.setStatus(subject, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.SUCCESS, "Passed: 3 tests",
                 "https://labgate.example/runs/1"));
         var seen = fake.statusesSeen(REPO, HEAD);
         assertThat(seen).extracting(FakeForge.Status::state)
@@ -192,8 +212,71 @@ abstract class ForgeAdapterContract {
     }
 
     @Test
+    void a_status_reaches_the_head_of_a_change_from_a_fork_and_of_one_from_the_repository_itself() {
+        fake.openChange(REPO, 8, "bob", NEW_HEAD, BASE, false, List.of("a.c"), List.of(NEW_HEAD));
+        forge.setStatus(subject, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running", null));
+        forge.setStatus(new Subject.Change(new ChangeRef(repo, 8)), NEW_HEAD, new CommitStatus("labgate/lab",
+                CommitStatus.State.PENDING, "Running", null));
+        assertThat(fake.statusesSeen(REPO, HEAD)).singleElement()
+                .satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.PENDING));
+        assertThat(fake.statusesSeen(REPO, NEW_HEAD)).singleElement()
+                .satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.PENDING));
+    }
+
+    @Test
+    void a_status_reaches_a_pushed_branch() {
+        push("staging", BASE, NEW_HEAD, "maint");
+        forge.setStatus(new Subject.Branch(repo, "refs/heads/staging"), NEW_HEAD, new CommitStatus("labgate/lab",
+                CommitStatus.State.FAILURE, "Failed: 1 regression", null));
+        assertThat(fake.statusesSeen(REPO, NEW_HEAD)).singleElement()
+                .satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
+    }
+
+    @Test
+    void a_long_status_description_is_cut_to_one_line_the_forge_takes() {
+        var description = "Failed: " + "kunit.case ".repeat(40);
+        forge.setStatus(subject, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, description, null));
+        assertThat(fake.statusesSeen(REPO, HEAD)).singleElement()
+                .satisfies(s -> assertThat(s.description()).startsWith("Failed: kunit.case").endsWith("…"));
+    }
+
+    @Test
+    void a_summary_longer_than_the_forge_takes_is_cut_from_the_end_and_still_posted() {
+        var rows = new StringBuilder("### labgate: ❌ failed\n\n| lab | state | result |\n|---|---|---|\n"
+                + "| [lab](https://labgate.example/runs/1) | failed | 1 regression |\n\n**Regressions**\n\n"
+                + "| test | what went wrong |\n|---|---|\n");
+        var excerpt = "x".repeat(16_000);
+        for (int i = 0; rows.length() < longestComment() + 50_000; i++) {
+            rows.append("| `kunit.case").append(i).append("` | ").append(excerpt).append(" |\n");
+        }
+        rows.append("\n<details><summary>Details</summary>\n\nknown issues\n\n</details>\n");
+
+        forge.upsertSummary(change, rows.toString(), false);
+
+        var body = fake.commentsSeen(REPO, 7).get(0).body();
+        assertThat(body.length()).isLessThanOrEqualTo(longestComment());
+        assertThat(body).startsWith(ForgeReports.SUMMARY_MARKER + "\n### labgate: ❌ failed").contains("`kunit.case0`")
+                .contains("https://labgate.example/runs/1").doesNotContain("<details>")
+                .contains("✂️ Cut to fit").contains("run pages have the whole report");
+        forge.upsertSummary(change, rows.toString(), false);
+        assertThat(fake.commentsSeen(REPO, 7)).as("the same cut text is not written again").hasSize(1);
+    }
+
+    @Test
+    void an_old_summary_near_the_limit_still_fits_once_it_points_at_the_new_one() {
+        var nearLimit = "a line of the old summary\n\n".repeat(longestComment() / 27);
+        forge.upsertSummary(change, nearLimit, false);
+        forge.upsertSummary(change, "### labgate: ❌ failed", true);
+        var comments = fake.commentsSeen(REPO, 7);
+        assertThat(comments).hasSize(2);
+        assertThat(comments.get(0).body()).contains("out of date").contains("a line of the old summary")
+                .contains("✂️ Cut to fit");
+        assertThat(comments.get(0).body().length()).isLessThanOrEqualTo(longestComment());
+    }
+
+    @Test
     void an_infrastructure_error_is_never_reported_as_a_success() {
-        forge.setStatus(repo, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.ERROR, "Infrastructure error",
+        forge.setStatus(subject, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.ERROR, "Infrastructure error",
                 null));
         assertThat(fake.statusesSeen(REPO, HEAD)).singleElement()
                 .satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
@@ -265,7 +348,7 @@ abstract class ForgeAdapterContract {
         fake.rateLimitNext(1);
         catchThrowableOfType(() -> forge.permission(repo, new Person("bob")), ForgeException.class);
         var before = fake.requestCount();
-        var e = catchThrowableOfType(() -> forge.setStatus(repo, HEAD, new CommitStatus("labgate/lab",
+        var e = catchThrowableOfType(() -> forge.setStatus(subject, HEAD, new CommitStatus("labgate/lab",
                 CommitStatus.State.SUCCESS, "Passed", null)), ForgeException.class);
         assertThat(e.retryable()).isTrue();
         assertThat(fake.requestCount()).isEqualTo(before);

@@ -40,6 +40,16 @@ class GitHubAdapterContractTest extends ForgeAdapterContract {
     }
 
     @Override
+    protected void sshSigningKey(String user, String line) {
+        github().sshSigningKey(user, line);
+    }
+
+    @Override
+    protected int longestComment() {
+        return 65_536;
+    }
+
+    @Override
     protected void fileOnDefaultBranch(String path, String content) {
         github().file(REPO, path, content);
     }

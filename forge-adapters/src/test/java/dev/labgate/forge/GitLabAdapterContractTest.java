@@ -39,6 +39,16 @@ class GitLabAdapterContractTest extends ForgeAdapterContract {
     }
 
     @Override
+    protected void sshSigningKey(String user, String line) {
+        gitlab().sshKey(user, line, "auth_and_signing");
+    }
+
+    @Override
+    protected int longestComment() {
+        return 1_000_000;
+    }
+
+    @Override
     protected void fileOnDefaultBranch(String path, String content) {
         gitlab().file(REPO, path, content);
     }

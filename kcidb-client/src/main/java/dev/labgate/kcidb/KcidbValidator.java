@@ -16,6 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -305,7 +306,7 @@ public final class KcidbValidator {
                 return false;
             }
             try {
-                OffsetDateTime.parse(text.toUpperCase(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                OffsetDateTime.parse(text.toUpperCase(Locale.ROOT), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
                 return true;
             } catch (DateTimeParseException e) {
                 return false;
@@ -373,7 +374,7 @@ public final class KcidbValidator {
             case NULL -> "null (leave the property out instead)";
             case ARRAY -> "a list";
             case OBJECT, POJO -> "an object";
-            default -> value.getNodeType().toString().toLowerCase();
+            default -> value.getNodeType().toString().toLowerCase(Locale.ROOT);
         };
     }
 

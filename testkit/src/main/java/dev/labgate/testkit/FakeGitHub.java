@@ -73,6 +73,9 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern REPO = Pattern.compile("^/repos/([^/]+)/([^/]+)(/.*)?$");
+    private static final Set<String> STATES = Set.of("error", "failure", "pending", "success");
+    private static final int MAX_COMMENT = 65_536;
+    private static final int MAX_CHECK_RUN_OUTPUT = 65_535;
 
     private final String botLogin;
     private final Map<String, List<Status>> statuses = new ConcurrentHashMap<>();
@@ -136,7 +139,7 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
 
     /** The permission {@code user} has on {@code owner/repo}: admin, maintain, write, triage, read or none. */
     public FakeGitHub permission(String fullName, String user, String level) {
-        permissions.put(fullName.toLowerCase() + "#" + user.toLowerCase(), level);
+        permissions.put(fullName.toLowerCase(Locale.ROOT) + "#" + user.toLowerCase(Locale.ROOT), level);
         return this;
     }
 
@@ -228,17 +231,17 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
 
     /** Statuses posted for a commit, oldest first. */
     public List<Status> statuses(String fullName, String sha) {
-        return List.copyOf(statuses.getOrDefault(fullName.toLowerCase() + "@" + sha, List.of()));
+        return List.copyOf(statuses.getOrDefault(fullName.toLowerCase(Locale.ROOT) + "@" + sha, List.of()));
     }
 
     /** Check runs of a commit, oldest first, as they are now. */
     public List<CheckRun> checkRuns(String fullName, String sha) {
-        return List.copyOf(checkRuns.getOrDefault(fullName.toLowerCase() + "@" + sha, List.of()));
+        return List.copyOf(checkRuns.getOrDefault(fullName.toLowerCase(Locale.ROOT) + "@" + sha, List.of()));
     }
 
     /** Comments of an issue or pull request, oldest first, as they are now. */
     public List<Comment> comments(String fullName, long issue) {
-        var map = comments.get(fullName.toLowerCase() + "#" + issue);
+        var map = comments.get(fullName.toLowerCase(Locale.ROOT) + "#" + issue);
         if (map == null) {
             return List.of();
         }
@@ -250,7 +253,7 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     /** Adds a comment as if a person wrote it. */
     public Comment addComment(String fullName, long issue, String author, String body) {
         var comment = new Comment(nextId(), issue, body, author);
-        comments.computeIfAbsent(fullName.toLowerCase() + "#" + issue, k -> Collections.synchronizedMap(
+        comments.computeIfAbsent(fullName.toLowerCase(Locale.ROOT) + "#" + issue, k -> Collections.synchronizedMap(
                 new LinkedHashMap<>())).put(comment.id(), comment);
         return comment;
     }
@@ -324,7 +327,7 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         var key = fullName.toLowerCase(Locale.ROOT);
         Matcher m;
         if ((m = match("^/collaborators/([^/]+)/permission$", rest)) != null && method.equals("GET")) {
-            var level = permissions.getOrDefault(key + "#" + m.group(1).toLowerCase(), "none");
+            var level = permissions.getOrDefault(key + "#" + m.group(1).toLowerCase(Locale.ROOT), "none");
             var permission = switch (level) {
                 case "maintain" -> "write";
                 case "triage" -> "read";
@@ -338,8 +341,14 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
             var in = JSON.readTree(body);
             var status = new Status(m.group(1), in.path("context").asText("default"), in.path("state").asText(),
                     in.path("description").asText(null), in.path("target_url").asText(null));
-            if (status.description() != null && status.description().length() > 140) {
-                return Answer.json(422, error("Validation Failed: description is too long (maximum is 140 characters)"));
+            // REST API "Create a commit status": state is one of error, failure, pending, success.
+            if (!STATES.contains(status.state())) {
+                return Answer.json(422, invalid("Status", "state", "state is not included in the list"));
+            }
+            // GitHub refuses a description over 140 characters.
+            if (characters(status.description()) > 140) {
+                return Answer.json(422, invalid("Status", "description",
+                        "description is too long (maximum is 140 characters)"));
             }
             statuses.computeIfAbsent(key + "@" + m.group(1), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(status);
@@ -360,10 +369,11 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                 return Answer.json(403, error("You must authenticate via a GitHub App."));
             }
             var in = JSON.readTree(body);
-            var run = checkRun(nextId(), in, null);
-            if (run == null) {
-                return Answer.json(422, error("Invalid request. Only 65535 characters are allowed; 65536 were supplied."));
+            var tooLong = checkRunTooLong(in);
+            if (tooLong != null) {
+                return Answer.json(422, tooLong);
             }
+            var run = checkRun(nextId(), in, null);
             checkRuns.computeIfAbsent(key + "@" + run.sha(), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(run);
             see(key, run);
@@ -379,10 +389,12 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                     for (int i = 0; i < list.getValue().size(); i++) {
                         var old = list.getValue().get(i);
                         if (old.id() == id) {
-                            var run = checkRun(id, JSON.readTree(body), old);
-                            if (run == null) {
-                                return Answer.json(422, error("Invalid request. Only 65535 characters are allowed."));
+                            var in = JSON.readTree(body);
+                            var tooLong = checkRunTooLong(in);
+                            if (tooLong != null) {
+                                return Answer.json(422, tooLong);
                             }
+                            var run = checkRun(id, in, old);
                             list.getValue().set(i, run);
                             see(key, run);
                             return Answer.json(200, checkRunJson(fullName, run));
@@ -478,8 +490,11 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
             return page(query, path, list);
         }
         if ((m = match("^/issues/(\\d+)/comments$", rest)) != null && method.equals("POST")) {
-            var comment = addComment(fullName, Long.parseLong(m.group(1)), identity,
-                    JSON.readTree(body).path("body").asText());
+            var text = JSON.readTree(body).path("body").asText();
+            if (characters(text) > MAX_COMMENT) {
+                return Answer.json(422, commentTooLong());
+            }
+            var comment = addComment(fullName, Long.parseLong(m.group(1)), identity, text);
             return Answer.json(201, commentJson(fullName, comment));
         }
         if ((m = match("^/issues/comments/(\\d+)$", rest)) != null && method.equals("PATCH")) {
@@ -492,6 +507,9 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
             var existing = map.get().get(id);
             if (!existing.author().equalsIgnoreCase(identity)) {
                 return Answer.json(403, error("labgate may only edit its own comments"));
+            }
+            if (characters(JSON.readTree(body).path("body").asText()) > MAX_COMMENT) {
+                return Answer.json(422, commentTooLong());
             }
             var updated = new Comment(id, existing.issue(), JSON.readTree(body).path("body").asText(), existing.author());
             map.get().put(id, updated);
@@ -640,9 +658,6 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     private CheckRun checkRun(long id, JsonNode in, CheckRun old) {
         var output = in.path("output");
         var summary = output.has("summary") ? output.path("summary").asText() : old == null ? null : old.summary();
-        if (summary != null && summary.length() > 65535) {
-            return null;
-        }
         var status = in.has("conclusion") ? "completed" : in.path("status").asText(old == null ? "queued" : old.status());
         return new CheckRun(id, old == null ? in.path("head_sha").asText() : old.sha(),
                 old == null ? in.path("name").asText() : old.name(), status,
@@ -710,6 +725,39 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     private ObjectNode user(String login) {
         return JSON.createObjectNode().put("login", login).put("id", Math.abs(login.hashCode()))
                 .put("type", login.endsWith("[bot]") ? "Bot" : "User").put("url", url() + "/users/" + login);
+    }
+
+    /**
+     * REST API "Create a check run": {@code output.summary} and {@code output.text} take at most
+     * 65,535 characters each; the answer is 422 with the count supplied.
+     */
+    private static ObjectNode checkRunTooLong(JsonNode in) {
+        for (var field : List.of("summary", "text")) {
+            var length = characters(in.path("output").path(field).asText(null));
+            if (length > MAX_CHECK_RUN_OUTPUT) {
+                return error("Invalid request.\n\nOnly " + MAX_CHECK_RUN_OUTPUT + " characters are allowed; " + length
+                        + " were supplied.");
+            }
+        }
+        return null;
+    }
+
+    /** GitHub refuses an issue comment over 65,536 characters (REST API "Create an issue comment": 422). */
+    private static ObjectNode commentTooLong() {
+        return invalid("IssueComment", "data", "Body is too long (maximum is 65536 characters)");
+    }
+
+    /** GitHub's 422 "Validation Failed" with one error. */
+    private static ObjectNode invalid(String resource, String field, String message) {
+        var node = error("Validation Failed");
+        node.putArray("errors").addObject().put("resource", resource).put("code", "custom").put("field", field)
+                .put("message", message);
+        return node;
+    }
+
+    /** GitHub counts characters, not UTF-16 units. */
+    private static int characters(String text) {
+        return text == null ? 0 : text.codePointCount(0, text.length());
     }
 
     private static ObjectNode error(String message) {

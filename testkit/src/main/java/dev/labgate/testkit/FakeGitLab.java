@@ -25,24 +25,32 @@ import java.util.regex.Pattern;
 /**
  * A GitLab REST API ({@code /api/v4}) on loopback, speaking the shapes gitlab4j-api reads (project
  * paths URL-encoded in the path, form-encoded writes, {@code X-Total-Pages} pagination) and keeping
- * state: merge requests, commit statuses (with GitLab's refusal to set a status to the state it is
- * in) and notes can be read back. It checks the {@code PRIVATE-TOKEN}, can answer 429 and fail.
- * Each test starts its own.
+ * state: merge requests, commit statuses and notes can be read back. It checks the
+ * {@code PRIVATE-TOKEN}, can answer 429 and fail. Each test starts its own.
+ *
+ * <p>It refuses what a released GitLab refuses, each rule with the file it follows: a status
+ * without a ref for a commit on no branch of the project (a fork's), a status in the state it is
+ * in, a state GitLab has no word for, a description, target URL or note longer than GitLab takes.
+ * It knows the commits of a project: its branches' heads and the commits of its merge requests
+ * (GitLab keeps every merge request's head in the target project, forks' included).
  */
 public final class FakeGitLab extends FakeHttpServer implements FakeForge {
 
-    /** A commit status as GitLab stores it (one entry per write). */
-    public record Status(String sha, String name, String state, String description, String targetUrl) {
+    /** A commit status as GitLab stores it (one entry per write), with the ref of the pipeline it went to. */
+    public record Status(String sha, String name, String state, String description, String targetUrl, String ref) {
     }
 
     /** A note on a merge request. */
     public record Note(long id, long iid, String body, String author, boolean system) {
     }
 
-    /** A merge request as GitLab stores it. */
+    /**
+     * A merge request as GitLab stores it; {@code sourceBranch} is a branch of the project itself,
+     * or of the author's fork when {@code fork}.
+     */
     public record MergeRequest(String project, long iid, String title, String author, String head, String base,
-                               String targetBranch, boolean fork, String state, boolean draft, List<String> files,
-                               List<String> commits) {
+                               String targetBranch, String sourceBranch, boolean fork, String state, boolean draft,
+                               List<String> files, List<String> commits) {
         public MergeRequest {
             files = List.copyOf(files);
             commits = List.copyOf(commits);
@@ -52,6 +60,12 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PROJECT = Pattern.compile("^/api/v4/projects/([^/]+)(/.*)?$");
     private static final Set<String> FINISHED = Set.of("success", "failed", "canceled", "skipped");
+    /** The states the statuses API takes (lib/api/commit_statuses.rb: {@code values:}). */
+    private static final Set<String> STATES = Set.of("pending", "running", "success", "failed", "canceled", "skipped");
+    /** The longest text GitLab stores in a note ({@code Gitlab::Database::MAX_TEXT_SIZE_LIMIT}). */
+    private static final int MAX_NOTE = 1_000_000;
+    /** The longest status description and target URL (lib/api/commit_statuses.rb, generic_commit_status.rb). */
+    private static final int MAX_STATUS_FIELD = 255;
 
     private final String token;
     private final String botUsername;
@@ -60,8 +74,11 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private final Map<String, Integer> access = new ConcurrentHashMap<>();
     private final Map<String, Integer> groupAccess = new ConcurrentHashMap<>();
     private final Map<String, List<String>> gpgKeys = new ConcurrentHashMap<>();
+    private final Map<String, List<ObjectNode>> sshKeys = new ConcurrentHashMap<>();
     private final Map<String, String> files = new ConcurrentHashMap<>();
     private final Map<String, String> branches = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> branchCommits = new ConcurrentHashMap<>();
+    private final Map<String, List<String[]>> pipelines = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> events = new ConcurrentHashMap<>();
     private final Map<String, MergeRequest> mergeRequests = new ConcurrentHashMap<>();
     private final Map<String, String> oldrevs = new ConcurrentHashMap<>();
@@ -114,6 +131,20 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return this;
     }
 
+    /**
+     * An SSH key of {@code username}'s, with GitLab's {@code usage_type}: {@code auth},
+     * {@code signing} or {@code auth_and_signing} (app/models/key.rb).
+     */
+    public FakeGitLab sshKey(String username, String publicKey, String usageType) {
+        var id = user(username);
+        var node = JSON.createObjectNode().put("id", nextId()).put("title", "key of " + username)
+                .put("created_at", "2026-01-01T00:00:00.000Z").putNull("expires_at").put("key", publicKey)
+                .put("usage_type", usageType).put("user_id", id);
+        sshKeys.computeIfAbsent(username.toLowerCase(Locale.ROOT), k -> Collections.synchronizedList(new ArrayList<>()))
+                .add(node);
+        return this;
+    }
+
     /** A file on the project's default branch ({@code master}). */
     public FakeGitLab file(String project, String path, String content) {
         files.put(project.toLowerCase(Locale.ROOT) + ":" + path, content);
@@ -122,7 +153,9 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
 
     /** Moves a branch to {@code sha} without a trace in the event log (the log lags behind). */
     public FakeGitLab branch(String project, String branch, String sha) {
-        branches.put(project.toLowerCase(Locale.ROOT) + ":" + branch, sha);
+        var key = project.toLowerCase(Locale.ROOT) + ":" + branch;
+        branches.put(key, sha);
+        branchCommits.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet()).add(sha);
         return this;
     }
 
@@ -142,6 +175,14 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     public FakeGitLab mergeRequest(MergeRequest mr) {
         user(mr.author());
         mergeRequests.put(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid(), mr);
+        if (!mr.fork()) {
+            // A merge request from the project itself: its commits are on its source branch.
+            var key = mr.project().toLowerCase(Locale.ROOT) + ":" + mr.sourceBranch();
+            branches.put(key, mr.head());
+            var on = branchCommits.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
+            on.addAll(mr.commits());
+            on.add(mr.head());
+        }
         return this;
     }
 
@@ -152,6 +193,12 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     /** The next {@code count} requests get 429 with Retry-After. */
     public void rateLimitNext(int count) {
         limitedLeft = count;
+    }
+
+    /** The pipelines of a commit in a project, oldest first, as their refs. */
+    public List<String> pipelineRefs(String project, String sha) {
+        return pipelines.getOrDefault(project.toLowerCase(Locale.ROOT), List.of()).stream()
+                .filter(p -> p[0].equals(sha)).map(p -> p[1]).toList();
     }
 
     /** Statuses written for a commit, oldest first. */
@@ -232,6 +279,12 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             }
             return page(params, array);
         }
+        if ((m = match("^/api/v4/users/(\\d+)/keys$", path)) != null) {
+            // lib/api/users.rb "Get the SSH keys of a user": public, entity SshKey with usage_type (GitLab 15.7+).
+            var name = usernames.get(Long.parseLong(m.group(1)));
+            return name == null ? Answer.json(404, error("404 User Not Found"))
+                    : page(params, new ArrayList<JsonNode>(sshKeys.getOrDefault(name.toLowerCase(Locale.ROOT), List.of())));
+        }
         if ((m = match("^/api/v4/groups/([^/]+)/members/all/(\\d+)$", path)) != null) {
             var name = usernames.get(Long.parseLong(m.group(2)));
             var level = name == null ? null : groupAccess.get(segment(m.group(1)).toLowerCase(Locale.ROOT) + "#"
@@ -257,26 +310,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             return level == null ? Answer.json(404, error("404 Not found")) : Answer.json(200, memberJson(user, level));
         }
         if ((m = match("^/statuses/([0-9a-f]{40})$", rest)) != null && method.equals("POST")) {
-            var sha = m.group(1);
-            var state = params.getOrDefault("state", "");
-            var status = new Status(sha, params.getOrDefault("name", "default"), state, params.get("description"),
-                    params.get("target_url"));
-            var list = statuses.computeIfAbsent(key + "@" + sha, k -> Collections.synchronizedList(new ArrayList<>()));
-            synchronized (list) {
-                var current = list.stream().filter(s -> s.name().equals(status.name())).reduce((a, b) -> b);
-                if (current.isPresent() && current.get().state().equals(state) && !FINISHED.contains(state)) {
-                    return Answer.json(400, error("Cannot transition status via :" + (state.equals("pending")
-                            ? "enqueue" : "run") + " from :" + state + " (Reason(s): Status cannot transition via \""
-                            + (state.equals("pending") ? "enqueue" : "run") + "\")"));
-                }
-                list.add(status);
-            }
-            var out = JSON.createObjectNode().put("id", nextId()).put("sha", sha).put("status", state)
-                    .put("name", status.name()).put("description", status.description())
-                    .put("target_url", status.targetUrl()).put("created_at", "2026-01-01T00:00:00.000Z")
-                    .put("allow_failure", false);
-            out.set("author", userJson(botUsername));
-            return Answer.json(201, out);
+            return postStatus(key, m.group(1), params);
         }
         if (rest.equals("/merge_requests") && method.equals("GET")) {
             var wanted = params.getOrDefault("state", "all");
@@ -319,6 +353,91 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return Answer.json(404, error("404 Not Found"));
     }
 
+    /**
+     * {@code POST /projects/:id/statuses/:sha} as {@code Ci::CreateCommitStatusService} answers it
+     * (app/services/ci/create_commit_status_service.rb, GitLab 16.x to 18.x).
+     */
+    private Answer postStatus(String key, String sha, Map<String, String> params) {
+        var state = params.getOrDefault("state", "");
+        // Grape checks the parameter's values before the service runs (lib/api/commit_statuses.rb).
+        if (!STATES.contains(state)) {
+            return Answer.json(400, JSON.createObjectNode().put("error", "state does not have a valid value"));
+        }
+        // validate: "404 Commit Not Found" when the project has no such commit.
+        if (!commitExists(key, sha)) {
+            return Answer.json(404, error("404 Commit Not Found"));
+        }
+        // ref: the given one, else the ref of the newest pipeline of the commit, else the first branch holding it.
+        var given = params.get("ref");
+        var ref = given != null && !given.isBlank() ? given : newestPipelineRef(key, sha).or(() -> branchContaining(key, sha))
+                .orElse(null);
+        if (ref == null) {
+            return Answer.json(404, error("404 References for commit Not Found"));
+        }
+        var description = params.get("description");
+        var target = params.get("target_url");
+        // The API documents 255 characters for both; GenericCommitStatus validates the target URL's length.
+        if (description != null && description.codePointCount(0, description.length()) > MAX_STATUS_FIELD) {
+            return Answer.json(400, JSON.createObjectNode().set("message", JSON.createObjectNode()
+                    .set("description", JSON.createArrayNode().add("is too long (maximum is 255 characters)"))));
+        }
+        if (target != null && target.codePointCount(0, target.length()) > MAX_STATUS_FIELD) {
+            return Answer.json(400, JSON.createObjectNode().set("message", JSON.createObjectNode()
+                    .set("target_url", JSON.createArrayNode().add("is too long (maximum is 255 characters)"))));
+        }
+        var status = new Status(sha, params.getOrDefault("name", params.getOrDefault("context", "default")), state,
+                description, target, ref);
+        var list = statuses.computeIfAbsent(key + "@" + sha, k -> Collections.synchronizedList(new ArrayList<>()));
+        synchronized (list) {
+            // The job of that name and ref still running or pending moves on; it cannot move to where it is.
+            var current = list.stream().filter(s -> s.name().equals(status.name()) && s.ref().equals(ref))
+                    .reduce((a, b) -> b);
+            if (current.isPresent() && current.get().state().equals(state) && !FINISHED.contains(state)) {
+                return Answer.json(400, error("Cannot transition status via :" + (state.equals("pending")
+                        ? "enqueue" : "run") + " from :" + state + " (Reason(s): Status cannot transition via \""
+                        + (state.equals("pending") ? "enqueue" : "run") + "\")"));
+            }
+            list.add(status);
+        }
+        if (newestPipelineRef(key, sha).filter(ref::equals).isEmpty()) {
+            pipelines.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
+                    .add(new String[] {sha, ref});
+        }
+        var out = JSON.createObjectNode().put("id", nextId()).put("sha", sha).put("ref", ref).put("status", state)
+                .put("name", status.name()).put("description", status.description())
+                .put("target_url", status.targetUrl()).put("created_at", "2026-01-01T00:00:00.000Z")
+                .put("allow_failure", false);
+        out.set("author", userJson(botUsername));
+        return Answer.json(201, out);
+    }
+
+    /** Whether the project's repository has the commit: on a branch, or in a merge request's refs. */
+    private boolean commitExists(String key, String sha) {
+        return branchContaining(key, sha).isPresent() || mergeRequests.values().stream()
+                .filter(mr -> mr.project().toLowerCase(Locale.ROOT).equals(key))
+                .anyMatch(mr -> mr.head().equals(sha) || sha.equals(mr.base()) || mr.commits().contains(sha));
+    }
+
+    /** {@code repository.branch_names_contains(sha).first}: a branch of this project that holds the commit. */
+    private Optional<String> branchContaining(String key, String sha) {
+        return branchCommits.entrySet().stream().filter(e -> e.getKey().startsWith(key + ":"))
+                .filter(e -> e.getValue().contains(sha)).map(e -> e.getKey().substring(key.length() + 1)).sorted()
+                .findFirst();
+    }
+
+    /** {@code first_matching_pipeline&.ref}: the ref of the newest pipeline of the commit. */
+    private Optional<String> newestPipelineRef(String key, String sha) {
+        var list = pipelines.getOrDefault(key, List.of());
+        synchronized (list) {
+            for (int i = list.size() - 1; i >= 0; i--) {
+                if (list.get(i)[0].equals(sha)) {
+                    return Optional.of(list.get(i)[1]);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
     private Answer mergeRequest(String method, MergeRequest mr, String rest, Map<String, String> params) {
         var key = mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid();
         Matcher m;
@@ -355,6 +474,9 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             return page(params, list);
         }
         if (rest.equals("/notes") && method.equals("POST")) {
+            if (tooLong(params.get("body"))) {
+                return Answer.json(400, noteTooLong());
+            }
             var note = new Note(nextId(), mr.iid(), params.getOrDefault("body", ""), botUsername, false);
             notes.computeIfAbsent(key, k -> Collections.synchronizedMap(new LinkedHashMap<>())).put(note.id(), note);
             return Answer.json(201, noteJson(mr, note));
@@ -368,6 +490,9 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             }
             if (!old.author().equalsIgnoreCase(botUsername)) {
                 return Answer.json(403, error("403 Forbidden"));
+            }
+            if (tooLong(params.get("body"))) {
+                return Answer.json(400, noteTooLong());
             }
             var note = new Note(id, old.iid(), params.getOrDefault("body", old.body()), old.author(), false);
             map.put(id, note);
@@ -386,8 +511,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     @Override
     public void openChange(String repo, long number, String author, String head, String base, boolean fork,
                            List<String> changedFiles, List<String> commits) {
-        mergeRequest(new MergeRequest(repo, number, "change " + number, author, head, base, "master", fork, "opened",
-                false, changedFiles, commits));
+        mergeRequest(new MergeRequest(repo, number, "change " + number, author, head, base, "master",
+                "change-" + number, fork, "opened", false, changedFiles, commits));
     }
 
     @Override
@@ -397,14 +522,14 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         commits.add(newHead);
         oldrevs.put(repo.toLowerCase(Locale.ROOT) + "!" + number, mr.head());
         mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), newHead, mr.base(),
-                mr.targetBranch(), mr.fork(), mr.state(), mr.draft(), mr.files(), commits));
+                mr.targetBranch(), mr.sourceBranch(), mr.fork(), mr.state(), mr.draft(), mr.files(), commits));
     }
 
     @Override
     public void closeChange(String repo, long number) {
         var mr = mergeRequest(repo, number).orElseThrow();
         mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), mr.head(), mr.base(),
-                mr.targetBranch(), mr.fork(), "closed", mr.draft(), mr.files(), mr.commits()));
+                mr.targetBranch(), mr.sourceBranch(), mr.fork(), "closed", mr.draft(), mr.files(), mr.commits()));
     }
 
     @Override
@@ -502,7 +627,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private ObjectNode mergeRequestHookJson(ObjectNode root, MergeRequest mr) {
         root.set("project", projectJson(mr.project()));
         var attributes = root.putObject("object_attributes").put("id", mr.iid() * 17).put("iid", mr.iid())
-                .put("target_branch", mr.targetBranch()).put("source_branch", "topic")
+                .put("target_branch", mr.targetBranch()).put("source_branch", mr.sourceBranch())
                 .put("source_project_id", mr.fork() ? Math.abs((mr.author() + "/fork").hashCode())
                         : Math.abs(mr.project().hashCode()))
                 .put("target_project_id", Math.abs(mr.project().hashCode())).put("author_id", user(mr.author()))
@@ -544,7 +669,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private ObjectNode mergeRequestJson(MergeRequest mr, boolean single) {
         var node = JSON.createObjectNode().put("id", mr.iid() * 17).put("iid", mr.iid())
                 .put("project_id", Math.abs(mr.project().hashCode())).put("title", mr.title()).put("state", mr.state())
-                .put("target_branch", mr.targetBranch()).put("source_branch", "topic")
+                .put("target_branch", mr.targetBranch()).put("source_branch", mr.sourceBranch())
                 .put("target_project_id", Math.abs(mr.project().hashCode()))
                 .put("source_project_id", mr.fork() ? Math.abs((mr.author() + "/fork").hashCode())
                         : Math.abs(mr.project().hashCode()))
@@ -586,6 +711,17 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
 
     private static String segment(String raw) {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Notes::ActiveRecord validates the note's length (app/models/concerns/notes/active_record.rb). */
+    private static boolean tooLong(String body) {
+        return body != null && body.codePointCount(0, body.length()) > MAX_NOTE;
+    }
+
+    private static ObjectNode noteTooLong() {
+        var message = JSON.createObjectNode();
+        message.putObject("message").putArray("note").add("is too long (maximum is 1000000 characters)");
+        return message;
     }
 
     private static ObjectNode error(String message) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -370,7 +371,7 @@ public final class FakeLava extends LoopbackServer {
             case "Canceled" -> 4;
             default -> 1;
         };
-        data.put("id", job.id).put("status", legacy).put("status_string", job.health.toLowerCase());
+        data.put("id", job.id).put("status", legacy).put("status_string", job.health.toLowerCase(Locale.ROOT));
         data.put("state", "Finished".equals(job.state) ? 5 : 3).put("state_string", job.state);
         data.put("health", List.of("Unknown", "Complete", "Incomplete", "Canceled").indexOf(job.health))
                 .put("health_string", job.health);

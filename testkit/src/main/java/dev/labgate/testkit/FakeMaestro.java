@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,7 +36,7 @@ import java.util.regex.Pattern;
 public final class FakeMaestro extends LoopbackServer {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
-    private static final DateTimeFormatter MAESTRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS");
+    private static final DateTimeFormatter MAESTRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT);
 
     private final String token;
     private final Map<String, String> trees = Collections.synchronizedMap(new LinkedHashMap<>());

@@ -17,6 +17,7 @@ import io.micronaut.http.annotation.QueryValue;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -36,7 +37,7 @@ public final class AuditController {
                            String cause) {
         static Decision of(AuditEntry e) {
             return new Decision(e.at().toString(), e.repo().toString(), e.subjectKey(), e.headSha(), e.who().login(),
-                    e.lab(), e.runId(), e.rule(), e.outcome().name().toLowerCase().replace('_', '-'), e.allowed(),
+                    e.lab(), e.runId(), e.rule(), e.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.allowed(),
                     e.reason(), e.policyVersion(), e.deliveryId());
         }
     }

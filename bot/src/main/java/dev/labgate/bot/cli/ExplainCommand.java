@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -219,7 +220,7 @@ public final class ExplainCommand implements Callable<Integer> {
 
     static String describe(ForgeEvent event) {
         if (event instanceof ForgeEvent.ChangeUpdated c) {
-            return "change " + c.change() + " " + c.action().name().toLowerCase().replace('_', ' ') + ": head "
+            return "change " + c.change() + " " + c.action().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": head "
                     + c.headSha() + " on base " + c.baseRef() + " (" + c.baseSha() + "), author " + c.author()
                     + (c.fromFork() ? ", from a fork" : "") + (c.draft() ? ", draft" : "");
         }

@@ -11,6 +11,7 @@ import dev.labgate.core.forge.SigningKey;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -151,6 +152,6 @@ final class ExplainFacts implements ForgeFacts {
     }
 
     private static String word(Permission.Level level) {
-        return level.name().toLowerCase();
+        return level.name().toLowerCase(Locale.ROOT);
     }
 }

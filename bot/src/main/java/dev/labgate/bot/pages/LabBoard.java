@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -90,7 +91,7 @@ public final class LabBoard {
         if (spec instanceof LabSpec.Lava) {
             return "lava";
         }
-        return spec.getClass().getSimpleName().toLowerCase();
+        return spec.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 
     private static String dashboard(LabSpec spec) {

@@ -1,6 +1,7 @@
 package dev.labgate.bot.pages;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -125,7 +126,7 @@ final class RunPage {
                 .raw("<p class=\"muted\">").text(meaning).raw("</p><ul class=\"findings\">");
         for (var f : findings.shown()) {
             html.raw("<li><code>").text(f.path().isEmpty() ? "(root)" : f.path()).raw("</code> ")
-                    .raw(badge(f.status().toLowerCase())).raw(" <span class=\"muted\">");
+                    .raw(badge(f.status().toLowerCase(Locale.ROOT))).raw(" <span class=\"muted\">");
             var sep = "";
             for (var part : List.of(f.configuration(), f.platform(), f.origin())) {
                 if (!part.isEmpty()) {

@@ -8,6 +8,7 @@ import dev.labgate.kcidb.VerdictAggregator;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,7 +34,7 @@ final class RunVerdict {
                 counts.put(status.name(), count);
             }
         }
-        return new RunView.VerdictView(verdict.overall().name().toLowerCase().replace('_', '-'), verdict.headline(),
+        return new RunView.VerdictView(verdict.overall().name().toLowerCase(Locale.ROOT).replace('_', '-'), verdict.headline(),
                 counts, findings(verdict.regressions()), findings(verdict.notCompared()), findings(verdict.flaky()),
                 findings(verdict.fixes()), findings(verdict.knownIssues()), findings(verdict.infraErrors()));
     }

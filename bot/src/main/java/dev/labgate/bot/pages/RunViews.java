@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -115,7 +116,7 @@ public final class RunViews {
 
     private static RunView.Decision decision(AuditEntry e) {
         return new RunView.Decision(e.at(), e.who().login(), e.lab(), e.rule(),
-                e.outcome().name().toLowerCase().replace('_', '-'), e.reason(), e.policyVersion());
+                e.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.reason(), e.policyVersion());
     }
 
     /** The state a run was created in: the first transition's starting point, or its state if it never moved. */

@@ -1,7 +1,7 @@
 package dev.labgate.core.forge;
 
 import dev.labgate.core.event.ChangeRef;
-import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
 
 /**
  * What labgate writes back to a forge. Every call is idempotent, so a retried task may repeat it.
@@ -18,14 +18,17 @@ public interface ForgeReports {
     String SUMMARY_MARKER = "<!-- labgate:summary -->";
 
     /**
-     * Sets (or replaces) the commit status with {@code status.context()} on {@code sha}. A GitHub
-     * App writes a check run of that name instead, with {@code status.details()} as its summary.
+     * Sets (or replaces) the commit status with {@code status.context()} on {@code sha}, a commit
+     * of {@code subject}. A GitHub App writes a check run of that name instead, with
+     * {@code status.details()} as its summary. GitLab files a status under a ref, which it takes
+     * from the subject: the branch, or the merge request's source branch or head ref.
      */
-    void setStatus(RepoRef repo, String sha, CommitStatus status);
+    void setStatus(Subject subject, String sha, CommitStatus status);
 
     /**
      * Writes the summary comment of a change, found by {@link #SUMMARY_MARKER} (the marker is
-     * added by the implementation).
+     * added by the implementation). {@code markdown} is written most important first: where the
+     * forge takes less, the last blocks are left out and the comment says so.
      *
      * <p>When {@code verdictChanged} is false, the summary is edited in place (or created if there
      * is none), so nobody is notified of progress. When it is true, a new comment is posted, so

@@ -1,6 +1,7 @@
 package dev.labgate.core.run;
 
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -56,6 +57,6 @@ public enum RunState {
 
     /** The state name as users read it: {@code timed-out}. */
     public String label() {
-        return name().toLowerCase().replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -1,5 +1,7 @@
 package dev.labgate.core.trust;
 
+import java.util.Locale;
+
 /**
  * What a commit's signature proves, in the terms {@code git verify-commit} reaches: only
  * {@link #TRUSTED} lets the commit count as signed.
@@ -20,6 +22,6 @@ public enum SignatureVerdict {
 
     /** The verdict as users read and write it: {@code untrusted-key}. */
     public String label() {
-        return name().toLowerCase().replace('_', '-');
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

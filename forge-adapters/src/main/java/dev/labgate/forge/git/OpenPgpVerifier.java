@@ -19,6 +19,7 @@ import java.security.Provider;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -188,6 +189,6 @@ final class OpenPgpVerifier {
     }
 
     private static String hex(long keyId) {
-        return String.format("%016X", keyId);
+        return String.format(Locale.ROOT, "%016X", keyId);
     }
 }

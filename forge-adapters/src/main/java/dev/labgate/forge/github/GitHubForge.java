@@ -7,12 +7,14 @@ import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
 import dev.labgate.forge.Payloads;
 import dev.labgate.forge.RateBudget.Use;
@@ -28,6 +30,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -42,8 +45,6 @@ public final class GitHubForge implements Forge {
     private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** GitHub refuses a check run summary over 65,535 characters; keep clear of the edge. */
-    static final int MAX_CHECK_SUMMARY = 65_000;
     /** GitHub returns at most 3,000 files and 250 commits for a pull request. */
     private static final int MAX_FILE_PAGES = 30;
     private static final int MAX_COMMIT_PAGES = 3;
@@ -116,7 +117,7 @@ public final class GitHubForge implements Forge {
             return new Permission(level, "GitHub gives " + person + " no access to " + repo.fullName()
                     + " (not a collaborator, nor in a team or organization with access)");
         }
-        return new Permission(level, "GitHub gives " + person + " the " + (role.isEmpty() ? level.name().toLowerCase()
+        return new Permission(level, "GitHub gives " + person + " the " + (role.isEmpty() ? level.name().toLowerCase(Locale.ROOT)
                 : role) + " role on " + repo.fullName() + " (as a collaborator, through a team or through the "
                 + "organization)");
     }
@@ -278,15 +279,17 @@ public final class GitHubForge implements Forge {
     // ---- reports
 
     @Override
-    public void setStatus(RepoRef repo, String sha, CommitStatus status) {
+    public void setStatus(Subject subject, String sha, CommitStatus status) {
+        var repo = subject.repo();
         if (connection.appMode()) {
             checkRun(repo, sha, status);
             return;
         }
         var what = "set status " + status.context() + " on " + sha;
         var client = client(repo);
-        var body = JSON.createObjectNode().put("state", status.state().name().toLowerCase())
-                .put("description", status.description()).put("context", status.context());
+        var body = JSON.createObjectNode().put("state", status.state().name().toLowerCase(Locale.ROOT))
+                .put("description", BodyLimit.GITHUB_STATUS_DESCRIPTION.fitLine(status.description()))
+                .put("context", status.context());
         if (status.targetUrl() != null) {
             body.put("target_url", status.targetUrl());
         }
@@ -314,9 +317,8 @@ public final class GitHubForge implements Forge {
             body.put("details_url", status.targetUrl());
         }
         var summary = status.details().isEmpty() ? status.description() : status.details();
-        body.putObject("output").put("title", status.description()).put("summary", Comments.truncate(summary,
-                MAX_CHECK_SUMMARY, "… (cut to fit GitHub's limit" + (status.targetUrl() == null ? ")"
-                        : "; the whole report is at " + status.targetUrl() + ")")));
+        body.putObject("output").put("title", status.description())
+                .put("summary", BodyLimit.GITHUB_CHECK_RUN_SUMMARY.fit(summary, status.targetUrl()));
         var existing = checkRuns.get(key);
         if (existing == null) {
             existing = findCheckRun(client, repo, sha, status.context()).orElse(null);
@@ -353,7 +355,7 @@ public final class GitHubForge implements Forge {
     @Override
     public void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged) {
         var client = client(change.repo());
-        var body = Comments.summary(markdown);
+        var body = BodyLimit.GITHUB_COMMENT.fit(Comments.summary(markdown), null);
         var live = ownComments(change).stream().filter(c -> Comments.isSummary(c.path("body").asText())).toList();
         JsonNode newest = live.isEmpty() ? null : live.get(live.size() - 1);
         if (newest == null || verdictChanged && !body.equals(newest.path("body").asText())) {
@@ -364,8 +366,8 @@ public final class GitHubForge implements Forge {
         var url = newest.path("html_url").asText();
         for (var older : live) {
             if (older.path("id").asLong() != newest.path("id").asLong()) {
-                editComment(client, change, older.path("id").asLong(), Comments.outdated(older.path("body").asText(),
-                        url));
+                editComment(client, change, older.path("id").asLong(), BodyLimit.GITHUB_COMMENT.fit(
+                        Comments.outdated(older.path("body").asText(), url), null));
             }
         }
     }
@@ -375,7 +377,8 @@ public final class GitHubForge implements Forge {
         if (ownComments(change).stream().anyMatch(c -> Comments.isReplyTo(c.path("body").asText(), inReplyTo))) {
             return;
         }
-        createComment(client(change.repo()), change, Comments.reply(inReplyTo, markdown));
+        createComment(client(change.repo()), change, BodyLimit.GITHUB_COMMENT.fit(Comments.reply(inReplyTo,
+                markdown), null));
     }
 
     /** The comments labgate's account wrote on a change, oldest first. */

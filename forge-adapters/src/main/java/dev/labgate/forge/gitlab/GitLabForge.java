@@ -5,11 +5,13 @@ import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
 import dev.labgate.forge.RateBudget.Use;
 import org.gitlab4j.api.GitLabApiException;
@@ -18,7 +20,6 @@ import org.gitlab4j.api.models.MergeRequest;
 import org.gitlab4j.api.models.Note;
 import org.gitlab4j.api.models.User;
 import org.gitlab4j.models.Constants.ActionType;
-import org.gitlab4j.models.Constants.CommitBuildState;
 import org.gitlab4j.models.Constants.MergeRequestState;
 import org.gitlab4j.models.Constants.SortOrder;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -47,6 +49,8 @@ import java.util.function.Predicate;
 public final class GitLabForge implements Forge {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitLabForge.class);
+    /** SSH key uses that sign commits (app/models/key.rb: {@code usage_type} enum). */
+    private static final Set<String> SIGNING_USAGE = Set.of("signing", "auth_and_signing");
 
     private final GitLabSettings settings;
     private final GitLabWebhooks webhooks;
@@ -55,6 +59,13 @@ public final class GitLabForge implements Forge {
     private final Map<Long, String> usernames = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
+            return size() > 4096;
+        }
+    });
+    private final Map<ChangeRef, String> statusRefs = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f,
+            true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ChangeRef, String> eldest) {
             return size() > 4096;
         }
     });
@@ -129,17 +140,30 @@ public final class GitLabForge implements Forge {
                 .isPresent();
     }
 
+    /**
+     * The person's GPG keys and the SSH keys they marked for signing ({@code usage_type}
+     * {@code signing} or {@code auth_and_signing}, GitLab 15.7 and later): the keys GitLab itself
+     * verifies their commits with. Keys only for authentication are left out.
+     */
     @Override
     public List<SigningKey> signingKeys(Person person) {
         var user = user(person);
         if (user.isEmpty()) {
             return List.of();
         }
-        return connection.call(Use.FACT, "list " + person + "'s GPG keys",
+        var keys = new ArrayList<SigningKey>();
+        connection.call(Use.FACT, "list " + person + "'s GPG keys",
                         api -> api.getUserApi().listGpgKeys(user.get().getId())).stream()
                 .filter(k -> k.getKey() != null && !k.getKey().isEmpty())
                 .map(k -> new SigningKey(SigningKey.Kind.OPENPGP, k.getKey(), "gpg-key-" + k.getId()))
-                .toList();
+                .forEach(keys::add);
+        connection.call(Use.FACT, "list " + person + "'s SSH keys",
+                        api -> new GitLabPlainApi(api).sshKeys(user.get().getId())).stream()
+                .filter(k -> SIGNING_USAGE.contains(k.path("usage_type").asText()))
+                .filter(k -> !k.path("key").asText().isBlank())
+                .map(k -> new SigningKey(SigningKey.Kind.SSH, k.path("key").asText(), "ssh-key-" + k.path("id").asText()))
+                .forEach(keys::add);
+        return keys;
     }
 
     @Override
@@ -251,19 +275,38 @@ public final class GitLabForge implements Forge {
 
     // ---- reports
 
+    /**
+     * A commit status, filed under a ref. GitLab attaches every status to a pipeline of the
+     * project, and a pipeline needs a ref: without one GitLab takes the ref of a pipeline it already
+     * has for the commit, else the first branch of the project that contains the commit, and
+     * answers {@code 404 References for commit Not Found} when there is none
+     * ({@code Ci::CreateCommitStatusService#ref}, app/services/ci/create_commit_status_service.rb).
+     * A fork's commit is on no branch of the target project, so labgate always names the ref: a
+     * staging branch for a push; the source branch for a merge request from the project itself
+     * (its pipelines are the merge request's); for a merge request from a fork,
+     * {@code refs/merge-requests/<iid>/head}, which GitLab keeps in the target project for every
+     * merge request. GitLab takes any ref it is given, and files the status in the newest
+     * pipeline of that commit and ref (a merge request pipeline run in the target project), else in
+     * a new external pipeline of that ref.
+     */
     @Override
-    public void setStatus(RepoRef repo, String sha, CommitStatus status) {
+    public void setStatus(Subject subject, String sha, CommitStatus status) {
         var state = switch (status.state()) {
-            case PENDING -> CommitBuildState.PENDING;
-            case SUCCESS -> CommitBuildState.SUCCESS;
-            case FAILURE, ERROR -> CommitBuildState.FAILED;
+            case PENDING -> "pending";
+            case SUCCESS -> "success";
+            case FAILURE, ERROR -> "failed";
         };
-        var body = new org.gitlab4j.api.models.CommitStatus().withName(status.context())
-                .withDescription(status.description()).withTargetUrl(status.targetUrl());
+        var ref = subject instanceof Subject.Change change ? statusRef(change.change())
+                : ((Subject.Branch) subject).ref().replaceFirst("^refs/heads/", "");
+        var description = BodyLimit.GITLAB_STATUS_DESCRIPTION.fitLine(status.description());
+        // GitLab refuses a target URL over 255 characters (app/models/generic_commit_status.rb): leave it out.
+        var link = status.targetUrl() != null && BodyLimit.GITLAB_STATUS_TARGET_URL.fits(status.targetUrl())
+                ? status.targetUrl() : null;
         var what = "set status " + status.context() + " on " + sha;
         connection.call(Use.REPORT, what, api -> {
             try {
-                return api.getCommitsApi().addCommitStatus(repo.fullName(), sha, state, body);
+                new GitLabPlainApi(api).setStatus(subject.repo().fullName(), sha, state, ref, status.context(),
+                        description, link);
             } catch (GitLabApiException e) {
                 if (e.getHttpStatus() == 400 && String.valueOf(e.getMessage()).contains("Cannot transition status")) {
                     // GitLab refuses to set a status to the state it is in: it already says so.
@@ -271,12 +314,27 @@ public final class GitLabForge implements Forge {
                 }
                 throw e;
             }
+            return null;
         });
+    }
+
+    /** The ref a merge request's statuses are filed under; asked once per merge request, which never changes it. */
+    private String statusRef(ChangeRef change) {
+        var known = statusRefs.get(change);
+        if (known != null) {
+            return known;
+        }
+        var mr = connection.call(Use.REPORT, "read " + change,
+                api -> api.getMergeRequestApi().getMergeRequest(change.repo().fullName(), change.number()));
+        var ref = Objects.equals(mr.getSourceProjectId(), mr.getTargetProjectId()) && mr.getSourceBranch() != null
+                ? mr.getSourceBranch() : "refs/merge-requests/" + change.number() + "/head";
+        statusRefs.put(change, ref);
+        return ref;
     }
 
     @Override
     public void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged) {
-        var body = Comments.summary(markdown);
+        var body = BodyLimit.GITLAB_NOTE.fit(Comments.summary(markdown), null);
         var live = ownNotes(change).stream().filter(n -> Comments.isSummary(n.getBody())).toList();
         var newest = live.isEmpty() ? null : live.get(live.size() - 1);
         if (newest == null || verdictChanged && !body.equals(newest.getBody())) {
@@ -287,7 +345,8 @@ public final class GitLabForge implements Forge {
         var url = settings.mergeRequestUrl(change.repo().fullName(), change.number()) + "#note_" + newest.getId();
         for (var older : live) {
             if (!older.getId().equals(newest.getId())) {
-                editNote(change, older.getId(), Comments.outdated(older.getBody(), url));
+                editNote(change, older.getId(), BodyLimit.GITLAB_NOTE.fit(Comments.outdated(older.getBody(), url),
+                        null));
             }
         }
     }
@@ -297,7 +356,7 @@ public final class GitLabForge implements Forge {
         if (ownNotes(change).stream().anyMatch(n -> Comments.isReplyTo(n.getBody(), inReplyTo))) {
             return;
         }
-        createNote(change, Comments.reply(inReplyTo, markdown));
+        createNote(change, BodyLimit.GITLAB_NOTE.fit(Comments.reply(inReplyTo, markdown), null));
     }
 
     /** GitLab keeps no log of failed hook deliveries that labgate could ask to replay. */

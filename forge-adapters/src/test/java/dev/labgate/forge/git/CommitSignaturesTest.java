@@ -1,8 +1,12 @@
 package dev.labgate.forge.git;
 
+import dev.labgate.core.event.Person;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.trust.SignatureVerdict;
 import dev.labgate.core.trust.SignerKeys;
+import dev.labgate.forge.gitlab.GitLabForge;
+import dev.labgate.forge.gitlab.GitLabSettings;
+import dev.labgate.testkit.FakeGitLab;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,6 +158,25 @@ class CommitSignaturesTest {
         var verification = forgeKeys.verify(git.raw(COMMITS.get("ssh-outsider")));
         assertThat(verification.verdict()).isEqualTo(TRUSTED);
         assertThat(verification.signer()).isEqualTo("alice");
+    }
+
+    @Test
+    void an_ssh_signed_commit_is_trusted_with_the_signing_key_gitlab_lists_for_its_author() throws IOException {
+        try (var gitlab = new FakeGitLab("glpat-token", "labgate-bot")) {
+            var forge = new GitLabForge(new GitLabSettings("gitlab", gitlab.url(), gitlab.url(), List.of("secret"),
+                    "glpat-token", null), Clock.systemUTC());
+            gitlab.sshKey("bob", sshOutsider.publicKey, "auth");
+            assertThat(verifyWithForgeKeys("bob", forge)).as("a key only for logging in signs nothing")
+                    .isEqualTo(UNTRUSTED_KEY);
+            gitlab.sshKey("alice", sshOutsider.publicKey, "auth_and_signing");
+            assertThat(verifyWithForgeKeys("alice", forge)).isEqualTo(TRUSTED);
+        }
+    }
+
+    private static SignatureVerdict verifyWithForgeKeys(String user, GitLabForge forge) throws IOException {
+        var keys = forge.signingKeys(new Person(user)).stream().map(k -> new SignerKeys.ForgeKey(user, k)).toList();
+        return CommitSignatures.of(new SignerKeys(Optional.empty(), Optional.empty(), keys), tmp.resolve("scratch"),
+                Clock.systemUTC()).verify(git.raw(COMMITS.get("ssh-outsider"))).verdict();
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.labgate.forge.github;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.ForgeReports;
@@ -38,6 +39,7 @@ class GitHubForgeTest {
     private static final String HEAD = "1111111111111111111111111111111111111111";
     private static final RepoRef REPO_REF = new RepoRef("github", REPO);
     private static final ChangeRef CHANGE = new ChangeRef(REPO_REF, 7);
+    private static final Subject SUBJECT = new Subject.Change(CHANGE);
     private static final KeyPair APP_KEY = rsa();
 
     @Nested
@@ -61,11 +63,11 @@ class GitHubForgeTest {
 
         @Test
         void a_status_is_a_check_run_updated_in_place_until_it_completes() {
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING,
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING,
                     "Queued on lab (position 3)", null));
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running on lab",
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running on lab",
                     null));
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE,
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE,
                     "Failed: 1 failure", "https://labgate.example/runs/r1", "**Failures**\n\n- `boot`"));
             assertThat(github.checkRuns(REPO, HEAD)).singleElement().satisfies(run -> {
                 assertThat(run.name()).isEqualTo("labgate/lab");
@@ -80,22 +82,34 @@ class GitHubForgeTest {
 
         @Test
         void a_new_round_after_a_completed_run_is_a_new_check_run() {
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.ERROR, "Lab down", null));
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Submitting",
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.ERROR, "Lab down", null));
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Submitting",
                     null));
             assertThat(github.checkRuns(REPO, HEAD)).extracting(FakeGitHub.CheckRun::status)
                     .containsExactly("completed", "in_progress");
         }
 
         @Test
-        void a_summary_over_githubs_limit_is_cut_to_fit_and_says_where_the_rest_is() {
+        void a_summary_over_githubs_limit_is_cut_by_whole_rows_and_says_where_the_rest_is() {
             var huge = "| test | result |\n|---|---|\n" + "| boot | fail |\n".repeat(6_000);
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, "Failed",
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, "Failed",
                     "https://labgate.example/runs/r9", huge));
             assertThat(github.checkRuns(REPO, HEAD)).singleElement().satisfies(run -> {
                 assertThat(run.summary().length()).isLessThanOrEqualTo(65_535);
-                assertThat(run.summary()).startsWith("| test | result |").endsWith("https://labgate.example/runs/r9)");
+                assertThat(run.summary()).startsWith("| test | result |\n|---|---|\n| boot | fail |")
+                        .endsWith("The whole report: https://labgate.example/runs/r9");
+                assertThat(run.summary().lines().filter(l -> l.startsWith("|")))
+                        .allMatch(l -> l.equals("| boot | fail |") || l.startsWith("| test") || l.startsWith("|---"));
             });
+        }
+
+        @Test
+        void a_summary_of_astral_characters_over_the_limit_still_fits() {
+            var emoji = "😀".repeat(40_000);
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, "Failed",
+                    "https://labgate.example/runs/r9", emoji));
+            assertThat(github.checkRuns(REPO, HEAD)).singleElement()
+                    .satisfies(run -> assertThat(run.summary()).startsWith("😀😀").contains("✂️ Cut to fit"));
         }
 
         @Test
@@ -177,7 +191,7 @@ class GitHubForgeTest {
 
         @Test
         void a_status_description_and_details_do_not_leak_into_a_commit_status() {
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.SUCCESS, "Passed", null,
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.SUCCESS, "Passed", null,
                     "details only a check run can show"));
             assertThat(github.statuses(REPO, HEAD)).singleElement().satisfies(s -> {
                 assertThat(s.state()).isEqualTo("success");
@@ -196,7 +210,7 @@ class GitHubForgeTest {
             assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(1100),
                     Duration.ofSeconds(1200)));
             assertThat(github.requests()).hasSize(before);
-            assertThatCode(() -> forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab",
+            assertThatCode(() -> forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab",
                     CommitStatus.State.SUCCESS, "Passed", null))).doesNotThrowAnyException();
             assertThat(github.statuses(REPO, HEAD)).hasSize(1);
         }
@@ -232,7 +246,7 @@ class GitHubForgeTest {
 
         @Test
         void a_fake_with_statuses_reports_them_in_forge_neutral_terms() {
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.ERROR, "Timed out", null));
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.ERROR, "Timed out", null));
             assertThat(github.statusesSeen(REPO, HEAD)).extracting(FakeForge.Status::state)
                     .containsExactly(FakeForge.State.FAILURE);
         }

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -203,7 +204,7 @@ public final class CommandLab implements Lab {
         switch (exit) {
             case TIMEOUT -> {
                 status = Status.ERROR;
-                comment = "killed after " + settings.timeout().toString().substring(2).toLowerCase();
+                comment = "killed after " + settings.timeout().toString().substring(2).toLowerCase(Locale.ROOT);
             }
             case CANCELLED -> {
                 status = Status.SKIP;

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -169,9 +170,9 @@ public final class KernelCiLab implements Lab {
             case 401, 403 -> new LabException("KernelCI refused labgate's token (HTTP " + answer.status() + " "
                     + said + "): the JWT must be valid, unexpired and carry the 'checkout' permission", false);
             case 400 -> new LabException("KernelCI rejected the checkout of " + commit + " (HTTP 400 " + said
-                    + ")" + (said.toLowerCase().contains("commit")
+                    + ")" + (said.toLowerCase(Locale.ROOT).contains("commit")
                     ? ": it must be a full commit id reachable from a branch of " + settings.treeUrl() : ""), false);
-            case 404 -> new LabException("KernelCI does not know " + (said.toLowerCase().startsWith("tree")
+            case 404 -> new LabException("KernelCI does not know " + (said.toLowerCase(Locale.ROOT).startsWith("tree")
                     ? "the tree " + settings.treeUrl() + " (HTTP 404 " + said + "): the tree URL must be spelled "
                     + "exactly as in the pipeline's trees configuration and have a build configuration"
                     : "what was asked for (HTTP 404 " + said + "): check the job and platform filters"), false);

@@ -3,6 +3,7 @@ package dev.labgate.lab.lava;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -247,7 +248,7 @@ public final class JobTemplate {
                 case '\r' -> out.append("\\r");
                 default -> {
                     if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\x%02x", (int) c));
+                        out.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
                     } else {
                         out.append(c);
                     }

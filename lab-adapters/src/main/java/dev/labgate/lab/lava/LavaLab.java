@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -304,7 +305,7 @@ public final class LavaLab implements Lab {
         }
         if (!"Finished".equals(payload.path("state_string").asText())) {
             return Optional.of(new LabProgress.Running("LAVA job " + handle.jobId() + " "
-                    + payload.path("state_string").asText("running").toLowerCase()));
+                    + payload.path("state_string").asText("running").toLowerCase(Locale.ROOT)));
         }
         if (publicJobs || !payload.path("results").isObject()) {
             // Whoever may view a public job can read its token: read the results ourselves.
