@@ -87,9 +87,11 @@ public final class LabPathsHarness {
                 harness.kernelCi(5);
                 var submit = new ArrayList<Long>();
                 var callback = new ArrayList<Long>();
+                var callbackAnswer = new ArrayList<Long>();
                 for (var times : harness.measure(callbacks, true)) {
                     submit.add(times[0]);
                     callback.add(times[1]);
+                    callbackAnswer.add(times[2]);
                 }
                 var poll = new ArrayList<Long>();
                 for (var times : harness.measure(polls, false)) {
@@ -103,6 +105,7 @@ public final class LabPathsHarness {
                     kernelCiPoll.add(times[1]);
                 }
                 System.out.println(line("approved change to LAVA submit call", submit));
+                System.out.println(line("LAVA callback answered (checked, poll made due, 202)", callbackAnswer));
                 System.out.println(line("LAVA callback to final status", callback));
                 System.out.println(line("LAVA poll that finds the job finished to final status", poll));
                 System.out.println(line("approved change to KernelCI checkout call", kernelCiSubmit));
@@ -113,7 +116,10 @@ public final class LabPathsHarness {
         }
     }
 
-    /** For each change: {nanoseconds from delivery to submit, nanoseconds from the lab's answer to the status}. */
+    /**
+     * For each change: {nanoseconds from delivery to submit, nanoseconds from the lab's answer to the
+     * status, nanoseconds LAVA waited for labgate's answer to the callback (0 when polled)}.
+     */
     private List<long[]> measure(int changes, boolean byCallback) throws Exception {
         var all = new ArrayList<long[]>();
         for (int i = 0; i < changes; i++) {
@@ -132,11 +138,13 @@ public final class LabPathsHarness {
             await(() -> labgate.bean(JdbcRunStore.class).forHead(key, head).stream().allMatch(r -> r.labRun() != null));
             lava.finish(job, "Complete", null, CASES);
             long answered;
+            long waited = 0;
             if (byCallback) {
                 answered = System.nanoTime();
-                if (lava.sendCallback(job) != 200) {
+                if (lava.sendCallback(job) != 202) {
                     throw new IllegalStateException("the callback was refused");
                 }
+                waited = System.nanoTime() - answered;
             } else {
                 answered = -1;
             }
@@ -147,7 +155,7 @@ public final class LabPathsHarness {
                         .filter(r -> r.method().equals("GET") && r.path().equals("/api/v0.2/jobs/" + job + "/"))
                         .mapToLong(LoopbackServer.Request::receivedNanos).filter(t -> t < finishedAt).max().orElseThrow();
             }
-            all.add(new long[]{submitted - delivered, finalStatus(head) - answered});
+            all.add(new long[]{submitted - delivered, finalStatus(head) - answered, waited});
         }
         return all;
     }

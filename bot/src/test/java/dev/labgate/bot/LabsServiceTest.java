@@ -166,12 +166,34 @@ class LabsServiceTest {
         lava.finish(job.id(), "Complete", null, List.of(FakeLava.Case.job("pass", null, null),
                 FakeLava.Case.of("smoke", "uname", "pass")));
 
-        assertThat(lava.sendCallback(job.id())).isEqualTo(200);
+        assertThat(lava.sendCallback(job.id())).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> finalStatuses().size() == 1);
         assertThat(finalStatuses().get(0).context()).isEqualTo("labgate/lava");
         assertThat(finalStatuses().get(0).state()).isEqualTo("success");
         assertThat(run().state()).isEqualTo(RunState.PASSED);
+    }
+
+    @Test
+    void a_callback_is_answered_before_labgate_reads_a_slow_lavas_results_and_the_run_still_finishes()
+            throws Exception {
+        // A public job's results are always read through the REST API; here each answer takes 2 s.
+        Files.writeString(tmp.resolve("boot.yaml"), FakeLava.SMOKE_TEMPLATE.replace("visibility: personal",
+                "visibility: public"));
+        open("hello.txt");
+        await().atMost(Duration.ofSeconds(30)).until(() -> lava.jobs().size() == 1 && run().labRun() != null);
+        var job = lava.jobs().get(0);
+        lava.finish(job.id(), "Complete", null, List.of(FakeLava.Case.job("pass", null, null),
+                FakeLava.Case.of("smoke", "uname", "pass")));
+        lava.slow(Duration.ofSeconds(2));
+        var before = lava.requests().size();
+
+        assertThat(lava.sendCallback(job.id())).as("answered within LAVA's 5 s, which never sends it again")
+                .isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> finalStatuses().size() == 1);
+        assertThat(finalStatuses().get(0).state()).isEqualTo("success");
+        assertThat(lava.requests().size()).as("the durable task read the job").isGreaterThan(before);
     }
 
     @Test

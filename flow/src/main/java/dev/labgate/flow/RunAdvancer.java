@@ -126,8 +126,8 @@ public final class RunAdvancer {
 
     /** What became of a lab's callback about a run. */
     public enum Callback {
-        /** Taken as the answer of a poll: the run moved on, and its next step comes at once. */
-        APPLIED,
+        /** The run's next step (a poll) is now due, in its durable task. */
+        QUEUED,
         /** The run had ended already (or was superseded): the callback changes nothing. */
         ENDED,
         /** The run is not at the lab (not submitted yet, or waiting to be submitted again). */
@@ -135,11 +135,12 @@ public final class RunAdvancer {
     }
 
     /**
-     * What a lab's callback says about a run, taken as the answer of a poll: a run the callback
-     * finishes ends now and its status follows without waiting for the next poll. The caller has
-     * checked that the callback is authentic for this run.
+     * A lab's authentic callback about a run: the run's next step, a poll, is made due now. Only
+     * the durable task reads the lab, so the caller answers the lab at once (LAVA gives up after 5
+     * seconds) and nothing is lost when this replica stops. A run whose task is running at this
+     * moment keeps the time that task sets: its poll is under way, or follows one poll interval later.
      */
-    public Callback accept(String runId, LabProgress progress) {
+    public Callback wake(String runId) {
         var found = runs.find(runId);
         if (found.isEmpty() || found.get().state().isTerminal()) {
             return Callback.ENDED;
@@ -148,17 +149,8 @@ public final class RunAdvancer {
         if (run.state() != RunState.SUBMITTED && run.state() != RunState.RUNNING) {
             return Callback.NOT_AT_LAB;
         }
-        var lab = labs.find(run.lab());
-        if (lab.isEmpty()) {
-            return Callback.NOT_AT_LAB;
-        }
-        try (var ignored = MDC.putCloseable("delivery", run.deliveryId())) {
-            var next = answer(run, lab.get(), progress);
-            if (next instanceof Next.Again again) {
-                work.reschedule(new Work.AdvanceRun(run.id()), again.at());
-            }
-        }
-        return Callback.APPLIED;
+        work.reschedule(new Work.AdvanceRun(run.id()), clock.instant());
+        return Callback.QUEUED;
     }
 
     /**
@@ -202,7 +194,7 @@ public final class RunAdvancer {
         return answer(run, lab.get(), progress);
     }
 
-    /** The lab's answer about a submitted run, from a poll or a callback. */
+    /** The lab's answer about a submitted run. */
     private Next answer(Run run, Lab lab, LabProgress progress) {
         var now = clock.instant();
         var later = now.plus(lab.pollInterval());

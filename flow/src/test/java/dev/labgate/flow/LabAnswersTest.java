@@ -23,9 +23,8 @@ import java.util.Optional;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a lab's final answer does to a run, whether it comes from a poll or from a callback: an
- * answer that says only that the lab broke is another attempt (up to the lab's retries), a code
- * failure never is.
+ * What a lab's final answer does to a run: an answer that says only that the lab broke is another
+ * attempt (up to the lab's retries), a code failure never is. A callback only makes the next poll due.
  */
 class LabAnswersTest {
 
@@ -171,26 +170,28 @@ class LabAnswersTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_callback_finishes_a_submitted_run_at_once_and_brings_its_report_forward() {
+    void a_callback_makes_the_runs_poll_due_now_and_the_poll_finishes_it() {
         var run = planned("once");
         advancer.advance(run.id());
         assertThat(now(run).state()).isEqualTo(RunState.SUBMITTED);
+        memory.work.clear();
 
-        var outcome = advancer.accept(run.id(), finished(Status.PASS));
+        assertThat(advancer.wake(run.id())).isEqualTo(RunAdvancer.Callback.QUEUED);
 
-        assertThat(outcome).isEqualTo(RunAdvancer.Callback.APPLIED);
+        assertThat(now(run).state()).as("the callback itself reads nothing").isEqualTo(RunState.SUBMITTED);
+        assertThat(memory.work).containsExactly(new Work.AdvanceRun(run.id()));
+        answers.add(Status.PASS);
+        advancer.advance(run.id());
         assertThat(now(run).state()).isEqualTo(RunState.PASSED);
-        assertThat(memory.work).contains(new Work.AdvanceRun(run.id()));
-        assertThat(advancer.accept(run.id(), finished(Status.FAIL))).isEqualTo(RunAdvancer.Callback.ENDED);
-        assertThat(now(run).state()).isEqualTo(RunState.PASSED);
+        assertThat(advancer.wake(run.id())).isEqualTo(RunAdvancer.Callback.ENDED);
     }
 
     @org.junit.jupiter.api.Test
     void a_callback_for_a_run_that_is_not_at_the_lab_changes_nothing() {
         var run = planned("once");
 
-        assertThat(advancer.accept(run.id(), finished(Status.PASS))).isEqualTo(RunAdvancer.Callback.NOT_AT_LAB);
-        assertThat(advancer.accept("no-such-run", finished(Status.PASS))).isEqualTo(RunAdvancer.Callback.ENDED);
+        assertThat(advancer.wake(run.id())).isEqualTo(RunAdvancer.Callback.NOT_AT_LAB);
+        assertThat(advancer.wake("no-such-run")).isEqualTo(RunAdvancer.Callback.ENDED);
 
         assertThat(now(run).state()).isEqualTo(RunState.PLANNED);
         assertThat(submitted).isEmpty();

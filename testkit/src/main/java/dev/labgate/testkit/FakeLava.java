@@ -13,6 +13,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -24,10 +26,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A LAVA server on loopback: the REST API v0.2 as {@code lava_rest_app} serves it (token
- * authentication, limit/offset pages, job states and healths as words, test cases with their
- * suite id and YAML metadata) and the job's {@code notify} callback as
- * {@code NotificationCallback.invoke_callback} sends it (JSON, results per suite as YAML text).
+ * A LAVA server on loopback, as released in 2026.07 unless {@link #likeMain()}: the REST API v0.2
+ * as {@code lava_rest_app} serves it (token authentication, limit/offset pages newest job first,
+ * job states and healths as words, the job list's filters, test cases with their suite id and YAML
+ * metadata), the job schema's checks on a submitted definition, and the job's {@code notify}
+ * callback as {@code NotificationCallback.invoke_callback} sends it (JSON, results per suite as
+ * YAML text), giving up after LAVA's 5 seconds.
+ *
+ * <p>A released server (2024.01 to 2026.07) has no {@code metadata__<key>} filter (it ignores it,
+ * as django-filter ignores every unknown parameter, and lists every job) and no {@code metadata}
+ * field in a job; LAVA's main branch has both since August 2026 (commit 8ba352bd, "REST: filter
+ * test jobs by job metadata").
  *
  * <p>A test plays the scheduler and the dispatcher: it starts a job, finishes it with a health and
  * test cases, and sends (or loses) the callback.
@@ -127,21 +136,35 @@ public final class FakeLava extends LoopbackServer {
     }
 
     private static final Pattern JOB = Pattern.compile("^/api/v0\\.2/jobs/(\\d+)/(|suites/|tests/|cancel/)$");
+    private static final int MAX_JOB_NAME = 200;
+    /** The words of {@code TestJob.STATE_CHOICES} (lava_scheduler_app/models.py). */
+    private static final List<String> STATES = List.of("Submitted", "Scheduling", "Scheduled", "Running", "Canceling",
+            "Finished");
 
     private final String token;
     private final Map<Integer, Job> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicInteger nextJob = new AtomicInteger(4100);
     private final AtomicInteger nextCase = new AtomicInteger(900000);
-    private volatile boolean metadataFilter = true;
+    /** LAVA's wait for a callback's answer ({@code CALLBACK_TIMEOUT}, lava_server/settings/common.py). */
+    public static final Duration CALLBACK_TIMEOUT = Duration.ofSeconds(5);
 
-    /** @param token the only API token the server accepts */
+    private volatile boolean main;
+    private volatile Duration slowness = Duration.ZERO;
+
+    /** A server as released in 2026.07; @param token the only API token the server accepts */
     public FakeLava(String token) throws IOException {
         this.token = token;
     }
 
-    /** Plays a server older than the metadata filter on {@code /jobs/}, which ignores it and lists every job. */
-    public FakeLava withoutMetadataFilter() {
-        metadataFilter = false;
+    /** Plays LAVA's main branch: jobs carry their {@code metadata} and {@code /jobs/} filters on it. */
+    public FakeLava likeMain() {
+        main = true;
+        return this;
+    }
+
+    /** Every REST answer takes this long, as on a busy server or for a job with many results. */
+    public FakeLava slow(Duration perAnswer) {
+        slowness = perAnswer;
         return this;
     }
 
@@ -198,16 +221,32 @@ public final class FakeLava extends LoopbackServer {
         }
     }
 
-    /** Sends the callback over HTTP, once, as LAVA does; returns the receiver's status. */
+    /**
+     * Sends the callback over HTTP, once, as LAVA does; returns the receiver's status, or -1 when
+     * no answer came within {@link #CALLBACK_TIMEOUT} (LAVA logs "Problem sending request" and
+     * never sends it again).
+     */
     public int sendCallback(int id) throws IOException, InterruptedException {
         var callback = callback(id);
-        var request = HttpRequest.newBuilder(callback.url()).POST(HttpRequest.BodyPublishers.ofByteArray(callback.body()));
+        var request = HttpRequest.newBuilder(callback.url()).timeout(CALLBACK_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(callback.body()));
         callback.headers().forEach(request::header);
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        try {
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (HttpTimeoutException e) {
+            return -1;
+        }
     }
 
     @Override
     void handle(Call call) throws IOException {
+        if (!slowness.isZero()) {
+            try {
+                Thread.sleep(slowness.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         var auth = call.header("Authorization");
         if (auth == null || !auth.equals("Token " + token)) {
             call.answer(401, JSON.createObjectNode().put("detail", "Invalid token."));
@@ -256,12 +295,19 @@ public final class FakeLava extends LoopbackServer {
             call.answer(400, JSON.createObjectNode().put("message", "job submission failed: not a mapping."));
             return;
         }
+        // The job schema (lava_common/schemas/__init__.py, job()): required keys, job_name of 1 to 200 characters.
         for (var required : List.of("job_name", "timeouts", "visibility", "actions")) {
             if (!map.containsKey(required)) {
                 call.answer(400, JSON.createObjectNode().put("message",
                         "Problem with submitted job data: required key not provided @ data['" + required + "']"));
                 return;
             }
+        }
+        var name = String.valueOf(map.get("job_name"));
+        if (name.isEmpty() || name.codePointCount(0, name.length()) > MAX_JOB_NAME) {
+            call.answer(400, JSON.createObjectNode().put("message", "Problem with submitted job data: length of value "
+                    + "must be at most " + MAX_JOB_NAME + " for dictionary value @ data['job_name']"));
+            return;
         }
         var job = new Job(nextJob.incrementAndGet(), definition, (Map<String, Object>) map);
         jobs.put(job.id, job);
@@ -270,19 +316,45 @@ public final class FakeLava extends LoopbackServer {
         call.answer(201, answer);
     }
 
+    /**
+     * {@code GET /api/v0.2/jobs/}, newest first ({@code TestJobViewSet.ordering}), with the filters
+     * of lava_rest_app/filters.py {@code TestJobFilter} that labgate may send: {@code description}
+     * (exact, contains, icontains, startswith, endswith), {@code state} and {@code state__in} (the
+     * state's word; any other word is a 400), and on main {@code metadata__<key>}. Parameters the
+     * server does not know are ignored, as django-filter ignores them.
+     */
     @SuppressWarnings("unchecked")
     private void list(Call call) throws IOException {
+        var query = call.query();
+        for (var key : List.of("state", "state__in")) {
+            var value = query.get(key);
+            if (value != null && !STATES.containsAll(List.of(value.split(",")))) {
+                call.answer(400, JSON.createObjectNode().set(key, JSON.createArrayNode().add("Select a valid choice. "
+                        + value + " is not one of the available choices: " + STATES)));
+                return;
+            }
+        }
         var selected = new ArrayList<JsonNode>();
         synchronized (jobs) {
             var newestFirst = new ArrayList<>(jobs.values());
             Collections.reverse(newestFirst);
             for (var job : newestFirst) {
-                var metadata = (Map<String, Object>) job.parsed.getOrDefault("metadata", Map.of());
-                var keep = true;
-                for (var entry : call.query().entrySet()) {
-                    if (metadataFilter && entry.getKey().startsWith("metadata__")) {
-                        var value = metadata.get(entry.getKey().substring("metadata__".length()));
-                        keep &= value != null && entry.getValue().equals(value.toString());
+                var description = String.valueOf(job.parsed.get("job_name"));
+                var keep = text(query.get("description"), description::equals)
+                        && text(query.get("description__contains"), description::contains)
+                        && text(query.get("description__icontains"), v -> description.toLowerCase(Locale.ROOT)
+                                .contains(v.toLowerCase(Locale.ROOT)))
+                        && text(query.get("description__startswith"), description::startsWith)
+                        && text(query.get("description__endswith"), description::endsWith)
+                        && text(query.get("state"), job.state::equals)
+                        && text(query.get("state__in"), v -> List.of(v.split(",")).contains(job.state));
+                if (main) {
+                    var metadata = (Map<String, Object>) job.parsed.getOrDefault("metadata", Map.of());
+                    for (var entry : query.entrySet()) {
+                        if (entry.getKey().startsWith("metadata__")) {
+                            var value = metadata.get(entry.getKey().substring("metadata__".length()));
+                            keep &= value != null && entry.getValue().equals(value.toString());
+                        }
                     }
                 }
                 if (keep) {
@@ -291,6 +363,11 @@ public final class FakeLava extends LoopbackServer {
             }
         }
         call.answer(200, page(call, selected));
+    }
+
+    /** An absent filter keeps every job. */
+    private static boolean text(String filter, java.util.function.Predicate<String> test) {
+        return filter == null || test.test(filter);
     }
 
     private ObjectNode jobJson(Job job) {
@@ -306,7 +383,10 @@ public final class FakeLava extends LoopbackServer {
         node.put("submit_time", "2026-01-01T10:00:00.000000Z").putNull("start_time").putNull("end_time");
         node.put("state", job.state).put("health", job.health).put("priority", 50);
         node.put("definition", job.definition).put("original_definition", job.definition);
-        node.set("metadata", JSON.valueToTree(job.parsed.getOrDefault("metadata", Map.of())));
+        if (main) {
+            // lava_rest_app/v02/serializers.py TestJobSerializer: "metadata" only on main.
+            node.set("metadata", JSON.valueToTree(job.parsed.getOrDefault("metadata", Map.of())));
+        }
         node.put("multinode_definition", "").putArray("failure_tags");
         if (job.failureComment == null) {
             node.putNull("failure_comment");

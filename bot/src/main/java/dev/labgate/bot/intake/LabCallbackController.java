@@ -2,7 +2,6 @@ package dev.labgate.bot.intake;
 
 import dev.labgate.bot.PolicyLabs;
 import dev.labgate.bot.store.JdbcRunStore;
-import dev.labgate.core.lab.LabException;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.lab.lava.LavaLab;
 import io.micronaut.http.HttpHeaders;
@@ -25,9 +24,10 @@ import java.util.Locale;
 
 /**
  * {@code POST /callbacks/lava/{run}}: a LAVA job's {@code notify} callback. The lab checks that it
- * is authentic for that run (a per-run token) before anything is read; an authentic callback is
- * taken as the answer of a poll, so a finished job is reported without waiting for the next poll.
- * LAVA sends a callback once and never again, so polling stays the fallback for a lost one.
+ * is authentic for that run (a per-run token) before anything is read; an authentic callback makes
+ * the run's next poll due now, in its durable task, and is answered 202 at once: LAVA waits at most
+ * 5 seconds ({@code CALLBACK_TIMEOUT}) and never sends a callback again, while reading a big job's
+ * results can take longer. Polling stays the fallback for a lost callback.
  */
 @Controller("/callbacks")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -73,18 +73,14 @@ public final class LabCallbackController {
         }
         var names = new HashMap<String, String>();
         headers.forEachValue((name, value) -> names.putIfAbsent(name.toLowerCase(Locale.ROOT), value));
-        try {
-            var progress = lab.get().callback(run.get().labRun(), names, body == null ? new byte[0] : body);
-            if (progress.isEmpty()) {
-                return refused(HttpStatus.FORBIDDEN, "the callback is not authentic for run " + runId);
-            }
-            var outcome = advancer.accept(runId, progress.get());
-            LOG.info("run {}: LAVA callback {}", runId, outcome.name().toLowerCase(Locale.ROOT));
-            return HttpResponse.ok(Answer.ok(runId, outcome.name().toLowerCase(Locale.ROOT).replace('_', '-')));
-        } catch (LabException e) {
-            LOG.warn("run {}: LAVA callback not taken: {}", runId, e.getMessage());
-            return refused(e.retryable() ? HttpStatus.SERVICE_UNAVAILABLE : HttpStatus.BAD_REQUEST, e.getMessage());
+        if (!lab.get().callback(run.get().labRun(), names, body == null ? new byte[0] : body)) {
+            return refused(HttpStatus.FORBIDDEN, "the callback is not authentic for run " + runId);
         }
+        var outcome = advancer.wake(runId);
+        var word = outcome.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        LOG.info("run {}: LAVA callback: {}", runId, word);
+        return HttpResponse.<Answer>status(outcome == RunAdvancer.Callback.QUEUED ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .body(Answer.ok(runId, word));
     }
 
     private static HttpResponse<Answer> refused(HttpStatus status, String error) {

@@ -4,7 +4,6 @@ import dev.labgate.core.event.Subject;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * A test lab: something that takes a kernel tree at a commit and eventually returns results as
@@ -32,20 +31,22 @@ public interface Lab {
     void cancel(LabRun run);
 
     /**
-     * A notification the lab sent about {@code run} (for LAVA, the job's {@code notify} callback,
-     * routed by labgate from {@code POST /callbacks/<lab type>/<run id>}).
+     * Whether a notification the lab sent (for LAVA, the job's {@code notify} callback, routed by
+     * labgate from {@code POST /callbacks/<lab type>/<run id>}) is authentic and about {@code run}.
+     * When it is, the caller has the run polled at once by its durable task: a callback is a signal
+     * to look, never a result.
      *
      * <p>The lab checks that the request is authentic for this run (in constant time) before it
-     * reads anything else. Labs send callbacks once and never retry them, so {@link #poll} stays
-     * the fallback: a lost callback only delays the result.
+     * reads anything else, and does no I/O: the lab waits for the answer (LAVA at most 5 seconds)
+     * and sends a callback once, never again, so {@link #poll} stays the fallback for a lost one.
      *
      * @param headers the request headers; names are matched case-insensitively
      * @param body the raw request body
-     * @return what the callback says about the run; empty when it is not authentic, not about this
-     *     run, or this lab takes no callbacks (the caller then answers 403 and changes nothing)
+     * @return false when it is not authentic, not about this run, or this lab takes no callbacks
+     *     (the caller then answers 403 and changes nothing)
      */
-    default Optional<LabProgress> callback(LabRun run, Map<String, String> headers, byte[] body) {
-        return Optional.empty();
+    default boolean callback(LabRun run, Map<String, String> headers, byte[] body) {
+        return false;
     }
 
     /**

@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,15 +41,23 @@ import java.util.TreeSet;
  * {@code branch}, {@code clone_url}, {@code fetch_ref}, {@code tests}, {@code artifacts_url}
  * ({@code <artifactsUrl>/<commit>}, when configured), and the operator's own variables.
  *
- * <p>labgate adds to every job {@code metadata.labgate_run} (the run id) and, when it has a
- * public URL, a {@code notify.callbacks} entry to {@code <callbackBaseUrl>/callbacks/lava/<run id>}
- * whose token is the run's {@link CallbackTokens HMAC token}. Idempotency: before submitting,
- * labgate asks LAVA for a job with that metadata that has not finished, and follows it instead.
+ * <p>labgate adds to every job its run id at the end of the job name ({@code [labgate run <id>]},
+ * the name cut so that the whole stays within LAVA's 200 characters), {@code metadata.labgate_run}
+ * and, when it has a public URL, a {@code notify.callbacks} entry to
+ * {@code <callbackBaseUrl>/callbacks/lava/<run id>} whose token is the run's
+ * {@link CallbackTokens HMAC token}.
  *
- * <p>The token is written in the job definition, which everyone who may view the job can read. A
- * callback for a job that is not {@code personal} or restricted to a group is therefore only a
- * signal to look: the results are then read from the REST API with labgate's own token, never from
- * the callback's body.
+ * <p>Idempotency: before every submit labgate asks LAVA for an unfinished job whose name carries the
+ * run's mark ({@code GET jobs/?description__contains=...&state__in=...}) and follows it instead. The
+ * job name is the job's {@code description}, which every released REST API filters on (2024.01 to
+ * 2026.07, lava_rest_app/filters.py {@code TestJobFilter}); the {@code metadata__<key>} filter and
+ * the {@code metadata} field of a job exist only on LAVA's main branch (August 2026), and a
+ * released server ignores the filter and lists every job.
+ *
+ * <p>A callback is only a signal to look: the token is written in the job definition, which
+ * everyone who may view the job can read, so labgate never takes results from a callback's body.
+ * It checks the token, and the durable task then reads the job through the REST API with labgate's
+ * own token. The callback asks for LAVA's {@code minimal} dataset: nothing else is read.
  */
 public final class LavaLab implements Lab {
 
@@ -58,12 +65,15 @@ public final class LavaLab implements Lab {
     private static final Set<String> BUILT_IN = Set.of("run_id", "commit", "commit_short", "base_commit", "forge",
             "repository", "subject", "change", "branch", "clone_url", "fetch_ref", "tests", "artifacts_url");
     private static final int PAGE = 500;
+    /** LAVA's job schema takes a job name of at most 200 characters (lava_common/schemas/__init__.py). */
+    private static final int MAX_JOB_NAME = 200;
+    /** The job states before {@code Finished} (lava_scheduler_app/models.py {@code TestJob.STATE_CHOICES}). */
+    private static final String UNFINISHED = "Submitted,Scheduling,Scheduled,Running,Canceling";
 
     private final String name;
     private final LavaSettings settings;
     private final CallbackTokens tokens;
     private final JobTemplate template;
-    private final boolean publicJobs;
     private final LabHttp http;
     private final String server;
 
@@ -84,10 +94,9 @@ public final class LavaLab implements Lab {
         }
         settings.variables().keySet().stream().filter(BUILT_IN::contains).sorted()
                 .forEach(v -> problems.add("template variable '" + v + "' would hide labgate's own value"));
-        var sample = new HashMap<String, Object>();
         if (problems.isEmpty()) {
             try {
-                sample.putAll(load(parsed.fill(sampleValues(parsed, settings.variables()))));
+                load(parsed.fill(sampleValues(parsed, settings.variables())));
             } catch (IllegalArgumentException e) {
                 problems.add("job template " + e.getMessage());
             }
@@ -99,9 +108,6 @@ public final class LavaLab implements Lab {
         this.settings = settings;
         this.tokens = new CallbackTokens(callbackKey);
         this.template = parsed;
-        var visibility = sample.get("visibility");
-        this.publicJobs = !("personal".equals(visibility)
-                || visibility instanceof Map<?, ?> group && group.containsKey("group"));
         this.http = new LabHttp("LAVA", Duration.ofSeconds(30));
         this.server = settings.url().replaceAll("/+$", "");
     }
@@ -152,6 +158,13 @@ public final class LavaLab implements Lab {
     /** The job definition LAVA gets for this request: the filled template plus labgate's metadata and callback. */
     String definition(TreeRequest request) {
         var job = load(template.fill(values(request)));
+        var mark = mark(request.runId());
+        var name = String.valueOf(job.get("job_name"));
+        var keep = Math.min(name.length(), MAX_JOB_NAME - mark.length() - 1);
+        if (keep > 0 && keep < name.length() && Character.isHighSurrogate(name.charAt(keep - 1))) {
+            keep--;
+        }
+        job.put("job_name", name.substring(0, keep) + " " + mark);
         var metadata = mapping(job, "metadata");
         metadata.put("labgate_run", request.runId());
         metadata.put("labgate_commit", request.commit());
@@ -170,7 +183,7 @@ public final class LavaLab implements Lab {
             var ours = new LinkedHashMap<String, Object>();
             ours.put("url", url);
             ours.put("method", "POST");
-            ours.put("dataset", "results");
+            ours.put("dataset", "minimal");
             ours.put("content-type", "json");
             ours.put("token", tokens.token(request.runId()));
             callbacks.add(ours);
@@ -200,17 +213,22 @@ public final class LavaLab implements Lab {
         return values;
     }
 
-    /** A job of this run that LAVA has not finished, by the metadata labgate wrote into it. */
+    /** What labgate writes at the end of a run's job name, and looks for before each submit. */
+    static String mark(String runId) {
+        return "[labgate run " + runId + "]";
+    }
+
+    /** A job of this run that LAVA has not finished, by the mark in its name. */
     private Optional<String> inFlight(String runId) {
-        var answer = http.get(api("jobs/?metadata__labgate_run=" + URLEncoder.encode(runId, StandardCharsets.UTF_8)
-                + "&limit=50"), authorization());
+        var mark = mark(runId);
+        var answer = http.get(api("jobs/?description__contains=" + URLEncoder.encode(mark, StandardCharsets.UTF_8)
+                + "&state__in=" + UNFINISHED + "&limit=50"), authorization());
         if (!answer.ok()) {
             throw refusal("list jobs", answer);
         }
-        // Servers older than the metadata filter ignore it and list recent jobs: check each one.
+        // The server filtered already; a name that only looks alike, or a server that did not filter, is checked here.
         for (var job : answer.json().path("results")) {
-            if (runId.equals(job.path("metadata").path("labgate_run").asText(null))
-                    && !"Finished".equals(job.path("state").asText())) {
+            if (job.path("description").asText("").endsWith(mark) && !"Finished".equals(job.path("state").asText())) {
                 return Optional.of(job.path("id").asText());
             }
         }
@@ -283,48 +301,33 @@ public final class LavaLab implements Lab {
         }
     }
 
+    /**
+     * Whether a callback is the run's own: its token (checked in constant time before anything
+     * else) and the job it names. No I/O: LAVA waits at most 5 seconds for the answer
+     * ({@code CALLBACK_TIMEOUT}, lava_server/settings/common.py) and never sends it again.
+     */
     @Override
-    public Optional<LabProgress> callback(LabRun run, Map<String, String> headers, byte[] body) {
+    public boolean callback(LabRun run, Map<String, String> headers, byte[] body) {
         var handle = LavaHandle.parse(run.externalId());
         var presented = headers.entrySet().stream().filter(e -> "Authorization".equalsIgnoreCase(e.getKey()))
                 .map(Map.Entry::getValue).findFirst().orElse(null);
         if (!tokens.verify(handle.runId(), presented)) {
             LOG.warn("run {}: LAVA callback with a wrong token ignored", handle.runId());
-            return Optional.empty();
+            return false;
         }
         JsonNode payload;
         try {
             payload = LabHttp.json().readTree(body);
         } catch (IOException e) {
-            throw new LabException("the LAVA callback for run " + handle.runId() + " is not JSON", false, e);
+            LOG.warn("run {}: LAVA callback ignored: its body is not JSON", handle.runId());
+            return false;
         }
         if (payload == null || !handle.jobId().equals(payload.path("id").asText())) {
             LOG.warn("run {}: LAVA callback about job {} ignored; the run's job is {}", handle.runId(),
                     payload == null ? null : payload.path("id").asText(), handle.jobId());
-            return Optional.empty();
+            return false;
         }
-        if (!"Finished".equals(payload.path("state_string").asText())) {
-            return Optional.of(new LabProgress.Running("LAVA job " + handle.jobId() + " "
-                    + payload.path("state_string").asText("running").toLowerCase(Locale.ROOT)));
-        }
-        if (publicJobs || !payload.path("results").isObject()) {
-            // Whoever may view a public job can read its token: read the results ourselves.
-            return Optional.of(poll(run));
-        }
-        var cases = new ArrayList<LavaResults.Case>();
-        payload.path("results").fields().forEachRemaining(suite -> {
-            for (var item : yamlList(suite.getValue().asText())) {
-                @SuppressWarnings("unchecked")
-                var metadata = item.get("metadata") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.<String, Object>of();
-                cases.add(new LavaResults.Case(string(item.get("id")), suite.getKey(), string(item.get("name")),
-                        string(item.get("result")), string(item.get("measurement")), string(item.get("unit")),
-                        metadata));
-            }
-        });
-        return Optional.of(new LabProgress.Finished(LavaResults.toKcidb(handle.runId(), server,
-                new LavaResults.Job(handle.jobId(), payload.path("health_string").asText(),
-                        payload.path("failure_comment").asText(null), payload.path("actual_device_id").asText(null)),
-                cases)));
+        return true;
     }
 
     private LabRun handle(String runId, String jobId) {
@@ -417,19 +420,6 @@ public final class LavaLab implements Lab {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> yamlList(String text) {
-        try {
-            var loaded = yaml().load(text);
-            if (!(loaded instanceof List<?> list)) {
-                return List.of();
-            }
-            return list.stream().filter(Map.class::isInstance).map(m -> (Map<String, Object>) m).toList();
-        } catch (YAMLException e) {
-            throw new LabException("the LAVA callback's results are not YAML: " + e.getMessage(), false, e);
-        }
-    }
-
     private static String dump(Map<String, Object> job) {
         var options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -444,9 +434,5 @@ public final class LavaLab implements Lab {
         var options = new LoaderOptions();
         options.setAllowDuplicateKeys(false);
         return new Yaml(new SafeConstructor(options));
-    }
-
-    private static String string(Object value) {
-        return value == null ? null : value.toString();
     }
 }
