@@ -110,7 +110,7 @@ public final class PolicyLabs implements Labs, AutoCloseable {
             throw new IllegalArgumentException("lab " + spec.name() + ": the environment variable " + spec.tokenEnv()
                     + " that should hold the KernelCI token is not set");
         }
-        return new KernelCiLab(spec.name(), settings, fetcher, scratch(spec.name()));
+        return new KernelCiLab(spec.name(), settings, fetcher, scratch(spec.name()), clock);
     }
 
     private Lab lava(LabSpec.Lava spec) {

@@ -7,12 +7,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labgate.core.Sha256;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,37 +33,84 @@ import java.util.regex.Pattern;
  * {@code lava_callback.py} and {@code kernelci-api} (nodes as in kci-dev's example node), with the
  * pipeline's error answers. Both APIs answer on {@link #url()}.
  *
+ * <p>As the pipeline does, it accepts a checkout of any branch of an allowlisted tree (with 200),
+ * while its tarball service ({@link #tarball()}) prepares only a branch with a build
+ * configuration; a checkout times out 300 minutes after it was asked for, and the timeout services
+ * ({@link #timeoutServices()}) close nodes as kernelci-pipeline's {@code timeout.py} does.
+ *
  * <p>A test drives the tree as the pipeline's services would: it adds build and job nodes under a
- * checkout, finishes them, retries them, and finally marks the checkout done.
+ * checkout, finishes them, retries them, runs the tarball and timeout services, and moves the
+ * fake's clock ahead ({@link #advance}); the clock otherwise runs with the real time, so that a lab
+ * on the system clock sees fresh nodes.
  */
 public final class FakeMaestro extends LoopbackServer {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
     private static final DateTimeFormatter MAESTRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT);
 
+    /** lava_callback.py {@code checkout()}: {@code timeout = 300} minutes from the request. */
+    public static final Duration CHECKOUT_TIMEOUT = Duration.ofMinutes(300);
+    /** kernelci-core kernelci/api/models.py: {@code Node.timeout} defaults to 6 hours after creation. */
+    private static final Duration NODE_TIMEOUT = Duration.ofHours(6);
+    /** tarball.py {@code _update_node}: a prepared checkout is held off for 10 minutes. */
+    private static final Duration HOLDOFF = Duration.ofMinutes(10);
+
     private final String token;
     private final Map<String, String> trees = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<String, Set<String>> buildBranches = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Set<String> jobs = Collections.synchronizedSet(new HashSet<>());
     private final Set<String> platforms = Collections.synchronizedSet(new HashSet<>());
     private final Map<String, ObjectNode> nodes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<JsonNode> checkoutRequests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong nextId = new AtomicLong(0x670f0c27493b6b81L);
     private volatile BiPredicate<String, String> reachable = (url, commit) -> true;
-    private volatile Instant now = Instant.parse("2026-01-01T10:00:00Z");
+    private volatile Duration ahead = Duration.ZERO;
     private volatile Refusal refusal;
 
     private record Refusal(int status, String message) {
     }
 
-    /** @param token the only JWT the pipeline accepts */
+    /**
+     * @param token the only JWT the pipeline accepts (standing for its signature check); its claims
+     *              are read as the pipeline reads them
+     */
     public FakeMaestro(String token) throws IOException {
         this.token = token;
     }
 
-    /** An allowlisted tree with a build configuration, as in the pipeline's {@code trees} and {@code build_configs}. */
+    /**
+     * An allowlisted tree with a build configuration for its branch {@code master}, as in the
+     * pipeline's {@code trees} and {@code build_configs}.
+     */
     public FakeMaestro tree(String name, String url) {
         trees.put(url, name);
+        return buildBranch(url, "master");
+    }
+
+    /** A build configuration for another branch of an allowlisted tree. */
+    public FakeMaestro buildBranch(String url, String branch) {
+        buildBranches.computeIfAbsent(url, u -> Collections.synchronizedSet(new HashSet<>())).add(branch);
         return this;
+    }
+
+    /** The fake's time, for a lab that must agree with it. */
+    public Clock clock() {
+        return new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now();
+            }
+        };
     }
 
     public FakeMaestro jobs(String... names) {
@@ -169,9 +219,85 @@ public final class FakeMaestro extends LoopbackServer {
         refusal = new Refusal(status, message);
     }
 
-    /** Lets the fake's clock move, so that nodes created later say so. */
+    /** The fake's time: the real time, plus what {@link #advance} added. */
+    private Instant now() {
+        return Instant.now().plus(ahead);
+    }
+
+    /** Moves the fake's clock ahead, as if that much time had passed. */
     public void advance(Duration duration) {
-        now = now.plus(duration);
+        ahead = ahead.plus(duration);
+    }
+
+    /**
+     * The tarball service, once (tarball.py {@code _run}): each checkout still {@code running} whose
+     * branch has a build configuration becomes {@code available} with its tarball, held off for 10
+     * minutes; one whose branch has none is passed over and stays as it is
+     * ({@code _find_build_config} returns None: {@code continue}).
+     */
+    public void tarball() {
+        synchronized (nodes) {
+            for (var node : nodes.values()) {
+                var revision = node.path("data").path("kernel_revision");
+                if (!"checkout".equals(node.path("kind").asText()) || !"running".equals(node.path("state").asText())
+                        || !buildBranches.getOrDefault(revision.path("url").asText(), Set.of())
+                        .contains(revision.path("branch").asText())) {
+                    continue;
+                }
+                node.put("state", "available").put("result", "pass").put("holdoff", time(now().plus(HOLDOFF)))
+                        .put("updated", time());
+                node.putObject("artifacts").put("tarball", "https://storage.example.org/" + node.path("treeid").asText()
+                        + ".tar.gz");
+            }
+        }
+    }
+
+    /**
+     * The pipeline's three timeout services, once, at the fake's time (timeout.py): {@code timeout}
+     * sets every node whose timeout lapsed to {@code done}, and one without a result to
+     * {@code incomplete} with {@code node_timeout}; {@code holdoff} moves an {@code available} node
+     * whose holdoff lapsed to {@code closing}, or to {@code done} when nothing below it runs;
+     * {@code closing} moves a {@code closing} node to {@code done} once nothing below it runs.
+     */
+    public void timeoutServices() {
+        synchronized (nodes) {
+            for (var node : nodes.values()) {
+                if (!"done".equals(node.path("state").asText()) && lapsed(node.path("timeout"))) {
+                    node.put("state", "done").put("updated", time());
+                    if (node.path("result").isNull()) {
+                        node.put("result", "incomplete");
+                        ((ObjectNode) node.get("data")).put("error_code", "node_timeout").put("error_msg",
+                                "Node timed-out");
+                    }
+                }
+            }
+            for (var node : nodes.values()) {
+                if ("available".equals(node.path("state").asText()) && lapsed(node.path("holdoff"))) {
+                    node.put("state", runningBelow(node.path("id").asText()) ? "closing" : "done").put("updated", time());
+                }
+            }
+            for (var node : nodes.values()) {
+                if ("closing".equals(node.path("state").asText()) && !runningBelow(node.path("id").asText())) {
+                    node.put("state", "done").put("updated", time());
+                }
+            }
+        }
+    }
+
+    private boolean lapsed(JsonNode timestamp) {
+        return timestamp.isTextual() && LocalDateTime.parse(timestamp.asText(), MAESTRO_TIME).toInstant(ZoneOffset.UTC)
+                .isBefore(now());
+    }
+
+    /** Whether a node below this one is not done (timeout.py {@code _count_running_child_nodes}, recursive). */
+    private boolean runningBelow(String id) {
+        for (var node : nodes.values()) {
+            if (id.equals(node.path("parent").asText(null))
+                    && (!"done".equals(node.path("state").asText()) || runningBelow(node.path("id").asText()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -204,7 +330,9 @@ public final class FakeMaestro extends LoopbackServer {
             call.answer(refused.status(), message(refused.message()));
             return;
         }
-        if (!token.equals(call.header("Authorization"))) {
+        // lava_callback.py checkout(): the JWT must verify and carry the checkout permission, then an email.
+        if (!token.equals(call.header("Authorization")) || !claims().path("permissions").toString().contains("\"checkout\"")
+                || claims().path("email").asText("").isEmpty()) {
             call.answer(401, message("Unauthorized"));
             return;
         }
@@ -219,8 +347,9 @@ public final class FakeMaestro extends LoopbackServer {
             call.answer(400, message("Invalid commit format"));
             return;
         }
+        // find_tree(url, branch): the tree by its URL, if it has any build configuration; the branch is not looked at.
         var tree = trees.get(url);
-        if (tree == null) {
+        if (tree == null || buildBranches.getOrDefault(url, Set.of()).isEmpty()) {
             call.answer(404, message("Tree not found"));
             return;
         }
@@ -246,8 +375,9 @@ public final class FakeMaestro extends LoopbackServer {
                 return;
             }
         }
-        var treeId = Sha256.hex(url + branch + now + nextId.get());
+        var treeId = Sha256.hex(url + branch + now() + nextId.get());
         var node = newNode("checkout", "checkout", treeId);
+        node.put("timeout", time(now().plus(CHECKOUT_TIMEOUT)));
         node.putArray("path").add("checkout");
         var revision = ((ObjectNode) node.get("data")).putObject("kernel_revision");
         revision.put("tree", tree).put("branch", branch).put("commit", commit).put("url", url)
@@ -268,6 +398,16 @@ public final class FakeMaestro extends LoopbackServer {
         call.answer(200, answer);
     }
 
+    /** The claims of the accepted token, as the pipeline decodes them. */
+    private JsonNode claims() {
+        var parts = token.split("\\.");
+        try {
+            return parts.length == 3 ? JSON.readTree(Base64.getUrlDecoder().decode(parts[1])) : JSON.createObjectNode();
+        } catch (IOException | IllegalArgumentException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
     private ObjectNode newNode(String kind, String name, String treeId) {
         var node = JSON.createObjectNode();
         node.put("id", Long.toHexString(nextId.incrementAndGet()) + "6b8188c7");
@@ -276,7 +416,8 @@ public final class FakeMaestro extends LoopbackServer {
         node.putObject("data").putNull("error_code").putNull("error_msg");
         node.putNull("debug").putNull("jobfilter").putNull("platform_filter");
         var created = time();
-        node.put("created", created).put("updated", created).put("timeout", time()).putNull("holdoff");
+        node.put("created", created).put("updated", created).put("timeout", time(now().plus(NODE_TIMEOUT)))
+                .putNull("holdoff");
         node.put("owner", "labgate").put("submitter", "service:pipeline").put("treeid", treeId);
         node.putArray("user_groups");
         node.put("processed_by_kcidb_bridge", false).put("retry_counter", 0);
@@ -309,7 +450,11 @@ public final class FakeMaestro extends LoopbackServer {
     }
 
     private String time() {
-        return LocalDateTime.ofInstant(now, ZoneOffset.UTC).format(MAESTRO_TIME);
+        return time(now());
+    }
+
+    private static String time(Instant instant) {
+        return LocalDateTime.ofInstant(instant, ZoneOffset.UTC).format(MAESTRO_TIME);
     }
 
     private static ObjectNode message(String text) {

@@ -18,7 +18,9 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +49,20 @@ import java.util.stream.Collectors;
  *
  * <p>KernelCI cannot cancel a checkout; {@link #cancel} deletes the lab branch if it still points at
  * the run's commit, and {@link #release} deletes it when the change closes.
+ *
+ * <p>A checkout node that is {@code done} is not always a finished tree, and labgate says why it
+ * waits (kernelci-pipeline's services, src/):
+ * <ul>
+ *   <li>The timeout service closes a checkout 300 minutes after it was asked for
+ *       (lava_callback.py, timeout.py), with its jobs still running: labgate waits for them.</li>
+ *   <li>The job-retry service retries a job that ended {@code incomplete} (or a {@code baseline}
+ *       job that failed) up to 3 times (job_retry.py); the closing service may close the checkout
+ *       before the retry exists. labgate waits {@link #RETRY_WAIT} for the retry of such an
+ *       attempt, and follows it.</li>
+ *   <li>The pipeline answers 200 to a checkout of any branch of an allowlisted tree, but its
+ *       tarball service prepares only a branch with a build configuration (tarball.py): a
+ *       checkout still {@code running} after {@link #PREPARE_WAIT} ends the run, saying so.</li>
+ * </ul>
  */
 public final class KernelCiLab implements Lab {
 
@@ -55,6 +71,12 @@ public final class KernelCiLab implements Lab {
     private static final Logger LOG = LoggerFactory.getLogger(KernelCiLab.class);
     private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]+");
     private static final int MAX_BRANCH = 100;
+    /** How long after a retryable attempt ended labgate waits for the pipeline's retry of it. */
+    static final Duration RETRY_WAIT = Duration.ofMinutes(5);
+    /** How long a checkout may stay unprepared: the tarball service takes minutes, not half an hour. */
+    static final Duration PREPARE_WAIT = Duration.ofMinutes(30);
+    /** job_retry.py: no retry once {@code retry_counter} reached 3. */
+    private static final int LAST_RETRY = 3;
 
     private final String name;
     private final KernelCiSettings settings;
@@ -62,12 +84,14 @@ public final class KernelCiLab implements Lab {
     private final LabRepository repository;
     private final LabHttp http;
     private final MaestroNodes nodes;
+    private final Clock clock;
 
     /**
      * @param scratch a directory of this lab's own, for a small local repository used to delete branches
+     * @param clock for how long the pipeline has been silent; Maestro's timestamps are compared with it
      * @throws IllegalArgumentException when the settings cannot work, with every problem found
      */
-    public KernelCiLab(String name, KernelCiSettings settings, TreeFetcher fetcher, Path scratch) {
+    public KernelCiLab(String name, KernelCiSettings settings, TreeFetcher fetcher, Path scratch, Clock clock) {
         var problems = settings.problems();
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("lab " + name + ": " + String.join("; ", problems));
@@ -79,6 +103,7 @@ public final class KernelCiLab implements Lab {
                 scratch);
         this.http = new LabHttp("KernelCI", Duration.ofSeconds(30));
         this.nodes = new MaestroNodes(settings.apiUrl());
+        this.clock = clock;
     }
 
     @Override
@@ -168,7 +193,9 @@ public final class KernelCiLab implements Lab {
         var said = answer.message();
         return switch (answer.status()) {
             case 401, 403 -> new LabException("KernelCI refused labgate's token (HTTP " + answer.status() + " "
-                    + said + "): the JWT must be valid, unexpired and carry the 'checkout' permission", false);
+                    + said + "): the JWT must be signed with the pipeline's secret, unexpired, and carry the "
+                    + "'checkout' permission and an 'email' claim (kernelci-pipeline tools/jwt_generator.py --email)",
+                    false);
             case 400 -> new LabException("KernelCI rejected the checkout of " + commit + " (HTTP 400 " + said
                     + ")" + (said.toLowerCase(Locale.ROOT).contains("commit")
                     ? ": it must be a full commit id reachable from a branch of " + settings.treeUrl() : ""), false);
@@ -213,17 +240,83 @@ public final class KernelCiLab implements Lab {
         if (checkout == null) {
             return new LabProgress.Lost("KernelCI has no checkout node for tree " + handle.treeId());
         }
-        var state = checkout.path("state").asText();
-        if ("done".equals(state)) {
-            return new LabProgress.Finished(nodes.toKcidb(tree));
-        }
-        if ("running".equals(state)) {
-            return new LabProgress.Running("KernelCI is preparing the tree");
-        }
+        var now = clock.instant();
         var jobs = MaestroNodes.latestAttempts(tree).stream()
                 .filter(n -> !"checkout".equals(n.path("kind").asText())).toList();
-        var done = jobs.stream().filter(n -> "done".equals(n.path("state").asText())).count();
-        return new LabProgress.Running("KernelCI: " + done + " of " + jobs.size() + " nodes done");
+        switch (checkout.path("state").asText()) {
+            case "done" -> {
+                return closed(checkout, jobs, tree, now);
+            }
+            case "running" -> {
+                var waited = since(checkout.path("created"), now);
+                if (waited.compareTo(PREPARE_WAIT) > 0) {
+                    throw unprepared(checkout, "has not prepared the tree " + waited.toMinutes()
+                            + " minutes after the checkout");
+                }
+                return new LabProgress.Running("KernelCI is preparing the tree");
+            }
+            default -> {
+                var done = jobs.stream().filter(n -> "done".equals(n.path("state").asText())).count();
+                return new LabProgress.Running("KernelCI: " + done + " of " + jobs.size() + " nodes done");
+            }
+        }
+    }
+
+    /** A checkout the pipeline closed: finished, unless what it closed on is still coming. */
+    private LabProgress closed(JsonNode checkout, List<JsonNode> jobs, List<JsonNode> tree, Instant now) {
+        var closedAt = MaestroNodes.instant(checkout.path("updated"));
+        var pending = jobs.stream().filter(n -> !"done".equals(n.path("state").asText())).toList();
+        if (!pending.isEmpty()) {
+            var late = pending.stream().filter(n -> closedAt.isPresent() && MaestroNodes.instant(n.path("created"))
+                    .filter(c -> c.isAfter(closedAt.get())).isPresent()).count();
+            if (late == pending.size()) {
+                return new LabProgress.Running("KernelCI retried " + names(pending) + " after it closed the checkout: "
+                        + "waiting for " + (late == 1 ? "that attempt" : "those attempts"));
+            }
+            return new LabProgress.Running("KernelCI closed the checkout at its timeout (300 minutes) while "
+                    + pending.size() + " of " + jobs.size() + " nodes were still running: waiting for them");
+        }
+        var retrying = jobs.stream().filter(n -> retryable(n) && since(n.path("updated"), now).compareTo(RETRY_WAIT) < 0)
+                .toList();
+        if (!retrying.isEmpty()) {
+            var first = retrying.get(0);
+            return new LabProgress.Running("waiting up to " + RETRY_WAIT.toMinutes() + " minutes for KernelCI to retry "
+                    + names(retrying) + " (attempt " + (first.path("retry_counter").asInt(0) + 1) + " of "
+                    + (LAST_RETRY + 1) + " ended " + first.path("result").asText() + ")");
+        }
+        if (jobs.isEmpty() && !checkout.path("artifacts").path("tarball").isTextual()
+                && "node_timeout".equals(checkout.path("data").path("error_code").asText())) {
+            throw unprepared(checkout, "closed the checkout at its timeout without ever preparing the tree");
+        }
+        return new LabProgress.Finished(nodes.toKcidb(tree));
+    }
+
+    /** job_retry.py: a done kbuild or job that ended incomplete, or a baseline job that failed, below 3 retries. */
+    private static boolean retryable(JsonNode node) {
+        var result = node.path("result").asText();
+        var kind = node.path("kind").asText();
+        return ("kbuild".equals(kind) || "job".equals(kind)) && node.path("retry_counter").asInt(0) < LAST_RETRY
+                && ("incomplete".equals(result) || "fail".equals(result) && node.path("name").asText().startsWith("baseline"));
+    }
+
+    private LabException unprepared(JsonNode checkout, String what) {
+        return new LabException("KernelCI " + what + " (node " + checkout.path("id").asText() + "): the pipeline "
+                + "answers 200 to a checkout of any branch of an allowlisted tree, but prepares only a branch with a "
+                + "build configuration; check that branch '" + settings.branch() + "' of " + settings.treeUrl()
+                + " has one in the pipeline's build_configs, and that its tarball service runs", false);
+    }
+
+    private static String names(List<JsonNode> nodes) {
+        var named = nodes.stream().map(n -> n.path("name").asText() + (n.path("data").path("platform").isTextual()
+                ? " on " + n.path("data").path("platform").asText() : "")).distinct().limit(3).toList();
+        return String.join(", ", named) + (nodes.size() > named.size() ? " and " + (nodes.size() - named.size())
+                + " more" : "");
+    }
+
+    /** How long ago a Maestro timestamp was; zero when it cannot be read. */
+    private static Duration since(JsonNode timestamp, Instant now) {
+        return MaestroNodes.instant(timestamp).map(t -> Duration.between(t, now)).filter(d -> !d.isNegative())
+                .orElse(Duration.ZERO);
     }
 
     @Override

@@ -9,6 +9,11 @@ import dev.labgate.core.kcidb.Resource;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -315,7 +320,9 @@ public final class MaestroNodes {
     }
 
     private static JsonNode artifacts(JsonNode node, Map<String, JsonNode> byId) {
-        for (var current = node; current != null; current = byId.get(text(current, "parent"))) {
+        // A test's files are its own or its job's: the build's and the checkout's (its tarball) are not.
+        for (var current = node; current != null && TEST_KINDS.contains(current.path("kind").asText());
+             current = byId.get(text(current, "parent"))) {
             var artifacts = current.path("artifacts");
             if (artifacts.isObject() && artifacts.size() > 0) {
                 return artifacts;
@@ -355,6 +362,20 @@ public final class MaestroNodes {
 
     private String viewer(JsonNode node) {
         return apiUrl + "/viewer?node_id=" + id(node);
+    }
+
+    /** A Maestro timestamp (naive UTC, microseconds) as an instant; empty when it is missing or unreadable. */
+    static Optional<Instant> instant(JsonNode value) {
+        if (!value.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            var text = value.asText();
+            return Optional.of(text.matches(".*(Z|[+-]\\d\\d:\\d\\d)$") ? OffsetDateTime.parse(text).toInstant()
+                    : LocalDateTime.parse(text).toInstant(ZoneOffset.UTC));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     /** Maestro writes naive UTC timestamps; KCIDB wants an offset. */

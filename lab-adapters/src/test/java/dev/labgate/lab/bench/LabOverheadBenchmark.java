@@ -58,7 +58,8 @@ import java.util.stream.Stream;
 @Fork(value = 1, jvmArgsAppend = "-Dsun.net.httpserver.nodelay=true")
 public class LabOverheadBenchmark {
 
-    static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImxhYmdhdGVAZXhhbXBsZS5vcmcifQ.c2lnbmF0dXJl";
+    static final String TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJsYWJnYXRlLXRlc3QiLCJlbWFpbCI6ImxhYmdhdGVAZXhh"
+            + "bXBsZS5vcmciLCJwZXJtaXNzaW9ucyI6WyJjaGVja291dCJdfQ.c2lnbmF0dXJl";
     static final byte[] KEY = "a callback key of thirty-two bytes or more".getBytes(StandardCharsets.UTF_8);
     static final Subject CHANGE = new Subject.Change(new ChangeRef(new RepoRef("github", "example-org/linux"), 12));
 
@@ -86,7 +87,8 @@ public class LabOverheadBenchmark {
             maestro = new FakeMaestro(TOKEN).tree("kernelci", treeUrl).jobs("baseline-x86").platforms("qemu-x86");
             lab = new KernelCiLab("kernelci", new KernelCiSettings(maestro.url().toString(), maestro.url().toString(),
                     TOKEN, treeUrl, null, null, null, "master", List.of("baseline-x86"), List.of("qemu-x86"),
-                    Duration.ofSeconds(30), null), new TreeFetcher(dir.resolve("mirrors")), dir.resolve("scratch"));
+                    Duration.ofSeconds(30), null), new TreeFetcher(dir.resolve("mirrors")), dir.resolve("scratch"),
+                    maestro.clock());
             finishedRun = lab.submit(request(head));
             var checkout = maestro.checkout(finishedRun.externalId().split(":")[0]).path("id").asText();
             for (int b = 0; b < 8; b++) {

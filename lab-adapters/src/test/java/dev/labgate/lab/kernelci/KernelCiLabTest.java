@@ -48,7 +48,9 @@ import static org.assertj.core.groups.Tuple.tuple;
  */
 class KernelCiLabTest {
 
-    static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImxhYmdhdGVAZXhhbXBsZS5vcmcifQ.c2lnbmF0dXJl";
+    /** {"sub":"labgate-test","email":"labgate@example.org","permissions":["checkout"]}, as jwt_generator.py writes. */
+    static final String TOKEN = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJsYWJnYXRlLXRlc3QiLCJlbWFpbCI6ImxhYmdhdGVAZXhh"
+            + "bXBsZS5vcmciLCJwZXJtaXNzaW9ucyI6WyJjaGVja291dCJdfQ.c2lnbmF0dXJl";
     static final Subject CHANGE = new Subject.Change(new ChangeRef(new RepoRef("github", "example-org/linux"), 12));
     static final String LAB_BRANCH = "labgate/github-example-org-linux-12";
 
@@ -93,7 +95,8 @@ class KernelCiLabTest {
     }
 
     KernelCiLab lab(KernelCiSettings settings) {
-        return new KernelCiLab("kernelci", settings, new TreeFetcher(dir.resolve("mirrors")), dir.resolve("scratch"));
+        return new KernelCiLab("kernelci", settings, new TreeFetcher(dir.resolve("mirrors")), dir.resolve("scratch"),
+                maestro.clock());
     }
 
     TreeRequest request(String runId, String commit, String ref) {
@@ -182,6 +185,7 @@ class KernelCiLabTest {
         maestro.set(job, "done", "fail", null);
         maestro.set(build, "done", "pass", null);
         maestro.set(checkout, "done", "pass", null);
+        maestro.advance(KernelCiLab.RETRY_WAIT.plusMinutes(1));
 
         assertThat(KcidbSchema.violations(finished(lab.poll(run)))).isEmpty();
     }
@@ -237,10 +241,13 @@ class KernelCiLabTest {
 
     static Stream<Arguments> refusals() {
         return Stream.of(
-                Arguments.of("a token the pipeline does not accept is explained and not retried",
+                Arguments.of("a token the pipeline does not accept is explained, with every claim it needs, and not retried",
                         (Consumer<KernelCiLabTest>) t -> { }, (UnaryOperator<KernelCiSettings>) s -> withToken(s,
-                                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzb21lb25lLWVsc2UifQ.c2ln"),
-                        "KernelCI refused labgate's token (HTTP 401 Unauthorized)", false),
+                                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJzb21lb25lLWVsc2UiLCJlbWFpbCI6ImVsc2VAZXhh"
+                                        + "bXBsZS5vcmciLCJwZXJtaXNzaW9ucyI6WyJjaGVja291dCJdfQ.c2ln"),
+                        "KernelCI refused labgate's token (HTTP 401 Unauthorized): the JWT must be signed with the "
+                                + "pipeline's secret, unexpired, and carry the 'checkout' permission and an 'email' claim",
+                        false),
                 Arguments.of("a commit the pipeline calls invalid is explained and not retried",
                         (Consumer<KernelCiLabTest>) t -> t.maestro.refuseNext(400, "Invalid commit format"),
                         (UnaryOperator<KernelCiSettings>) s -> s,
@@ -287,6 +294,14 @@ class KernelCiLabTest {
                 Arguments.of("a token given with its Bearer prefix",
                         (UnaryOperator<KernelCiSettings>) s -> withToken(s, "Bearer " + TOKEN),
                         "the pipeline wants the raw JWT alone"),
+                Arguments.of("a token without the email claim the pipeline requires",
+                        (UnaryOperator<KernelCiSettings>) s -> withToken(s, "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+                                + "eyJzdWIiOiJsYWJnYXRlLXRlc3QiLCJwZXJtaXNzaW9ucyI6WyJjaGVja291dCJdfQ.c2lnbmF0dXJl"),
+                        "the KernelCI token has no 'email' claim: the pipeline refuses a checkout without one"),
+                Arguments.of("a token without the checkout permission",
+                        (UnaryOperator<KernelCiSettings>) s -> withToken(s, "eyJhbGciOiJIUzI1NiJ9."
+                                + "eyJlbWFpbCI6ImxhYmdhdGVAZXhhbXBsZS5vcmcifQ.c2lnbmF0dXJl"),
+                        "the KernelCI token does not carry the 'checkout' permission"),
                 Arguments.of("a build branch git would not accept",
                         (UnaryOperator<KernelCiSettings>) s -> new KernelCiSettings(s.pipelineUrl(), s.apiUrl(),
                                 s.token(), s.treeUrl(), s.pushUrl(), null, null, "bad..branch", s.jobFilter(),
@@ -348,12 +363,111 @@ class KernelCiLabTest {
         maestro.set(checkout, "done", "pass", null);
 
         var restarted = new KernelCiLab("kernelci", settings(s -> s), new TreeFetcher(dir.resolve("other-mirrors")),
-                dir.resolve("other-scratch"));
+                dir.resolve("other-scratch"), maestro.clock());
         var results = finished(restarted.poll(new LabRun(run.lab(), run.externalId(), run.url())));
 
         assertThat(results.tests()).extracting(Test::id, Test::buildId, Test::status).containsExactly(
                 tuple("maestro:" + job, "maestro:dummy_" + checkout + "_x86_64", Status.PASS));
         assertThat(results.builds()).extracting(b -> b.id()).containsExactly("maestro:dummy_" + checkout + "_x86_64");
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_checkout_the_pipeline_closes_at_its_300_minute_timeout_is_followed_until_its_jobs_end() {
+        var lab = lab();
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        var checkout = maestro.checkout(run.externalId().split(":")[0]).path("id").asText();
+        maestro.tarball();
+        var build = maestro.add(checkout, "kbuild", "kbuild-gcc-12-x86", "kubernetes");
+        maestro.set(build, "done", "pass", null);
+        var job = maestro.add(build, "job", "kselftest-cpufreq", "qemu-x86");
+        maestro.advance(Duration.ofMinutes(301));
+        maestro.timeoutServices();
+        assertThat(maestro.checkout(run.externalId().split(":")[0]).path("state").asText()).isEqualTo("done");
+
+        assertThat(lab.poll(run)).isEqualTo(new LabProgress.Running("KernelCI closed the checkout at its timeout "
+                + "(300 minutes) while 1 of 2 nodes were still running: waiting for them"));
+
+        maestro.set(job, "done", "pass", null);
+        assertThat(finished(lab.poll(run)).tests()).extracting(Test::id, Test::status)
+                .containsExactly(tuple("maestro:" + job, Status.PASS));
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_retry_the_pipeline_makes_just_after_the_checkout_closed_is_waited_for_and_reported_instead() {
+        var lab = lab();
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        var treeId = run.externalId().split(":")[0];
+        var checkout = maestro.checkout(treeId).path("id").asText();
+        maestro.tarball();
+        var build = maestro.add(checkout, "kbuild", "kbuild-gcc-12-x86", "kubernetes");
+        maestro.set(build, "done", "pass", null);
+        var first = maestro.add(build, "job", "baseline-x86", "qemu-x86");
+        maestro.advance(Duration.ofMinutes(11));
+        // The attempt ends as the holdoff lapses: the closing service is quicker than the job-retry service.
+        maestro.set(first, "done", "incomplete", "Infrastructure");
+        maestro.timeoutServices();
+        assertThat(maestro.checkout(treeId).path("state").asText()).as("nothing ran below it").isEqualTo("done");
+
+        assertThat(lab.poll(run)).isEqualTo(new LabProgress.Running("waiting up to 5 minutes for KernelCI to retry "
+                + "baseline-x86 on qemu-x86 (attempt 1 of 4 ended incomplete)"));
+
+        maestro.advance(Duration.ofMinutes(1));
+        var retry = maestro.retry(first);
+        assertThat(lab.poll(run)).isEqualTo(new LabProgress.Running("KernelCI retried baseline-x86 on qemu-x86 after "
+                + "it closed the checkout: waiting for that attempt"));
+
+        maestro.set(retry, "done", "pass", null);
+        var results = finished(lab.poll(run));
+        assertThat(results.tests()).extracting(Test::id, Test::status).containsExactly(tuple("maestro:" + retry,
+                Status.PASS));
+        assertThat(results.tests().get(0).outputFiles()).as("the checkout's tarball is not a test's file").isNull();
+        assertThat(new VerdictAggregator().aggregate(results).overall()).isEqualTo(Verdict.Overall.PASS);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_retryable_attempt_the_pipeline_does_not_retry_within_the_wait_is_reported_as_it_ended() {
+        var lab = lab();
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        var checkout = maestro.checkout(run.externalId().split(":")[0]).path("id").asText();
+        var job = maestro.add(checkout, "job", "baseline-x86", "qemu-x86");
+        maestro.set(job, "done", "fail", null);
+        maestro.set(checkout, "done", "pass", null);
+        assertThat(lab.poll(run)).isInstanceOf(LabProgress.Running.class);
+
+        maestro.advance(KernelCiLab.RETRY_WAIT.plusSeconds(1));
+
+        assertThat(finished(lab.poll(run)).tests()).extracting(Test::status).containsExactly(Status.FAIL);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_branch_without_a_build_configuration_is_taken_by_the_pipeline_and_never_prepared_and_labgate_says_so() {
+        var lab = lab(settings(s -> new KernelCiSettings(s.pipelineUrl(), s.apiUrl(), s.token(), s.treeUrl(),
+                s.pushUrl(), null, null, "labgate-next", s.jobFilter(), s.platformFilter(), s.pollInterval(), null)));
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        assertThat(maestro.requests()).filteredOn(r -> r.path().equals("/api/checkout")).hasSize(1);
+        maestro.tarball();
+        assertThat(lab.poll(run)).isEqualTo(new LabProgress.Running("KernelCI is preparing the tree"));
+
+        maestro.advance(KernelCiLab.PREPARE_WAIT.plusMinutes(1));
+
+        assertThatThrownBy(() -> lab.poll(run)).isInstanceOfSatisfying(LabException.class, e -> {
+            assertThat(e.getMessage()).contains("KernelCI has not prepared the tree 31 minutes after the checkout")
+                    .contains("prepares only a branch with a build configuration")
+                    .contains("branch 'labgate-next' of " + treeUrl);
+            assertThat(e.retryable()).isFalse();
+        });
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_checkout_the_timeout_closed_before_it_was_ever_prepared_is_not_read_as_a_finished_tree() {
+        var lab = lab(settings(s -> new KernelCiSettings(s.pipelineUrl(), s.apiUrl(), s.token(), s.treeUrl(),
+                s.pushUrl(), null, null, "labgate-next", s.jobFilter(), s.platformFilter(), s.pollInterval(), null)));
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        maestro.advance(Duration.ofMinutes(301));
+        maestro.timeoutServices();
+
+        assertThatThrownBy(() -> lab.poll(run)).isInstanceOfSatisfying(LabException.class, e -> assertThat(
+                e.getMessage()).contains("closed the checkout at its timeout without ever preparing the tree"));
     }
 
     @org.junit.jupiter.api.Test
