@@ -328,12 +328,9 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         Matcher m;
         if ((m = match("^/collaborators/([^/]+)/permission$", rest)) != null && method.equals("GET")) {
             var level = permissions.getOrDefault(key + "#" + m.group(1).toLowerCase(Locale.ROOT), "none");
-            var permission = switch (level) {
-                case "maintain" -> "write";
-                case "triage" -> "read";
-                default -> level;
-            };
-            var node = JSON.createObjectNode().put("permission", permission).put("role_name", level);
+            // As api.github.com answered in 2023 (hub4j recording cannotRetrievePermissionMaintainUser):
+            // {"permission":"maintain","role_name":"maintain"}.
+            var node = JSON.createObjectNode().put("permission", level).put("role_name", level);
             node.set("user", user(m.group(1)));
             return Answer.json(200, node);
         }
