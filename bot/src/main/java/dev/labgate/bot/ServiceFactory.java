@@ -12,6 +12,7 @@ import dev.labgate.bot.store.JdbcResultStore;
 import dev.labgate.bot.store.JdbcRunStore;
 import dev.labgate.bot.store.JdbcSummaryStore;
 import dev.labgate.bot.work.DbWorkQueue;
+import dev.labgate.bot.work.FailedWork;
 import dev.labgate.bot.work.WorkRunner;
 import dev.labgate.config.Planner;
 import dev.labgate.config.PolicyParser;
@@ -20,6 +21,7 @@ import dev.labgate.core.forge.Forge;
 import dev.labgate.flow.Approvals;
 import dev.labgate.flow.CommandHandler;
 import dev.labgate.flow.DeliveryProcessor;
+import dev.labgate.flow.FinalStatuses;
 import dev.labgate.flow.Forges;
 import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.RunAdvancer;
@@ -158,8 +160,10 @@ final class ServiceFactory {
 
     @Singleton
     Reconciler reconciler(Forges forges, FilePolicySource policy, JdbcRunStore runs, JdbcDeliveryStore deliveries,
-                          DeliveryProcessor processor, Clock clock, ReconcileSettings settings) {
-        return new Reconciler(forges, policy, runs, deliveries, processor, clock, new Reconciler.Limits(
+                          JdbcResultStore results, DeliveryProcessor processor, RunLinks links, Clock clock,
+                          ReconcileSettings settings) {
+        var statuses = new FinalStatuses(runs, results, forges, policy, new VerdictAggregator(), links, clock);
+        return new Reconciler(forges, policy, runs, deliveries, processor, statuses, clock, new Reconciler.Limits(
                 settings.calls(), settings.starts(), settings.changesPerRepository(), settings.redeliveries()));
     }
 
@@ -180,11 +184,18 @@ final class ServiceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     WorkRunner workRunner(Database db, WorkSettings work, DeliveryProcessor deliveries, JdbcDeliveryStore store,
-                          RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler,
+                          RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, FailedWork failed,
                           ReconcileSettings reconcile, MeterRegistry metrics) {
         return new WorkRunner(db, new WorkRunner.Tuning(work.threads(), work.pollingInterval(),
-                work.heartbeatInterval(), reconcile.interval()), deliveries, store, runs, summaries, reconciler,
-                metrics);
+                work.heartbeatInterval(), work.missedHeartbeats(), reconcile.interval()), deliveries, store, runs,
+                summaries, reconciler, failed, metrics);
+    }
+
+    @Singleton
+    FailedWork failedWork(Database db, Clock clock) {
+        var client = SchedulerClient.Builder.create(db.joiningDataSource()).serializer(new JacksonSerializer())
+                .jdbcCustomization(WorkRunner.jdbcCustomization(db)).build();
+        return new FailedWork(db, client, new JacksonSerializer(), clock);
     }
 
     @Singleton

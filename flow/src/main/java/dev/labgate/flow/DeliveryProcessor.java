@@ -81,6 +81,31 @@ public final class DeliveryProcessor {
     }
 
     /**
+     * A delivery whose processing failed for good: when it was a comment command, the change is
+     * told so, with the reason and how an operator retries it. Best effort: a forge that is still
+     * failing leaves only the log line.
+     *
+     * @param failedId the id an operator retries the work by
+     */
+    public void failedForGood(DeliveryKey key, String error, String failedId) {
+        try {
+            var delivery = deliveries.find(key);
+            if (delivery.isEmpty()) {
+                return;
+            }
+            var forge = forges.get(key.forge());
+            if (forge.parse(delivery.get()) instanceof ForgeEvent.CommandIssued command) {
+                forge.reply(command.change(), command.commentId(), "@" + command.by() + ": `/labgate "
+                        + command.command().word() + "` could not be carried out: " + error
+                        + ". An operator can retry it with `labgate replay --retry " + failedId
+                        + "`, or comment the command again later.");
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("delivery {} failed for good, and the change could not be told: {}", key, e.getMessage());
+        }
+    }
+
+    /**
      * Acts on an event as if its delivery had just arrived (the reconciler calls this for what it
      * finds missing); returns what happened, in words.
      *

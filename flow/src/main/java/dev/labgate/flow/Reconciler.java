@@ -13,17 +13,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Finds what the webhooks missed. GitHub never redelivers on its own and GitLab disables a hook
  * that keeps failing, so a pass lists the open changes and the staging-branch heads of every
  * repository in the policy, and acts on each head labgate has no run for as if its delivery had
- * arrived; with a GitHub App it also asks GitHub to redeliver the deliveries that failed. A pass is
- * bounded: at most {@link Limits#calls()} listing calls and {@link Limits#starts()} heads started;
- * the next pass begins where this one stopped.
+ * arrived; with a GitHub App it also asks GitHub to redeliver the deliveries that failed. Last, it
+ * reads back the final statuses written in the past {@link #STATUS_WINDOW} and writes again any that
+ * the forge shows otherwise (a late write that landed after them). A pass is bounded: at most
+ * {@link Limits#calls()} API calls and {@link Limits#starts()} heads started; the next pass begins
+ * where this one stopped.
  */
 public final class Reconciler {
 
@@ -40,23 +44,27 @@ public final class Reconciler {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    /** How far back final statuses are read back. */
+    static final Duration STATUS_WINDOW = Duration.ofHours(1);
 
     private final Forges forges;
     private final PolicySource policies;
     private final RunStore runs;
     private final DeliveryStore deliveries;
     private final DeliveryProcessor processor;
+    private final FinalStatuses statuses;
     private final Clock clock;
     private final Limits limits;
     private final AtomicInteger next = new AtomicInteger();
 
     public Reconciler(Forges forges, PolicySource policies, RunStore runs, DeliveryStore deliveries,
-                      DeliveryProcessor processor, Clock clock, Limits limits) {
+                      DeliveryProcessor processor, FinalStatuses statuses, Clock clock, Limits limits) {
         this.forges = forges;
         this.policies = policies;
         this.runs = runs;
         this.deliveries = deliveries;
         this.processor = processor;
+        this.statuses = statuses;
         this.clock = clock;
         this.limits = limits;
     }
@@ -124,15 +132,49 @@ public final class Reconciler {
                 LOG.warn("asking {} to redeliver failed deliveries: {}", forge.name(), e.getMessage());
             }
         }
+        var repaired = repairStatuses(pass, held);
         var summary = "reconciled " + visited + " of " + repositories.size() + " repositories: " + pass.starts
                 + " missed " + (pass.starts == 1 ? "head" : "heads") + " acted on, " + redelivered
-                + " failed deliveries asked for again, about " + pass.calls + " listing calls";
-        if (pass.starts > 0 || redelivered > 0) {
+                + " failed deliveries asked for again, " + repaired + " final "
+                + (repaired == 1 ? "status" : "statuses") + " written again, about " + pass.calls + " API calls";
+        if (pass.starts > 0 || redelivered > 0 || repaired > 0) {
             LOG.info("{}; {}", summary, String.join("; ", pass.outcomes));
         } else {
             LOG.debug(summary);
         }
         return summary;
+    }
+
+    /**
+     * Reads back recent final statuses with the calls the pass has left; returns how many the forge
+     * showed otherwise and were written again.
+     */
+    private int repairStatuses(Pass pass, Set<String> held) {
+        var repaired = 0;
+        var left = limits.calls() - pass.calls;
+        if (left <= 0) {
+            return 0;
+        }
+        for (var run : runs.reportedSince(clock.instant().minus(STATUS_WINDOW), left)) {
+            var forge = run.subject().repo().forge();
+            if (pass.calls >= limits.calls() || held.contains(forge) || forges.find(forge).isEmpty()) {
+                continue;
+            }
+            pass.calls++;
+            try {
+                if (statuses.check(run) == FinalStatuses.Check.REPAIRED) {
+                    pass.calls++;
+                    repaired++;
+                    pass.outcomes.add("status of run " + run.id() + " written again");
+                }
+            } catch (ForgeException e) {
+                LOG.warn("reading back the status of run {}: {}", run.id(), e.getMessage());
+                if (e.retryAfter().isPresent()) {
+                    held.add(forge);
+                }
+            }
+        }
+        return repaired;
     }
 
     /** What one pass has spent and done so far. */

@@ -13,6 +13,7 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
+import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.store.ResultStore;
 import dev.labgate.core.store.RunStore;
 import dev.labgate.core.store.Transactions;
@@ -53,6 +54,7 @@ public final class RunAdvancer {
     private final Baselines baselines;
     private final PolicyKnownIssues knownIssues;
     private final RunLinks links;
+    private final FinalStatuses statuses;
     private final Clock clock;
 
     public RunAdvancer(RunStore runs, ResultStore results, Labs labs, Forges forges, PolicySource policies,
@@ -69,6 +71,7 @@ public final class RunAdvancer {
         this.transactions = transactions;
         this.verdicts = verdicts;
         this.links = links;
+        this.statuses = new FinalStatuses(runs, results, forges, policies, verdicts, links, clock);
         this.clock = clock;
     }
 
@@ -246,27 +249,32 @@ public final class RunAdvancer {
      */
     private Next finish(Run run) {
         if (run.finalReported()) {
-            return Next.DONE;
+            // Reached again only while an unanswered status write may still land: read back, repair.
+            return statuses.recheck(run).<Next>map(Next::again).orElse(Next.DONE);
         }
         var forge = forges.get(run.subject().repo().forge());
         var link = links.run(run.id());
         var newHead = newHead(forge, run);
         if (newHead.isPresent()) {
-            forge.setStatus(run.subject(), run.headSha(), StatusText.stale(run, newHead.get(), link));
+            statuses.write(run, StatusText.stale(run, newHead.get(), link));
             runs.markFinalReported(run.id());
+            // The head no longer gates the change: a late write on it harms nobody.
+            runs.clearStatusDoubt(run.id());
             LOG.info("run {} on {} ended {} but {} is no longer the head (now {}): result not reported", run.id(),
                     run.lab(), run.state().label(), run.headSha(), newHead.get());
             return Next.DONE;
         }
-        var details = SummaryMarkdown.render(run.headSha(), List.of(run),
-                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
-                        knownIssues.get()), links,
-                runs.whys(run.subject().key(), run.headSha()));
-        forge.setStatus(run.subject(), run.headSha(), StatusText.of(run, link).withDetails(details));
+        statuses.write(run, statuses.of(run));
         transactions.inTransaction(() -> {
             runs.markFinalReported(run.id());
             work.enqueueNow(new Work.Report(run.subject(), run.headSha(), run.id() + ":" + run.state().label()));
         });
+        if (statuses.inDoubt(run)) {
+            LOG.info("run {}: final status written while an earlier write is in doubt; reading it back every {}s "
+                    + "for {} minutes", run.id(), FinalStatuses.CHECK_EVERY.toSeconds(),
+                    FinalStatuses.DOUBT_WINDOW.toMinutes());
+            return Next.again(clock.instant().plus(FinalStatuses.CHECK_EVERY));
+        }
         return Next.DONE;
     }
 
@@ -297,7 +305,7 @@ public final class RunAdvancer {
         if (!retryable || attempts > policies.current().access(run.lab()).retries()) {
             return end(run, RunState.ERRORED, reason + (retryable ? " (gave up after " + attempts + " attempts)" : ""));
         }
-        var retryAt = clock.instant().plus(backoff(attempts));
+        var retryAt = clock.instant().plus(RetryPolicy.OUTSIDE_CALLS.backoff(attempts));
         LOG.warn("run {}: {}; retrying at {}", run.id(), reason, retryAt);
         var moved = runs.transition(run.id(), run.state(), RunState.PLANNED, reason + "; retrying", null, attempts,
                 null);
@@ -313,10 +321,9 @@ public final class RunAdvancer {
     /** Pending statuses are progress news: a forge that is down must not stop the run. */
     private void pendingStatus(Run run) {
         try {
-            forges.get(run.subject().repo().forge())
-                    .setStatus(run.subject(), run.headSha(), StatusText.of(run, links.run(run.id())));
+            statuses.write(run, StatusText.of(run, links.run(run.id())));
         } catch (ForgeException e) {
-            LOG.warn("run {}: pending status not written: {}", run.id(), e.getMessage());
+            LOG.warn("run {}: pending status not written ({}); the run goes on", run.id(), e.getMessage());
         }
     }
 
@@ -331,11 +338,6 @@ public final class RunAdvancer {
     private Duration timeout(String lab) {
         return Optional.ofNullable(policies.current().labs().get(lab)).map(LabSpec::timeout)
                 .orElse(Duration.ofHours(1));
-    }
-
-    static Duration backoff(int attempts) {
-        var seconds = Math.min(600, 15L << Math.min(attempts, 10));
-        return Duration.ofSeconds(seconds);
     }
 
     private static String describe(Duration duration) {

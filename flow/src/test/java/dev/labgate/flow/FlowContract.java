@@ -66,6 +66,45 @@ abstract class FlowContract {
     }
 
     @Test
+    void a_pending_status_the_forge_applies_after_the_final_one_is_found_and_written_again() {
+        fake.holdNextStatusWrites(1);
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.PASS);
+        world.runUntil(() -> statuses(HEAD).stream().anyMatch(s -> s.state() == FakeForge.State.SUCCESS));
+        // the forge applies the unanswered pending write only now, after the success
+        assertThat(fake.applyHeld()).isEqualTo(1);
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.PENDING));
+
+        world.settle();
+
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        var run = world.stores.runs.all().get(0);
+        assertThat(world.stores.runs.statusInDoubtSince(run.id())).as("doubt cleared once the window passed").isEmpty();
+    }
+
+    @Test
+    void a_final_status_a_late_write_overturned_is_written_again_by_the_reconciler() {
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        fake.holdNextStatusWrites(1);
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+        // the final write got no answer, was read back, found missing and written again; then the held one lands
+        assertThat(fake.applyHeld()).isEqualTo(1);
+        fake.holdNextStatusWrites(0);
+        // a stale pending written by a process that died before it could know lands too
+        world.forge.setStatus(world.stores.runs.all().get(0).subject(), HEAD,
+                new dev.labgate.core.forge.CommitStatus(world.stores.runs.all().get(0).statusContext(),
+                        dev.labgate.core.forge.CommitStatus.State.PENDING, "Running on lab", null));
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.PENDING));
+
+        world.reconciler.pass();
+
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
+    }
+
+    @Test
     void a_trusted_authors_change_is_tested_and_reported_with_a_final_status_and_one_summary() {
         open("alice", Permission.Level.WRITE, false);
         world.settle();

@@ -8,6 +8,7 @@ import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
@@ -28,8 +29,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The whole flow in one thread over in-memory stores, a scripted lab and a real forge adapter
  * talking to a fake forge. Durable work is a queue served in time order on a clock the world moves
- * forward, with the bot's retry rule: a retryable forge fault runs again after the forge's wait (or
- * a backoff), so the outcome of a scenario does not depend on real time passing.
+ * forward, with the bot's retry policy: a retryable forge fault runs again after the forge's wait (or
+ * the policy's backoff), so the outcome of a scenario does not depend on real time passing.
  */
 final class FlowWorld {
 
@@ -105,7 +106,9 @@ final class FlowWorld {
                 new VerdictAggregator(), links, clock);
         reporter = new SummaryReporter(stores.runs, stores.results, stores.summaries, forges, stores.transactions,
                 new VerdictAggregator(), new PolicyKnownIssues(() -> policy), links);
-        reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor, clock,
+        reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor,
+                new FinalStatuses(stores.runs, stores.results, forges, () -> policy, new VerdictAggregator(), links,
+                        clock), clock,
                 new Reconciler.Limits(50, 10, 50, 10));
     }
 
@@ -175,7 +178,7 @@ final class FlowWorld {
                 faults.add(work.id() + ": " + e.getMessage());
                 return;
             }
-            var wait = e.retryAfter().orElse(Duration.ofSeconds(5));
+            var wait = RetryPolicy.OUTSIDE_CALLS.next(1, e.retryAfter());
             queue.putIfAbsent(work.id(), new Item(work, clock.instant().plus(wait), order++));
         }
     }

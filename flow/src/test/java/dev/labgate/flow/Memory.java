@@ -35,6 +35,7 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     final Map<DeliveryKey, Delivery> deliveries = new LinkedHashMap<>();
     final Map<String, Run> runs = new LinkedHashMap<>();
     final Map<String, String> whys = new LinkedHashMap<>();
+    final Map<String, Instant> doubts = new LinkedHashMap<>();
     final List<Work> work = new ArrayList<>();
     final List<ApprovalRequest> requests = new ArrayList<>();
     final List<Approval> approvals = new ArrayList<>();
@@ -114,6 +115,27 @@ final class Memory implements DeliveryStore, RunStore, WorkQueue, Transactions, 
     public void updateNote(String id, String note) {
         var run = runs.get(id);
         transition(id, run.state(), run.state(), note, null, run.attempt(), null);
+    }
+
+    @Override
+    public List<Run> reportedSince(Instant since, int limit) {
+        return runs.values().stream().filter(r -> r.finalReported() && !r.updatedAt().isBefore(since))
+                .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::id)).limit(limit).toList();
+    }
+
+    @Override
+    public void markStatusInDoubt(String id, Instant since) {
+        doubts.putIfAbsent(id, since);
+    }
+
+    @Override
+    public Optional<Instant> statusInDoubtSince(String id) {
+        return Optional.ofNullable(doubts.get(id));
+    }
+
+    @Override
+    public void clearStatusDoubt(String id) {
+        doubts.remove(id);
     }
 
     @Override

@@ -69,6 +69,7 @@ final class MemoryStores {
         private final Clock clock;
         private final Map<String, Run> runs = new LinkedHashMap<>();
         private final Map<String, String> whys = new LinkedHashMap<>();
+        private final Map<String, Instant> doubts = new LinkedHashMap<>();
 
         Runs(Clock clock) {
             this.clock = clock;
@@ -150,6 +151,27 @@ final class MemoryStores {
         public void updateNote(String id, String note) {
             var run = runs.get(id);
             runs.put(id, copy(run, run.state(), run.attempt(), run.labRun(), note, run.deadline(), run.finalReported()));
+        }
+
+        @Override
+        public List<Run> reportedSince(Instant since, int limit) {
+            return runs.values().stream().filter(r -> r.finalReported() && !r.updatedAt().isBefore(since))
+                    .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::id)).limit(limit).toList();
+        }
+
+        @Override
+        public void markStatusInDoubt(String id, Instant since) {
+            doubts.putIfAbsent(id, since);
+        }
+
+        @Override
+        public Optional<Instant> statusInDoubtSince(String id) {
+            return Optional.ofNullable(doubts.get(id));
+        }
+
+        @Override
+        public void clearStatusDoubt(String id) {
+            doubts.remove(id);
         }
 
         @Override

@@ -130,6 +130,11 @@ final class ScriptedForge implements Forge {
     }
 
     @Override
+    public Optional<CommitStatus.State> statusOf(RepoRef repo, String sha, String context) {
+        return statuses.stream().filter(s -> s.context().equals(context)).reduce((a, b) -> b).map(CommitStatus::state);
+    }
+
+    @Override
     public void upsertSummary(ChangeRef change, String markdown, boolean verdictChanged) {
         asked.add("summary " + change.number());
     }

@@ -69,6 +69,15 @@ public interface FakeForge extends AutoCloseable {
     /** The next {@code count} requests fail with {@code status} (an outage). */
     void failNext(int count, int status);
 
+    /**
+     * The next {@code count} status writes (check runs for a GitHub App) get no answer, and are
+     * applied only by {@link #applyHeld()}.
+     */
+    void holdNextStatusWrites(int count);
+
+    /** Applies the writes held back, as a forge does that had them queued; returns how many. */
+    int applyHeld();
+
     /** The next {@code count} requests are refused as rate-limited, the forge's usual way. */
     void rateLimitNext(int count);
 

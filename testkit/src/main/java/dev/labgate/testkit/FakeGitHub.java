@@ -361,6 +361,18 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                     .put("updated_at", "2026-01-01T00:00:00Z");
             return Answer.json(201, out);
         }
+        if ((m = match("^/commits/([0-9a-f]{40})/statuses$", rest)) != null && method.equals("GET")) {
+            // "List commit statuses for a reference": reverse chronological order, the first of a
+            // context is its latest (docs.github.com/en/rest/commits/statuses).
+            var list = new ArrayList<>(statuses(fullName, m.group(1)));
+            Collections.reverse(list);
+            var array = new ArrayList<JsonNode>();
+            for (var status : list) {
+                array.add(JSON.createObjectNode().put("state", status.state()).put("context", status.context())
+                        .put("description", status.description()).put("target_url", status.targetUrl()));
+            }
+            return page(query, path, array);
+        }
         if (rest.equals("/check-runs") && method.equals("POST")) {
             if (!identity.endsWith("[bot]")) {
                 return Answer.json(403, error("You must authenticate via a GitHub App."));
@@ -863,6 +875,11 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     public Map<String, String> deliveryHeaders(Delivery delivery, String id, String secret) {
         return Map.of("x-github-event", delivery.event(), "x-github-delivery", id, "x-hub-signature-256",
                 "sha256=" + Hmac.sha256Hex(secret, delivery.body()), "content-type", "application/json");
+    }
+
+    @Override
+    public void holdNextStatusWrites(int count) {
+        holdNextWrites(count, path -> path.contains("/statuses/") || path.contains("/check-runs"));
     }
 
     @Override

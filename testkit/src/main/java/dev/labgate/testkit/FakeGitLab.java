@@ -190,7 +190,13 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return Optional.ofNullable(mergeRequests.get(project.toLowerCase(Locale.ROOT) + "!" + iid));
     }
 
+    @Override
+    public void holdNextStatusWrites(int count) {
+        holdNextWrites(count, path -> path.contains("/statuses/"));
+    }
+
     /** The next {@code count} requests get 429 with Retry-After. */
+    @Override
     public void rateLimitNext(int count) {
         limitedLeft = count;
     }
@@ -311,6 +317,26 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         }
         if ((m = match("^/statuses/([0-9a-f]{40})$", rest)) != null && method.equals("POST")) {
             return postStatus(key, m.group(1), params);
+        }
+        if ((m = match("^/repository/commits/([0-9a-f]{40})/statuses$", rest)) != null && method.equals("GET")) {
+            // lib/api/commit_statuses.rb: without all=true only the latest status of each name, filtered by name.
+            var all = "true".equals(params.get("all"));
+            var wanted = params.get("name");
+            var latest = new LinkedHashMap<String, Status>();
+            var array = new ArrayList<JsonNode>();
+            for (var status : statuses(name, m.group(1))) {
+                if (wanted != null && !wanted.equals(status.name())) {
+                    continue;
+                }
+                if (all) {
+                    array.add(statusJson(status));
+                } else {
+                    latest.remove(status.name());
+                    latest.put(status.name(), status);
+                }
+            }
+            latest.values().forEach(st -> array.add(statusJson(st)));
+            return page(params, array);
         }
         if (rest.equals("/merge_requests") && method.equals("GET")) {
             var wanted = params.getOrDefault("state", "all");
@@ -646,6 +672,17 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A commit status as the API shows it. */
+    private ObjectNode statusJson(Status status) {
+        var out = JSON.createObjectNode().put("id", nextId()).put("sha", status.sha()).put("ref", status.ref())
+                .put("status", status.state())
+                .put("name", status.name()).put("description", status.description())
+                .put("target_url", status.targetUrl()).put("created_at", "2026-01-01T00:00:00.000Z")
+                .put("allow_failure", false);
+        out.set("author", userJson(botUsername));
+        return out;
     }
 
     /** A page of a list with GitLab's pagination headers. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -48,6 +49,9 @@ public abstract class FakeHttpServer implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(1000);
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 502;
+    private final AtomicInteger holdsLeft = new AtomicInteger();
+    private volatile Predicate<String> holdPath = p -> true;
+    private final List<Runnable> held = Collections.synchronizedList(new ArrayList<>());
 
     protected FakeHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -63,6 +67,28 @@ public abstract class FakeHttpServer implements AutoCloseable {
     public void failNext(int count, int status) {
         failureStatus = status;
         failuresLeft.set(count);
+    }
+
+    /**
+     * The next {@code count} writes (any method but GET) to a path that {@code path} accepts get no answer: the connection is closed
+     * as a proxy or load balancer does when it gives up on a slow server, and the write is kept to
+     * be applied later by {@link #applyHeld()}. This is how a forge applies a write long after its
+     * client gave up on it (GitHub applied a pending status 28 s after the success written next).
+     */
+    public void holdNextWrites(int count, Predicate<String> path) {
+        holdPath = path;
+        holdsLeft.set(count);
+    }
+
+    /** Applies the writes held by {@link #holdNextWrites}, in the order they came; returns how many. */
+    public int applyHeld() {
+        List<Runnable> writes;
+        synchronized (held) {
+            writes = List.copyOf(held);
+            held.clear();
+        }
+        writes.forEach(Runnable::run);
+        return writes.size();
     }
 
     /** Every request received, in order. */
@@ -97,6 +123,17 @@ public abstract class FakeHttpServer implements AutoCloseable {
             var rawQuery = exchange.getRequestURI().getRawQuery();
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(method, rawPath, rawQuery, body, received));
+            if (!method.equals("GET") && holdPath.test(rawPath) && holdsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                held.add(() -> {
+                    try {
+                        answer(method, decodePath(rawPath), parseQuery(rawQuery), body, exchange);
+                    } catch (IOException | RuntimeException e) {
+                        throw new IllegalStateException("a held write failed when applied: " + e, e);
+                    }
+                });
+                // closed without an answer: the client sees the connection drop
+                return;
+            }
             Answer answer;
             if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 answer = Answer.json(failureStatus, JSON.createObjectNode().put("message", "the fake is having an outage"));

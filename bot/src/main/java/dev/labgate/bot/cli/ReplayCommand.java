@@ -27,11 +27,15 @@ import java.util.function.Function;
  * {@code labgate replay}: sends a saved webhook delivery to a labgate service through its public
  * intake, authenticated the way the forge authenticates it. The delivery is checked, stored and
  * deduplicated like any other, so a replay can neither skip the checks nor run twice by accident.
+ * With {@code --retry ID} it asks the service instead to run again a piece of work that failed for
+ * good (listed at {@code /api/deliveries?state=failed}), signed with the same secret.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Send a saved webhook delivery (its JSON body, e.g. copied from the forge's 'Recent "
                 + "deliveries') to a labgate service, signed or tokened as the forge would.",
                 "A new delivery id is used unless --delivery gives one; the same id twice is stored once.",
+                "With --retry ID (and no FILE): run again the work that failed for good with that id, as listed at "
+                        + "/api/deliveries?state=failed and /failed.",
                 "Exit 0 when the service took it (2xx), 1 when it refused it, 2 when it could not be reached, "
                         + "64 on a usage error."})
 public final class ReplayCommand implements Callable<Integer> {
@@ -43,10 +47,13 @@ public final class ReplayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the delivery's JSON body")
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "the delivery's JSON body")
     Path file;
 
-    @Option(names = "--event", required = true, paramLabel = "EVENT",
+    @Option(names = "--retry", paramLabel = "ID", description = "retry the failed work ID instead of sending a delivery")
+    String retry;
+
+    @Option(names = "--event", paramLabel = "EVENT",
             description = "the event header: pull_request, push, issue_comment... (GitHub) or "
                     + "'Merge Request Hook', 'Push Hook', 'Note Hook' (GitLab)")
     String event;
@@ -81,12 +88,20 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        byte[] body;
-        try {
-            body = Files.readAllBytes(file);
-        } catch (IOException e) {
-            err.println("labgate replay: cannot read " + file + ": " + KcidbValidateCommand.describe(e));
+        if ((retry == null) == (file == null) || retry == null && event == null) {
+            err.println("labgate replay: give either FILE with --event, or --retry ID");
             return USAGE;
+        }
+        byte[] body;
+        if (retry != null) {
+            body = ("{\"id\":\"" + retry.replaceAll("[^0-9a-f]", "") + "\"}").getBytes(StandardCharsets.UTF_8);
+        } else {
+            try {
+                body = Files.readAllBytes(file);
+            } catch (IOException e) {
+                err.println("labgate replay: cannot read " + file + ": " + KcidbValidateCommand.describe(e));
+                return USAGE;
+            }
         }
         Optional<String> secret;
         try {
@@ -100,11 +115,12 @@ public final class ReplayCommand implements Callable<Integer> {
             return USAGE;
         }
         var id = delivery == null ? UUID.randomUUID().toString() : delivery;
-        var target = url.resolve((url.getPath().endsWith("/") ? "" : url.getPath() + "/") + "webhooks/" + forge);
+        var target = url.resolve((url.getPath().endsWith("/") ? "" : url.getPath() + "/")
+                + (retry != null ? "api/deliveries/retry" : "webhooks/" + forge));
         var request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("User-Agent", "labgate-replay")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        headers(secret.get(), id, body).forEach(request::header);
+        (retry != null ? signature(secret.get(), body) : headers(secret.get(), id, body)).forEach(request::header);
         HttpResponse<String> response;
         try {
             response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()
@@ -121,8 +137,9 @@ public final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         var answer = response.body().strip();
-        var line = forge + " delivery " + id + " (" + event + ", " + body.length + " bytes) to " + target + ": "
-                + response.statusCode() + (answer.isEmpty() ? "" : " " + answer);
+        var line = (retry != null ? "retry of failed work " + retry : forge + " delivery " + id + " (" + event + ", "
+                + body.length + " bytes)") + " to " + target + ": " + response.statusCode()
+                + (answer.isEmpty() ? "" : " " + answer);
         if (response.statusCode() / 100 == 2) {
             out.println(line);
             return 0;
@@ -137,6 +154,14 @@ public final class ReplayCommand implements Callable<Integer> {
                     "X-Hub-Signature-256", GitHubWebhooks.signature(secret, body));
             case gitlab -> Map.of("X-Gitlab-Event", event, "X-Gitlab-Token", secret, "Idempotency-Key", id,
                     "X-Gitlab-Event-UUID", id);
+        };
+    }
+
+    /** How a retry is signed: as the forge signs a delivery, with the same secret. */
+    private Map<String, String> signature(String secret, byte[] body) {
+        return switch (forge) {
+            case github -> Map.of("X-Hub-Signature-256", GitHubWebhooks.signature(secret, body));
+            case gitlab -> Map.of("X-Gitlab-Token", secret);
         };
     }
 

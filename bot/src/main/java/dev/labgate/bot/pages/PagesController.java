@@ -1,6 +1,7 @@
 package dev.labgate.bot.pages;
 
 import dev.labgate.bot.LabgateSettings;
+import dev.labgate.bot.work.FailedWork;
 import io.micronaut.core.annotation.Nullable;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
@@ -19,7 +20,7 @@ import java.util.Optional;
 
 /**
  * The run pages as HTML: {@code /runs/<id>} (where every commit status and the summary comment
- * link), {@code /runs} with filters, and {@code /labs}. Read-only. Every answer carries a
+ * link), {@code /runs} with filters, {@code /labs}, and {@code /failed} (work that failed for good). Read-only. Every answer carries a
  * Content-Security-Policy that allows only the pages' own style sheet and refresh script.
  */
 @Controller
@@ -31,11 +32,13 @@ public final class PagesController {
 
     private final RunViews runs;
     private final LabBoard labs;
+    private final FailedWork failed;
     private final Layout layout;
 
-    public PagesController(RunViews runs, LabBoard labs, LabgateSettings settings) {
+    public PagesController(RunViews runs, LabBoard labs, FailedWork failed, LabgateSettings settings) {
         this.runs = runs;
         this.labs = labs;
+        this.failed = failed;
         this.layout = new Layout(settings.publicUrl().map(u -> URI.create(u).getRawPath()).orElse(""));
     }
 
@@ -66,6 +69,12 @@ public final class PagesController {
     @Produces(MediaType.TEXT_HTML)
     public HttpResponse<String> labs() {
         return page(HttpStatus.OK, LabsPage.render(labs.view(), layout));
+    }
+
+    @Get("/failed")
+    @Produces(MediaType.TEXT_HTML)
+    public HttpResponse<String> failed(@Nullable @QueryValue Integer limit) {
+        return page(HttpStatus.OK, FailedPage.render(failed.list(limit(limit)), layout));
     }
 
     static int limit(Integer asked) {

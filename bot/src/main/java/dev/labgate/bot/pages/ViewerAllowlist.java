@@ -20,7 +20,8 @@ import java.util.List;
  * with the reason rather than at the first page view.
  */
 @Context
-@ServerFilter({"/runs", "/runs/**", "/labs", "/api/runs", "/api/runs/**", "/api/labs"})
+@ServerFilter({"/runs", "/runs/**", "/labs", "/api/runs", "/api/runs/**", "/api/labs", "/failed", "/api/deliveries",
+        "/api/deliveries/**"})
 public final class ViewerAllowlist {
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewerAllowlist.class);

@@ -127,6 +127,28 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public List<Run> reportedSince(Instant since, int limit) {
+        return db.query("select " + COLUMNS + " from runs where final_reported = true and updated_at >= ? "
+                + "order by updated_at desc, id limit ?", JdbcRunStore::read, since, limit);
+    }
+
+    @Override
+    public void markStatusInDoubt(String id, Instant since) {
+        db.update("update runs set status_in_doubt_since = ? where id = ? and status_in_doubt_since is null", since, id);
+    }
+
+    @Override
+    public Optional<Instant> statusInDoubtSince(String id) {
+        return db.queryOne("select status_in_doubt_since from runs where id = ?",
+                rs -> Optional.ofNullable(Database.instant(rs, "status_in_doubt_since")), id).flatMap(d -> d);
+    }
+
+    @Override
+    public void clearStatusDoubt(String id) {
+        db.update("update runs set status_in_doubt_since = null where id = ?", id);
+    }
+
+    @Override
     public void recordWhy(String id, String why) {
         db.update("update runs set plan_why = ? where id = ? and plan_why is null", note(why), id);
     }

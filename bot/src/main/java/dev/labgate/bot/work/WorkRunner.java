@@ -6,7 +6,10 @@ import com.github.kagkarlsson.scheduler.jdbc.AutodetectJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.DefaultJdbcCustomization;
 import com.github.kagkarlsson.scheduler.jdbc.JdbcCustomization;
 import com.github.kagkarlsson.scheduler.serializer.JacksonSerializer;
+import com.github.kagkarlsson.scheduler.logging.LogLevel;
 import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
 import com.github.kagkarlsson.scheduler.task.Task;
 import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
@@ -14,12 +17,14 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.SummaryReporter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,20 +45,39 @@ public final class WorkRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(WorkRunner.class);
 
-    /** How the runner is tuned; see {@code labgate.work.*} and {@code labgate.reconcile.interval}. */
-    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval,
+    /**
+     * How the runner is tuned; see {@code labgate.work.*} and {@code labgate.reconcile.interval}. Work
+     * held by a process that died is taken over once it missed {@code missedHeartbeats} heartbeats.
+     */
+    public record Tuning(int threads, Duration pollingInterval, Duration heartbeatInterval, int missedHeartbeats,
                          Duration reconcileInterval) {
     }
 
     private final Scheduler scheduler;
+    private final HeldWorkWatch heldWork;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, MeterRegistry metrics) {
-        var processed = metrics.counter("labgate.deliveries.processed");
+                      RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, FailedWork failed,
+                      MeterRegistry metrics) {
+        var processed = Counter.builder("labgate.deliveries.processed")
+                .description("Deliveries processed (acted on or ignored)").register(metrics);
+        TaskRetries.Retried retried = (task, kind) -> Counter.builder("labgate.retries")
+                .description("Durable tasks scheduled again after a failure; kind: backoff (an outside call "
+                        + "failed), asked-wait (the other side said when), bug (an unexpected error)")
+                .tag("task", task).tag("kind", kind).register(metrics).increment();
+        var policy = RetryPolicy.OUTSIDE_CALLS;
+        var batchRetries = new TaskRetries<Void>(policy, (i, c, n) -> { }, retried);
         Task<Void> processDelivery = Tasks.custom(WorkTasks.PROCESS_DELIVERY)
-                .onFailure(new RetryWithBackoff<>((instance, cause) -> deliveryStore.markProcessed(
-                        WorkTasks.deliveryKey(instance.getId()), "failed: " + message(cause))))
-                .onDeadExecutionRevive()
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> {
+                    var key = WorkTasks.deliveryKey(instance.getId());
+                    var error = TaskRetries.message(cause);
+                    failed.record(instance, error, failures);
+                    deliveryStore.markProcessed(key, "failed: " + error);
+                    try (var ignored = MDC.putCloseable("delivery", key.id())) {
+                        deliveries.failedForGood(key, error, FailedWork.idOf(instance.getTaskName(), instance.getId()));
+                    }
+                }, retried))
+                .onDeadExecution(new TakeOver<>())
                 .execute((instance, context) -> {
                     var key = WorkTasks.deliveryKey(instance.getId());
                     try (var ignored = MDC.putCloseable("delivery", key.id())) {
@@ -63,9 +87,9 @@ public final class WorkRunner implements AutoCloseable {
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         Task<WorkTasks.DeliveryBatch> processDeliveries = Tasks.custom(WorkTasks.PROCESS_DELIVERIES)
-                .onFailure(new RetryWithBackoff<>((instance, cause) -> LOG.error(
-                        "deliveries {} not processed: {}", instance.getData().deliveries(), message(cause))))
-                .onDeadExecutionRevive()
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
+                        TaskRetries.message(cause), failures), retried))
+                .onDeadExecution(new TakeOver<>())
                 .execute((instance, context) -> {
                     // After a crash the batch runs again: what was settled then is skipped now, and
                     // what was processed but not settled is processed again (every step is idempotent).
@@ -76,19 +100,19 @@ public final class WorkRunner implements AutoCloseable {
                             processed.increment();
                         } catch (RuntimeException e) {
                             // One delivery's trouble must not hold the others back: it is retried on its own.
-                            LOG.warn("delivery {} failed, retrying it on its own: {}", key, e.getMessage());
+                            var at = batchRetries.retryAt(Instant.now(), e);
+                            LOG.warn("delivery {}: {}; retrying it on its own at {}", key, TaskRetries.message(e), at);
                             context.getSchedulerClient().scheduleIfNotExists(
-                                    WorkTasks.PROCESS_DELIVERY.instance(key.toString()).build(),
-                                    Instant.now().plus(RetryWithBackoff.delay(1, e)));
+                                    WorkTasks.PROCESS_DELIVERY.instance(key.toString()).build(), at);
                         }
                     }
                     db.inTransaction(() -> deliveryStore.markProcessed(outcomes));
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         Task<Void> advanceRun = Tasks.custom(WorkTasks.ADVANCE_RUN)
-                .onFailure(new RetryWithBackoff<>((instance, cause) -> LOG.error(
-                        "run {} is stuck: {}; the reconciler will look at it again", instance.getId(), message(cause))))
-                .onDeadExecutionRevive()
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
+                        TaskRetries.message(cause), failures), retried))
+                .onDeadExecution(new TakeOver<>())
                 .execute((instance, context) -> {
                     var next = runs.advance(instance.getId());
                     if (next instanceof Next.Again again) {
@@ -97,9 +121,9 @@ public final class WorkRunner implements AutoCloseable {
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         Task<WorkTasks.ReportData> report = Tasks.custom(WorkTasks.REPORT)
-                .onFailure(new RetryWithBackoff<>((instance, cause) -> LOG.error(
-                        "summary {} not written: {}", instance.getId(), message(cause))))
-                .onDeadExecutionRevive()
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
+                        TaskRetries.message(cause), failures), retried))
+                .onDeadExecution(new TakeOver<>())
                 .execute((instance, context) -> {
                     var data = instance.getData();
                     summaries.report(data.subject(), data.headSha());
@@ -110,22 +134,29 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> reconciler.pass());
         Task<Void> reconcileNow = Tasks.oneTime(WorkTasks.RECONCILE_NOW)
                 .execute((instance, context) -> reconciler.pass());
+        var name = name();
         this.scheduler = Scheduler.create(db.joiningDataSource(),
                         List.of(processDeliveries, processDelivery, advanceRun, report, reconcileNow))
                 .startTasks(reconcile)
                 .serializer(new JacksonSerializer())
-                .schedulerName(new SchedulerName.Fixed(name()))
+                .schedulerName(new SchedulerName.Fixed(name))
                 .threads(tuning.threads())
                 .pollingInterval(tuning.pollingInterval())
                 .heartbeatInterval(tuning.heartbeatInterval())
+                .missedHeartbeatsLimit(tuning.missedHeartbeats())
                 .shutdownMaxWait(Duration.ofSeconds(30))
                 .enableImmediateExecution()
+                // TaskRetries logs each failure in one line; db-scheduler would add a stack trace to each.
+                .failureLogging(LogLevel.DEBUG, false)
                 .jdbcCustomization(jdbcCustomization(db))
                 .build();
+        this.heldWork = new HeldWorkWatch(db, name, tuning.heartbeatInterval(),
+                tuning.heartbeatInterval().multipliedBy(tuning.missedHeartbeats()));
     }
 
     public void start() {
         scheduler.start();
+        heldWork.start();
         LOG.info("durable work started");
     }
 
@@ -148,6 +179,7 @@ public final class WorkRunner implements AutoCloseable {
 
     @Override
     public void close() {
+        heldWork.close();
         scheduler.stop();
     }
 
@@ -182,8 +214,15 @@ public final class WorkRunner implements AutoCloseable {
         }
     }
 
-    private static String message(Throwable cause) {
-        return cause == null ? "unknown cause" : cause.getMessage();
+    /** A task held by a process that stopped sending heartbeats: taken over now, and said so. */
+    private static final class TakeOver<T> implements DeadExecutionHandler<T> {
+        @Override
+        public void deadExecution(ExecutionComplete complete, ExecutionOperations<T> operations) {
+            var execution = complete.getExecution();
+            LOG.warn("taking over {} from {}: its last heartbeat was at {}", execution.taskInstance.getTaskAndInstance(),
+                    execution.pickedBy, execution.lastHeartbeat);
+            operations.reschedule(complete, Instant.now());
+        }
     }
 
     private static String name() {

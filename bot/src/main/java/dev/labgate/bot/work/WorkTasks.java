@@ -1,6 +1,8 @@
 package dev.labgate.bot.work;
 
+import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.TaskDescriptor;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.RepoRef;
@@ -46,6 +48,23 @@ final class WorkTasks {
         List<DeliveryKey> keys() {
             return deliveries.stream().map(WorkTasks::deliveryKey).toList();
         }
+    }
+
+    /** A task instance rebuilt from its name, id and serialized data (as {@link FailedWork} keeps them). */
+    static TaskInstance<?> instance(String task, String id, byte[] data, Serializer serializer) {
+        for (var descriptor : List.of(PROCESS_DELIVERY, PROCESS_DELIVERIES, ADVANCE_RUN, REPORT)) {
+            if (descriptor.getTaskName().equals(task)) {
+                return build(descriptor, id, data, serializer);
+            }
+        }
+        throw new IllegalArgumentException("no task named " + task + " can be retried");
+    }
+
+    private static <T> TaskInstance<T> build(TaskDescriptor<T> descriptor, String id, byte[] data,
+                                             Serializer serializer) {
+        var builder = descriptor.instance(id);
+        return data == null || descriptor.getDataClass() == Void.class ? builder.build()
+                : builder.data(serializer.deserialize(descriptor.getDataClass(), data)).build();
     }
 
     static DeliveryKey deliveryKey(String instanceId) {

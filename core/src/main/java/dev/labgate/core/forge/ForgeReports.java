@@ -3,6 +3,8 @@ package dev.labgate.core.forge;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Subject;
 
+import java.util.Optional;
+
 /**
  * What labgate writes back to a forge. Every call is idempotent, so a retried task may repeat it.
  * Every comment labgate writes carries a hidden marker starting with {@link #MARKER_PREFIX}, so
@@ -24,6 +26,13 @@ public interface ForgeReports {
      * from the subject: the branch, or the merge request's source branch or head ref.
      */
     void setStatus(Subject subject, String sha, CommitStatus status);
+
+    /**
+     * The latest state of the status {@code context} on {@code sha} as the forge shows it now (for a
+     * GitHub App, the state of its newest check run of that name); empty when there is none. Reads
+     * back a status after a write whose outcome was unknown, which the forge may apply late.
+     */
+    Optional<CommitStatus.State> statusOf(RepoRef repo, String sha, String context);
 
     /**
      * Writes the summary comment of a change, found by {@link #SUMMARY_MARKER} (the marker is

@@ -1,10 +1,15 @@
 package dev.labgate.core.lab;
 
+import dev.labgate.core.retry.OutsideCallFailure;
+
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A lab could not be reached or refused a request. {@link #retryable()} says whether trying
  * again later can help (network, 5xx) or not (the lab rejected the request as invalid).
  */
-public class LabException extends RuntimeException {
+public class LabException extends RuntimeException implements OutsideCallFailure {
 
     private final boolean retryable;
 
@@ -17,7 +22,14 @@ public class LabException extends RuntimeException {
         this(message, retryable, null);
     }
 
+    @Override
     public boolean retryable() {
         return retryable;
+    }
+
+    /** Labs give no usable hint of when to come back; the retry policy decides. */
+    @Override
+    public Optional<Duration> retryAfter() {
+        return Optional.empty();
     }
 }

@@ -56,6 +56,25 @@ public interface RunStore {
     /** Records that the terminal status of the run was written to the forge. */
     void markFinalReported(String id);
 
+    /**
+     * Runs whose terminal status was written to the forge and that changed at or after
+     * {@code since}, most recently changed first, at most {@code limit}: the statuses the
+     * reconciler reads back at the forge.
+     */
+    List<Run> reportedSince(Instant since, int limit);
+
+    /**
+     * Records that a status write of the run got no answer (a timeout, a reset connection), so the
+     * forge may still apply it after a later one. The earliest such moment stays until cleared.
+     */
+    void markStatusInDoubt(String id, Instant since);
+
+    /** Since when a status write of the run is in doubt; empty when every write was answered or the doubt was cleared. */
+    Optional<Instant> statusInDoubtSince(String id);
+
+    /** The run's statuses were read back and no late write can land any more. */
+    void clearStatusDoubt(String id);
+
     /** Updates the note of a run without changing its state (queue position, progress). */
     void updateNote(String id, String note);
 

@@ -224,13 +224,18 @@ final class GitHubConnection {
         try {
             return sendAs(auth, budget, method, path, body);
         } catch (HttpException e) {
-            // github-api minting an installation token for this request failed
-            throw failure(budget, what, e.getResponseCode(), headers(e.getResponseHeaderFields()), e.getMessage(), e);
+            // github-api minting an installation token for this request failed; without an answer
+            // (code -1) github-api has no headers to give
+            throw failure(budget, what, e.getResponseCode(), e.getResponseCode() <= 0 ? Map.of()
+                    : headers(e.getResponseHeaderFields()), e.getMessage(), e);
         } catch (GHFileNotFoundException e) {
             throw failure(budget, what, 404, headers(e.getResponseHeaderFields()),
                     "the GitHub App is not installed on this account", e);
         } catch (IOException e) {
-            throw new ForgeException("GitHub could not " + what + ": " + ForgeException.network(e), true, null, e);
+            // A write that timed out or lost its connection may still be applied by GitHub, even later.
+            var unknown = !"GET".equals(method) && ForgeException.maySend(e);
+            throw new ForgeException("GitHub could not " + what + ": " + ForgeException.network(e)
+                    + (unknown ? " (GitHub may still apply it)" : ""), true, null, unknown, e);
         }
     }
 

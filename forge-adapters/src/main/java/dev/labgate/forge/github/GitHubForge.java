@@ -297,6 +297,41 @@ public final class GitHubForge implements Forge {
                 body), client, what);
     }
 
+    @Override
+    public Optional<CommitStatus.State> statusOf(RepoRef repo, String sha, String context) {
+        var client = client(repo);
+        if (connection.appMode()) {
+            var what = "read check run " + context + " on " + sha;
+            var list = connection.expect(connection.request(Use.REPORT, client, what, "GET", repoPath(repo)
+                    + "/commits/" + sha + "/check-runs?filter=latest&per_page=1&check_name=" + query(context)
+                    + settings.app().map(a -> "&app_id=" + query(a.id())).orElse(""), null), client, what);
+            for (var run : list.path("check_runs")) {
+                if (!"completed".equals(run.path("status").asText())) {
+                    return Optional.of(CommitStatus.State.PENDING);
+                }
+                return Optional.of(switch (run.path("conclusion").asText()) {
+                    case "success", "neutral", "skipped" -> CommitStatus.State.SUCCESS;
+                    default -> CommitStatus.State.FAILURE;
+                });
+            }
+            return Optional.empty();
+        }
+        // GitHub lists a commit's statuses newest first: the first of a context is its latest.
+        var what = "read status " + context + " on " + sha;
+        for (var status : connection.pages(Use.REPORT, client, what, repoPath(repo) + "/commits/" + sha
+                + "/statuses?per_page=100", 3)) {
+            if (context.equals(status.path("context").asText())) {
+                return Optional.of(switch (status.path("state").asText()) {
+                    case "success" -> CommitStatus.State.SUCCESS;
+                    case "failure" -> CommitStatus.State.FAILURE;
+                    case "error" -> CommitStatus.State.ERROR;
+                    default -> CommitStatus.State.PENDING;
+                });
+            }
+        }
+        return Optional.empty();
+    }
+
     /** A check run named after the status, updated in place while it runs; a new one after it completed. */
     private void checkRun(RepoRef repo, String sha, CommitStatus status) {
         var client = client(repo);

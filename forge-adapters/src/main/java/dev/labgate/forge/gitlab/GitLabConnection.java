@@ -30,6 +30,13 @@ final class GitLabConnection {
 
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
 
+    static {
+        // gitlab4j's client (HttpURLConnection underneath) otherwise sends a POST again, silently,
+        // when the first one got no answer: a second write labgate never hears of, while the first
+        // may still be applied after it. Read once, when the JDK's HTTP client class is first used.
+        System.setProperty("sun.net.http.retryPost", "false");
+    }
+
     private final GitLabApi api;
     private final RateBudget budget;
     private final Clock clock;
@@ -51,7 +58,7 @@ final class GitLabConnection {
             throw failure(what, e);
         } catch (RuntimeException e) {
             // Jersey reports an unreachable server as a ProcessingException.
-            throw new ForgeException("GitLab could not " + what + ": " + ForgeException.network(e), true, null, e);
+            throw network(what, e);
         }
     }
 
@@ -66,8 +73,15 @@ final class GitLabConnection {
             }
             throw failure(what, e);
         } catch (RuntimeException e) {
-            throw new ForgeException("GitLab could not " + what + ": " + ForgeException.network(e), true, null, e);
+            throw network(what, e);
         }
+    }
+
+    /** A call that got no answer; had it reached GitLab (a timeout, a reset), a write may still be applied. */
+    private static ForgeException network(String what, RuntimeException e) {
+        var unknown = ForgeException.maySend(e);
+        return new ForgeException("GitLab could not " + what + ": " + ForgeException.network(e)
+                + (unknown ? " (if it was a write, GitLab may still apply it)" : ""), true, null, unknown, e);
     }
 
     private ForgeException failure(String what, GitLabApiException e) {
@@ -80,7 +94,10 @@ final class GitLabConnection {
         }
         var summary = "GitLab could not " + what + (status > 0 ? ": HTTP " + status : "") + " (" + brief(e.getMessage())
                 + ")";
-        if (status >= 500 || status <= 0) {
+        if (status <= 0) {
+            return new ForgeException(summary, true, null, ForgeException.maySend(e), e);
+        }
+        if (status >= 500) {
             return new ForgeException(summary, true, null, e);
         }
         if (status == 401) {

@@ -15,6 +15,7 @@ import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
 import dev.labgate.forge.RateBudget.Use;
 import org.gitlab4j.api.GitLabApiException;
+import org.gitlab4j.api.models.CommitStatusFilter;
 import org.gitlab4j.api.models.Diff;
 import org.gitlab4j.api.models.MergeRequest;
 import org.gitlab4j.api.models.Note;
@@ -330,6 +331,20 @@ public final class GitLabForge implements Forge {
                 ? mr.getSourceBranch() : "refs/merge-requests/" + change.number() + "/head";
         statusRefs.put(change, ref);
         return ref;
+    }
+
+    @Override
+    public Optional<CommitStatus.State> statusOf(RepoRef repo, String sha, String context) {
+        // Without all=true GitLab lists the latest status of each name only.
+        var what = "read status " + context + " on " + sha;
+        var latest = connection.call(Use.REPORT, what, api -> api.getCommitsApi().getCommitStatuses(repo.fullName(),
+                sha, new CommitStatusFilter().withName(context)));
+        return latest.stream().filter(s -> context.equals(s.getName())).reduce((a, b) -> b)
+                .map(s -> switch (String.valueOf(s.getStatus())) {
+                    case "success" -> CommitStatus.State.SUCCESS;
+                    case "failed", "canceled" -> CommitStatus.State.FAILURE;
+                    default -> CommitStatus.State.PENDING;
+                });
     }
 
     @Override

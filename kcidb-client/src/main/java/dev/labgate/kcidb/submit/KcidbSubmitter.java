@@ -20,13 +20,15 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * Submits KCIDB data to kcidb-ng: {@code POST <url>/submit} with {@code Authorization: Bearer
  * <jwt>}, then {@code GET <url>/status?id=} until the ingester has {@code processed} or
  * {@code failed} it. Data larger than {@link SubmitSettings#maxObjects} goes in several
- * submissions; a 5xx answer or a connection failure is tried again with a doubling backoff.
+ * submissions; a 5xx or 429 answer or a connection failure is tried again after the retry
+ * policy's backoff, or after the wait a 429's {@code Retry-After} asks for.
  *
  * <p>Before anything is sent, every object must carry the configured origin and the data must
  * be valid KCIDB v5.3: kcidb-ng only checks that the body is JSON and leaves schema validation
@@ -168,13 +170,14 @@ public final class KcidbSubmitter {
      */
     private JsonNode send(HttpRequest request, String what, List<Submission> done)
             throws KcidbSubmitException, InterruptedException {
-        var backoff = settings.backoff();
         String last = "";
+        var failures = 0;
         for (int attempt = 1; attempt <= settings.attempts(); attempt++) {
+            Optional<Duration> asked = Optional.empty();
             try {
                 var response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 var code = response.statusCode();
-                if (code < 500) {
+                if (code < 500 && code != 429) {
                     var answer = parse(response.body());
                     if (code == 200 || code == 404 && "status".equals(what)) {
                         return answer;
@@ -183,16 +186,25 @@ public final class KcidbSubmitter {
                             + describe(answer), done);
                 }
                 last = "HTTP " + code;
+                asked = response.headers().firstValue("Retry-After").flatMap(KcidbSubmitter::seconds);
             } catch (IOException e) {
                 last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
             if (attempt < settings.attempts()) {
-                pause.pause(backoff);
-                backoff = backoff.multipliedBy(2);
+                // a wait kcidb-ng asked for is not a failure to back off from
+                pause.pause(asked.isPresent() ? asked.get() : settings.retry().backoff(++failures));
             }
         }
         throw new KcidbSubmitException("kcidb-ng at " + host(settings.url()) + " did not answer " + what + " after "
                 + settings.attempts() + " tries (last: " + last + ")", done);
+    }
+
+    private static Optional<Duration> seconds(String header) {
+        try {
+            return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(header.strip()))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     private static JsonNode parse(String body) {

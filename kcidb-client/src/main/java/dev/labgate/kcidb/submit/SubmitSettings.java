@@ -1,5 +1,7 @@
 package dev.labgate.kcidb.submit;
 
+import dev.labgate.core.retry.RetryPolicy;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,26 +14,28 @@ import java.util.Objects;
  * @param origin the origin every submitted object must carry (the one the token is for)
  * @param maxObjects objects per submission; larger data is split into several submissions
  * @param attempts tries per request when kcidb-ng answers 5xx or cannot be reached
- * @param backoff wait before the second try; doubled before each next one
+ * @param retry the waits between tries: labgate's one policy for outside calls
+ *              ({@link RetryPolicy#OUTSIDE_CALLS}), or a shorter one in tests
  * @param pollInterval wait between two status checks of a submission
  * @param pollLimit how long to wait for kcidb-ng to process a submission before reporting it still pending
  */
-public record SubmitSettings(URI url, String token, String origin, int maxObjects, int attempts, Duration backoff,
+public record SubmitSettings(URI url, String token, String origin, int maxObjects, int attempts, RetryPolicy retry,
                              Duration pollInterval, Duration pollLimit) {
 
     public SubmitSettings {
         Objects.requireNonNull(url, "url");
         Objects.requireNonNull(token, "token");
         Objects.requireNonNull(origin, "origin");
+        Objects.requireNonNull(retry, "retry");
         if (maxObjects < 1 || attempts < 1) {
             throw new IllegalArgumentException("maxObjects and attempts must be at least 1");
         }
         url = url.toString().endsWith("/") ? url : URI.create(url + "/");
     }
 
-    /** Defaults: 10,000 objects per submission, 5 tries from 1 s, status every 5 s for up to 10 minutes. */
+    /** Defaults: 10,000 objects per submission, 5 tries by labgate's retry policy, status every 5 s for up to 10 minutes. */
     public static SubmitSettings of(URI url, String token, String origin) {
-        return new SubmitSettings(url, token, origin, 10_000, 5, Duration.ofSeconds(1), Duration.ofSeconds(5),
+        return new SubmitSettings(url, token, origin, 10_000, 5, RetryPolicy.OUTSIDE_CALLS, Duration.ofSeconds(5),
                 Duration.ofMinutes(10));
     }
 

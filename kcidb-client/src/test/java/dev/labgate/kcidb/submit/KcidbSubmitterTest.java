@@ -5,6 +5,7 @@ import dev.labgate.core.kcidb.Checkout;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.testkit.FakeKcidbNg;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,6 +27,8 @@ class KcidbSubmitterTest {
 
     private FakeKcidbNg kcidb;
     private final List<Duration> pauses = new ArrayList<>();
+    private static final RetryPolicy RETRY = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30),
+            Duration.ofHours(1));
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
@@ -39,7 +42,7 @@ class KcidbSubmitterTest {
     }
 
     private KcidbSubmitter submitter(int maxObjects) {
-        return submitter(new SubmitSettings(kcidb.url(), TOKEN, "labgate", maxObjects, 4, Duration.ofSeconds(1),
+        return submitter(new SubmitSettings(kcidb.url(), TOKEN, "labgate", maxObjects, 4, RETRY,
                 Duration.ofSeconds(5), Duration.ofMinutes(1)));
     }
 
@@ -88,13 +91,15 @@ class KcidbSubmitterTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_5xx_is_tried_again_with_a_doubling_backoff() throws Exception {
+    void a_5xx_is_tried_again_after_the_retry_policys_backoff() throws Exception {
         kcidb.failNext(2, 503).pollsUntilDone(0);
 
         var done = submitter(100).submit(results(1));
 
         assertThat(done.get(0).processed()).isTrue();
-        assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+        assertThat(pauses).hasSize(2);
+        assertThat(pauses.get(0)).isBetween(Duration.ofMillis(500), Duration.ofSeconds(1));
+        assertThat(pauses.get(1)).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
         assertThat(kcidb.submissions()).hasSize(1);
     }
 
@@ -105,7 +110,8 @@ class KcidbSubmitterTest {
         assertThatThrownBy(() -> submitter(100).submit(results(1))).isInstanceOf(KcidbSubmitException.class)
                 .hasMessageContaining("did not answer submit after 4 tries (last: HTTP 502)")
                 .hasMessageNotContaining(TOKEN);
-        assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+        assertThat(pauses).hasSize(3);
+        assertThat(pauses.get(2)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
 
     @org.junit.jupiter.api.Test
@@ -122,7 +128,7 @@ class KcidbSubmitterTest {
 
     @org.junit.jupiter.api.Test
     void a_wrong_token_is_refused_without_retrying() {
-        var settings = new SubmitSettings(kcidb.url(), "not-the-token", "labgate", 100, 4, Duration.ofSeconds(1),
+        var settings = new SubmitSettings(kcidb.url(), "not-the-token", "labgate", 100, 4, RETRY,
                 Duration.ofSeconds(5), Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> submitter(settings).submit(results(1))).isInstanceOf(KcidbSubmitException.class)
@@ -146,7 +152,7 @@ class KcidbSubmitterTest {
     @org.junit.jupiter.api.Test
     void a_submission_still_waiting_when_the_limit_passes_is_returned_as_it_stands() throws Exception {
         kcidb.pollsUntilDone(100);
-        var settings = new SubmitSettings(kcidb.url(), TOKEN, "labgate", 100, 4, Duration.ofSeconds(1),
+        var settings = new SubmitSettings(kcidb.url(), TOKEN, "labgate", 100, 4, RETRY,
                 Duration.ofSeconds(5), Duration.ofSeconds(12));
 
         var done = submitter(settings).submit(results(1));

@@ -1,0 +1,170 @@
+package dev.labgate.flow;
+
+import dev.labgate.config.PolicySource;
+import dev.labgate.core.forge.CommitStatus;
+import dev.labgate.core.forge.ForgeException;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.run.Run;
+import dev.labgate.core.store.ResultStore;
+import dev.labgate.core.store.RunStore;
+import dev.labgate.kcidb.VerdictAggregator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Writes a run's statuses so that a final one stays final. A forge can apply a write whose answer
+ * never came (a timeout, a reset connection) long after it: GitHub applied a pending status 28 s
+ * after the success labgate wrote next, and the commit showed pending for good. So such a write
+ * leaves the run's status in doubt; before the next write of that context the forge's state is read
+ * back (a final write already applied is not repeated), and after the final write the context is
+ * read back again until {@link #DOUBT_WINDOW} has passed, repairing it whenever the forge shows
+ * anything but the final state. The reconciler reads back recent final statuses the same way.
+ */
+public final class FinalStatuses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinalStatuses.class);
+
+    /** How long after an unanswered write the forge may still apply it, as far as labgate keeps watching. */
+    public static final Duration DOUBT_WINDOW = Duration.ofMinutes(10);
+    /** How often a final status in doubt is read back. */
+    public static final Duration CHECK_EVERY = Duration.ofSeconds(30);
+
+    /** What reading back a final status found. */
+    public enum Check {
+        /** The forge shows the final state. */
+        AGREES,
+        /** The forge showed something else (a late pending write, or nothing): the final status was written again. */
+        REPAIRED,
+        /** Not checked: a newer head or a newer round of the run's lab owns the context now. */
+        SUPERSEDED
+    }
+
+    private final RunStore runs;
+    private final ResultStore results;
+    private final Forges forges;
+    private final PolicyKnownIssues knownIssues;
+    private final Baselines baselines;
+    private final VerdictAggregator verdicts;
+    private final RunLinks links;
+    private final Clock clock;
+
+    public FinalStatuses(RunStore runs, ResultStore results, Forges forges, PolicySource policies,
+                         VerdictAggregator verdicts, RunLinks links, Clock clock) {
+        this.runs = runs;
+        this.results = results;
+        this.forges = forges;
+        this.knownIssues = new PolicyKnownIssues(policies);
+        this.baselines = new Baselines(runs, results);
+        this.verdicts = verdicts;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    /** The status a run shows now: progress while it runs, its verdict with details once it ended. */
+    CommitStatus of(Run run) {
+        var status = StatusText.of(run, links.run(run.id()));
+        if (!run.state().isTerminal() || run.state() == dev.labgate.core.run.RunState.CANCELLED) {
+            return status;
+        }
+        var details = SummaryMarkdown.render(run.headSha(), List.of(run),
+                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
+                        knownIssues.get()), links, runs.whys(run.subject().key(), run.headSha()));
+        return status.withDetails(details);
+    }
+
+    /**
+     * Writes {@code status} for the run. While an earlier write is in doubt, the forge's state is
+     * read first, and a final status the forge already shows is not written again. A write that gets
+     * no answer puts the run's status in doubt, and the failure is thrown on.
+     */
+    void write(Run run, CommitStatus status) {
+        var forge = forges.get(run.subject().repo().forge());
+        var repo = run.subject().repo();
+        var doubt = runs.statusInDoubtSince(run.id());
+        if (doubt.isPresent()) {
+            var shown = forge.statusOf(repo, run.headSha(), status.context());
+            LOG.info("run {}: status {} on {} is in doubt since {} (a write got no answer); the forge shows {}, "
+                    + "labgate writes {}", run.id(), status.context(), run.headSha(), doubt.get(),
+                    shown.map(s -> s.name().toLowerCase()).orElse("none"), status.state().name().toLowerCase());
+            if (status.state().isFinal() && agrees(status.state(), shown)) {
+                return;
+            }
+        }
+        try {
+            forge.setStatus(run.subject(), run.headSha(), status);
+        } catch (ForgeException e) {
+            if (e.outcomeUnknown()) {
+                runs.markStatusInDoubt(run.id(), clock.instant());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Reads back the final status of a run whose status was written, and writes it again when the
+     * forge shows anything else. Only the newest round of the newest head of a subject owns a context.
+     */
+    Check check(Run run) {
+        if (superseded(run)) {
+            return Check.SUPERSEDED;
+        }
+        var expected = of(run);
+        var shown = forges.get(run.subject().repo().forge()).statusOf(run.subject().repo(), run.headSha(),
+                expected.context());
+        if (agrees(expected.state(), shown)) {
+            return Check.AGREES;
+        }
+        LOG.warn("run {}: the forge shows status {} on {} as {} although the run ended {}; writing it again", run.id(),
+                expected.context(), run.headSha(), shown.map(s -> s.name().toLowerCase()).orElse("missing"),
+                run.state().label());
+        forges.get(run.subject().repo().forge()).setStatus(run.subject(), run.headSha(), expected);
+        return Check.REPAIRED;
+    }
+
+    /** Whether the run's status is in doubt still: an unanswered write younger than {@link #DOUBT_WINDOW}. */
+    boolean inDoubt(Run run) {
+        return runs.statusInDoubtSince(run.id()).isPresent();
+    }
+
+    /** Reads back a final status in doubt; returns when to look again, or empty once no late write can land. */
+    Optional<java.time.Instant> recheck(Run run) {
+        var since = runs.statusInDoubtSince(run.id());
+        if (since.isEmpty()) {
+            return Optional.empty();
+        }
+        var check = check(run);
+        var now = clock.instant();
+        if (check == Check.SUPERSEDED || now.isAfter(since.get().plus(DOUBT_WINDOW))) {
+            runs.clearStatusDoubt(run.id());
+            LOG.info("run {}: status no longer in doubt ({} since {})", run.id(), check == Check.SUPERSEDED
+                    ? "superseded" : "checked for " + DOUBT_WINDOW.toMinutes() + " minutes", since.get());
+            return Optional.empty();
+        }
+        return Optional.of(now.plus(CHECK_EVERY));
+    }
+
+    /**
+     * Whether the forge's state counts as the expected one: a final state that passes when the run
+     * passed, or fails when it did not (GitLab and check runs have one failing state for two of ours).
+     */
+    static boolean agrees(CommitStatus.State expected, Optional<CommitStatus.State> shown) {
+        if (shown.isEmpty() || !shown.get().isFinal()) {
+            return !expected.isFinal() && shown.isPresent();
+        }
+        return (shown.get() == CommitStatus.State.SUCCESS) == (expected == CommitStatus.State.SUCCESS);
+    }
+
+    private boolean superseded(Run run) {
+        var latestHead = runs.latestHead(run.subject().key());
+        if (latestHead.isPresent() && !latestHead.get().equals(run.headSha())) {
+            return true;
+        }
+        return runs.forHead(run.subject().key(), run.headSha()).stream()
+                .anyMatch(r -> r.lab().equals(run.lab()) && r.round() > run.round());
+    }
+}
