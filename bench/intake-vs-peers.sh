@@ -80,15 +80,15 @@ for what in $only; do
       labgate labgate-pg --database-url "jdbc:postgresql://127.0.0.1:55432/postgres?user=postgres"
       kill "$pgpid"; wait "$pgpid" || true; rm -rf "$pg" ;;
     octokit)
-      (cd "$peer" && taskset -c 0 node server-octokit.mjs > "$out/octokit.log" 2>&1) & pid=$!
+      (cd "$peer" && exec taskset -c 0 node server-octokit.mjs > "$out/octokit.log" 2>&1) & pid=$!
       ready 3000 /healthz
       load 3000 /api/github/webhooks octokit-webhooks "${NODE_WARMUP:-10s}" > "$out/results-octokit.txt"
-      pkill -f server-octokit.mjs || true; wait "$pid" || true ;;
+      kill "$pid" || true; wait "$pid" || true ;;
     probot)
-      (cd "$peer" && LOG_LEVEL=fatal taskset -c 0 node server-probot.mjs > "$out/probot.log" 2>&1) & pid=$!
+      (cd "$peer" && LOG_LEVEL=fatal exec taskset -c 0 node server-probot.mjs > "$out/probot.log" 2>&1) & pid=$!
       ready 3001 /healthz
       load 3001 /api/github/webhooks probot "${NODE_WARMUP:-10s}" > "$out/results-probot.txt"
-      pkill -f server-probot.mjs || true; wait "$pid" || true ;;
+      kill "$pid" || true; wait "$pid" || true ;;
   esac
 done
 for f in "$out"/results-*.txt; do

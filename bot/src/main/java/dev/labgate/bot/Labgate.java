@@ -21,6 +21,10 @@ public final class Labgate implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // HttpURLConnection (under gitlab4j and JGit) would otherwise send a POST again, silently, when
+        // the first got no answer: a second write labgate never hears of, while the first may still be
+        // applied after it. It reads this once, when first used: set it before anything else runs.
+        System.setProperty("sun.net.http.retryPost", "false");
         var exit = new CommandLine(new Labgate()).execute(args);
         if (exit != ServeCommand.RUNNING) {
             System.exit(exit);

@@ -103,8 +103,13 @@ final class ServiceFactory {
     }
 
     @Singleton
-    JdbcRunStore runStore(Database db, Clock clock) {
-        return new JdbcRunStore(db, clock);
+    JdbcRunStore runStore(Database db, Clock clock, LabgateMetrics metrics) {
+        return new JdbcRunStore(db, clock, metrics::moved);
+    }
+
+    @Singleton
+    LabgateMetrics metrics(Database db, Forges forges, FailedWork failed, Clock clock) {
+        return new LabgateMetrics(db, forges, failed, clock);
     }
 
     @Singleton

@@ -217,7 +217,7 @@ public final class RunAdvancer {
             return Next.again(later);
         }
         if (progress instanceof LabProgress.Lost lost) {
-            return failedAttempt(run, run.lab() + " lost the run: " + lost.reason(), true);
+            return failedAttempt(run, run.lab() + ": " + lost.reason(), true);
         }
         var finished = (LabProgress.Finished) progress;
         var verdict = verdicts.aggregate(finished.results(), baselines.of(List.of(run)), knownIssues.get());

@@ -8,6 +8,7 @@ import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
+import dev.labgate.testkit.MemoryStores;
 
 import java.time.Clock;
 import java.time.Instant;

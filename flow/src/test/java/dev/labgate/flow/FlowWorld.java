@@ -14,6 +14,7 @@ import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.FakeForge;
+import dev.labgate.testkit.MemoryStores;
 import dev.labgate.testkit.TestClock;
 
 import java.time.Duration;
@@ -95,9 +96,8 @@ final class FlowWorld {
             }
         };
         // Approvals, the audit and quotas are the trust flow's concern (TrustFlowTest); here they only need a place.
-        var trust = new Memory();
-        var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), trust, trust, trust,
-                (range, keys) -> List.of(), clock);
+        var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), stores.trust, stores.trust,
+                stores.trust, (range, keys) -> List.of(), clock);
         var approvals = new Approvals(forges, () -> policy, gate, stores.runs, work, stores.transactions, clock);
         var commands = new CommandHandler(() -> policy, stores.runs, work, stores.transactions, labs, approvals);
         processor = new DeliveryProcessor(stores.deliveries, forges, () -> policy, gate, stores.runs, work,

@@ -12,6 +12,7 @@ import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.Work;
 import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.testkit.MemoryStores;
 
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -28,11 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LabAnswersTest {
 
-    private final Memory memory = new Memory();
+    private final MemoryStores memory = new MemoryStores(new TrustFlowTest.Ticking());
     private final ScriptedForge forge = new ScriptedForge();
     private final Deque<Status> answers = new ArrayDeque<>();
     private final List<TreeRequest> submitted = new ArrayList<>();
-    private final MemoryStores.Results results = new MemoryStores.Results();
     private final RunAdvancer advancer;
 
     LabAnswersTest() {
@@ -63,8 +63,8 @@ class LabAnswersTest {
             public void cancel(LabRun run) {
             }
         };
-        advancer = new RunAdvancer(memory, results, name -> Optional.of(lab), new Forges(List.of(forge)),
-                () -> policy, memory, memory, new VerdictAggregator(), new RunLinks(Optional.empty()),
+        advancer = new RunAdvancer(memory.runs, memory.results, name -> Optional.of(lab), new Forges(List.of(forge)),
+                () -> policy, memory.work, memory.transactions, new VerdictAggregator(), new RunLinks(Optional.empty()),
                 new TrustFlowTest.Ticking());
     }
 
@@ -82,7 +82,7 @@ class LabAnswersTest {
         var run = new Run(id, new Subject.Change(TrustFlowTest.CHANGE), lab, head, null,
                 "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d",
                 Instant.EPOCH, Instant.EPOCH);
-        return memory.createIfAbsent(run);
+        return memory.runs.createIfAbsent(run);
     }
 
     private Run now(Run run) {
@@ -99,7 +99,7 @@ class LabAnswersTest {
         advancer.advance(run.id());
         assertThat(now(run).state()).isEqualTo(RunState.PLANNED);
         assertThat(now(run).note()).contains("sturdy had an infrastructure error").contains("retrying");
-        assertThat(results.find(run.id())).isEmpty();
+        assertThat(memory.results.find(run.id())).isEmpty();
 
         advancer.advance(run.id());
         advancer.advance(run.id());
@@ -166,7 +166,7 @@ class LabAnswersTest {
         assertThat(submitted).hasSize(3);
         assertThat(now(run).state()).isEqualTo(RunState.ERRORED);
         assertThat(now(run).note()).contains("gave up after 3 attempts");
-        assertThat(results.find(run.id())).isPresent();
+        assertThat(memory.results.find(run.id())).isPresent();
     }
 
     @org.junit.jupiter.api.Test
@@ -179,7 +179,7 @@ class LabAnswersTest {
         assertThat(advancer.wake(run.id())).isEqualTo(RunAdvancer.Callback.QUEUED);
 
         assertThat(now(run).state()).as("the callback itself reads nothing").isEqualTo(RunState.SUBMITTED);
-        assertThat(memory.work).containsExactly(new Work.AdvanceRun(run.id()));
+        assertThat(memory.work.items()).containsExactly(new Work.AdvanceRun(run.id()));
         answers.add(Status.PASS);
         advancer.advance(run.id());
         assertThat(now(run).state()).isEqualTo(RunState.PASSED);

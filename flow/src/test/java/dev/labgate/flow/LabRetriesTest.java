@@ -1,7 +1,6 @@
 package dev.labgate.flow;
 
 import dev.labgate.core.event.Subject;
-import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
@@ -9,8 +8,8 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
-import dev.labgate.core.store.ResultStore;
 import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.testkit.MemoryStores;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -22,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A lab's {@code retries} in the policy decide how often a run is handed to it after an infrastructure failure. */
 class LabRetriesTest {
 
-    private final Memory memory = new Memory();
+    private final MemoryStores memory = new MemoryStores(new TrustFlowTest.Ticking());
     private final ScriptedForge forge = new ScriptedForge();
     private final RunAdvancer advancer;
 
@@ -52,18 +51,8 @@ class LabRetriesTest {
             public void cancel(LabRun run) {
             }
         };
-        ResultStore results = new ResultStore() {
-            @Override
-            public void save(String runId, KcidbData data) {
-            }
-
-            @Override
-            public Optional<KcidbData> find(String runId) {
-                return Optional.empty();
-            }
-        };
-        advancer = new RunAdvancer(memory, results, name -> Optional.of(down), new Forges(List.of(forge)),
-                () -> policy, memory, memory, new VerdictAggregator(), new RunLinks(Optional.empty()),
+        advancer = new RunAdvancer(memory.runs, memory.results, name -> Optional.of(down), new Forges(List.of(forge)),
+                () -> policy, memory.work, memory.transactions, new VerdictAggregator(), new RunLinks(Optional.empty()),
                 new TrustFlowTest.Ticking());
     }
 
@@ -71,7 +60,7 @@ class LabRetriesTest {
         var run = new Run("run-" + lab, new Subject.Change(TrustFlowTest.CHANGE), lab, TrustFlowTest.H1, null,
                 "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d",
                 Instant.EPOCH, Instant.EPOCH);
-        return memory.createIfAbsent(run);
+        return memory.runs.createIfAbsent(run);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.testkit.MemoryStores;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -41,9 +42,8 @@ class RestartInEachStateTest {
         ENDED_BEFORE_ITS_STATUS
     }
 
-    private final Memory memory = new Memory();
+    private final MemoryStores memory = new MemoryStores(new TrustFlowTest.Ticking());
     private final ScriptedForge forge = new ScriptedForge();
-    private final MemoryStores.Results results = new MemoryStores.Results();
     /** The lab's own jobs, by run id: a lab recognizes a run it already has (the Lab contract). */
     private final Map<String, LabRun> jobs = new HashMap<>();
     private final List<String> submitCalls = new ArrayList<>();
@@ -75,13 +75,13 @@ class RestartInEachStateTest {
 
     private RunAdvancer replica() {
         var policy = TrustFlowTest.parse("labs:\n  lab: {type: command, command: make}\n");
-        return new RunAdvancer(memory, results, name -> Optional.of(lab), new Forges(List.of(forge)), () -> policy,
-                memory, memory, new VerdictAggregator(), new RunLinks(Optional.empty()), new TrustFlowTest.Ticking());
+        return new RunAdvancer(memory.runs, memory.results, name -> Optional.of(lab), new Forges(List.of(forge)), () -> policy,
+                memory.work, memory.transactions, new VerdictAggregator(), new RunLinks(Optional.empty()), new TrustFlowTest.Ticking());
     }
 
     private Run planned() {
         forge.heads.put(TrustFlowTest.CHANGE.number(), TrustFlowTest.H1);
-        return memory.createIfAbsent(new Run("run-1", new Subject.Change(TrustFlowTest.CHANGE), "lab",
+        return memory.runs.createIfAbsent(new Run("run-1", new Subject.Change(TrustFlowTest.CHANGE), "lab",
                 TrustFlowTest.H1, null, "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null,
                 "", null, false, "d", Instant.EPOCH, Instant.EPOCH));
     }

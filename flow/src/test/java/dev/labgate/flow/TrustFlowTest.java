@@ -22,6 +22,7 @@ import dev.labgate.core.trust.CommitRange;
 import dev.labgate.core.trust.SignatureVerdict;
 import dev.labgate.core.trust.SignerKeys;
 import dev.labgate.core.trust.TrustDecision.Outcome;
+import dev.labgate.testkit.MemoryStores;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -76,7 +77,7 @@ class TrustFlowTest {
     /** One world: the fakes, the real rules, the flow steps under test. */
     static final class World {
         final ScriptedForge forge = new ScriptedForge();
-        final Memory memory = new Memory();
+        final MemoryStores memory;
         final Map<String, List<CommitCheck>> commits = new HashMap<>();
         final List<SignerKeys> keysAsked = new ArrayList<>();
         final DeliveryProcessor processor;
@@ -90,14 +91,15 @@ class TrustFlowTest {
                 return commits.getOrDefault(range.headSha(), List.of());
             };
             var clock = new Ticking();
-            var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), memory, memory, memory,
-                    reader, clock);
+            memory = new MemoryStores(clock);
+            var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), memory.trust, memory.trust,
+                    memory.trust, reader, clock);
             var forges = new Forges(List.of(forge));
-            approvals = new Approvals(forges, () -> policy, gate, memory, memory, memory, clock);
+            approvals = new Approvals(forges, () -> policy, gate, memory.runs, memory.work, memory.transactions, clock);
             Labs labs = name -> Optional.empty();
-            processor = new DeliveryProcessor(memory, forges, () -> policy, gate, memory, memory, memory, labs,
-                    new RunLinks(Optional.empty()), clock,
-                    new CommandHandler(() -> policy, memory, memory, memory, labs, approvals));
+            processor = new DeliveryProcessor(memory.deliveries, forges, () -> policy, gate, memory.runs, memory.work,
+                    memory.transactions, labs, new RunLinks(Optional.empty()), clock,
+                    new CommandHandler(() -> policy, memory.runs, memory.work, memory.transactions, labs, approvals));
             forge.permissions.put("alice", Permission.Level.WRITE);
             forge.permissions.put("bob", Permission.Level.MAINTAIN);
             forge.permissions.put("carol", Permission.Level.WRITE);
@@ -107,7 +109,7 @@ class TrustFlowTest {
         String deliver(ForgeEvent event) {
             var id = "d-" + (++deliveries);
             var key = new DeliveryKey("github", id);
-            memory.deliveries.put(key, new Delivery(key, "event", new byte[0], Instant.EPOCH));
+            memory.deliveries.store(new Delivery(key, "event", new byte[0], Instant.EPOCH));
             forge.events.put(id, event);
             return processor.process(key);
         }
@@ -132,13 +134,13 @@ class TrustFlowTest {
 
         Map<String, RunState> runsAt(String head) {
             var states = new HashMap<String, RunState>();
-            memory.runs.values().stream().filter(r -> r.headSha().equals(head)).forEach(r -> states.put(r.lab(),
+            memory.runs.all().stream().filter(r -> r.headSha().equals(head)).forEach(r -> states.put(r.lab(),
                     r.state()));
             return states;
         }
 
         List<AuditEntry> audit() {
-            return List.copyOf(memory.audit.values());
+            return memory.trust.audit();
         }
 
         AuditEntry lastAudit(String lab) {
@@ -206,7 +208,7 @@ class TrustFlowTest {
                         (Consumer<World>) w -> {
                             assertThat(w.open("mallory", H1, true)).startsWith("needs_approval (forge-permission)");
                             assertThat(w.runsAt(H1)).isEqualTo(Map.of("qemu", RunState.AWAITING_APPROVAL));
-                            assertThat(w.memory.requests).singleElement().satisfies(r -> {
+                            assertThat(w.memory.trust.requests()).singleElement().satisfies(r -> {
                                 assertThat(r.author()).isEqualTo(new Person("mallory"));
                                 assertThat(r.fromFork()).isTrue();
                                 assertThat(r.baseRef()).isEqualTo("refs/heads/master");
@@ -222,7 +224,7 @@ class TrustFlowTest {
                             assertThat(outcome.approved()).isTrue();
                             assertThat(outcome.message()).contains("bob approved 111111111111").contains("testing on qemu");
                             assertThat(w.runsAt(H1)).isEqualTo(Map.of("qemu", RunState.PLANNED));
-                            assertThat(w.memory.approvals).singleElement().satisfies(a -> {
+                            assertThat(w.memory.trust.approvals()).singleElement().satisfies(a -> {
                                 assertThat(a.approver()).isEqualTo(new Person("bob"));
                                 assertThat(a.headSha()).isEqualTo(H1);
                                 assertThat(a.baseSha()).isEqualTo(BASE);
@@ -230,7 +232,7 @@ class TrustFlowTest {
                                 assertThat(a.patchIds()).containsExactly("p1");
                             });
                             assertThat(w.comment("bob").approved()).as("a repeated approval plans nothing twice").isTrue();
-                            assertThat(w.memory.runs).hasSize(1);
+                            assertThat(w.memory.runs.all()).hasSize(1);
                         }),
                 arguments("approval by a non-maintainer is ignored, and the outcome and the audit say so",
                         (Consumer<World>) w -> {
@@ -241,7 +243,7 @@ class TrustFlowTest {
                                     + "not a maintainer: write access where maintainers need maintain, and not named "
                                     + "as one; only a maintainer can approve");
                             assertThat(w.runsAt(H1)).isEqualTo(Map.of("qemu", RunState.AWAITING_APPROVAL));
-                            assertThat(w.memory.approvals).isEmpty();
+                            assertThat(w.memory.trust.approvals()).isEmpty();
                             assertThat(w.audit()).last().satisfies(e -> {
                                 assertThat(e.who()).isEqualTo(new Person("carol"));
                                 assertThat(e.outcome()).isEqualTo(Outcome.REJECTED);
@@ -266,7 +268,7 @@ class TrustFlowTest {
                             w.patches(H2, "p1", "p2");
                             assertThat(w.open("mallory", H2, true)).startsWith("trusted (rebase-carry-over)");
                             assertThat(w.runsAt(H2)).isEqualTo(Map.of("qemu", RunState.PLANNED));
-                            assertThat(w.memory.approvals).last().satisfies(a -> {
+                            assertThat(w.memory.trust.approvals()).last().satisfies(a -> {
                                 assertThat(a.headSha()).isEqualTo(H2);
                                 assertThat(a.carriedFrom()).isEqualTo(H1);
                                 assertThat(a.approver()).isEqualTo(new Person("bob"));
@@ -277,7 +279,7 @@ class TrustFlowTest {
                             w.open("mallory", H1, true);
                             assertThat(w.deliver(new ForgeEvent.Ignored("the comment has no /labgate command outside "
                                     + "code blocks"))).startsWith("ignored:");
-                            assertThat(w.memory.approvals).isEmpty();
+                            assertThat(w.memory.trust.approvals()).isEmpty();
                             assertThat(w.runsAt(H1)).isEqualTo(Map.of("qemu", RunState.AWAITING_APPROVAL));
                         }),
                 arguments("a policy file in the change's head that trusts its author has no effect; the default "
@@ -290,7 +292,7 @@ class TrustFlowTest {
                 }),
                 arguments("quota exceeded: a trusted author's runs of the day are used up, so nothing runs",
                         (Consumer<World>) w -> {
-                            w.memory.runsToday = 5;
+                            w.memory.trust.runsToday(5);
                             assertThat(w.open("alice", H1, false)).startsWith("trusted (forge-permission): 0 runs");
                             assertThat(w.runsAt(H1)).isEmpty();
                             assertThat(w.notRun()).contains("labgate/qemu: Not run: alice has used all 5 runs of today "
@@ -311,7 +313,7 @@ class TrustFlowTest {
                             assertThat(w.deliver(new ForgeEvent.BranchPushed(REPO, "refs/heads/staging", BASE, H1,
                                     new Person("alice"), "https://github.example/acme/linux.git", false)))
                                     .startsWith("trusted (staging-branch): 1 run");
-                            assertThat(w.memory.runs.values()).singleElement().satisfies((Run r) -> {
+                            assertThat(w.memory.runs.all()).singleElement().satisfies((Run r) -> {
                                 assertThat(r.subject().key()).isEqualTo("github:acme/linux@refs/heads/staging");
                                 assertThat(r.fetchRef()).isEqualTo("refs/heads/staging");
                             });
@@ -348,7 +350,7 @@ class TrustFlowTest {
                     w.commits.put(H1, List.of(new CommitCheck("c".repeat(40), "p", SignatureVerdict.UNTRUSTED_KEY,
                             "", "signed with key 0123456789ABCDEF")));
                     assertThat(w.open("alice", H1, false)).startsWith("rejected (signatures)");
-                    assertThat(w.memory.runs).isEmpty();
+                    assertThat(w.memory.runs.all()).isEmpty();
                     assertThat(w.notRun()).hasSize(2).allSatisfy(s -> assertThat(s)
                             .contains("cccccccccccc untrusted-key"));
                 }),

@@ -5,6 +5,7 @@ import dev.labgate.core.forge.ForgeException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -27,6 +28,8 @@ public final class RateBudget {
     private final long reserve;
     private final Clock clock;
     private final AtomicReference<State> state = new AtomicReference<>(new State(-1, Instant.MIN, Instant.MIN));
+    private final AtomicLong calls = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
 
     /**
      * @param forge the forge's name, for messages
@@ -49,6 +52,31 @@ public final class RateBudget {
                 until.isAfter(s.pausedUntil()) ? until : s.pausedUntil()));
     }
 
+    /** The forge's name, as in messages. */
+    public String forge() {
+        return forge;
+    }
+
+    /** Calls let through so far. */
+    public long calls() {
+        return calls.get();
+    }
+
+    /** Calls that failed so far (an error answer or none at all). */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** The calls left in the budget as the forge last said, or -1 when it has not said. */
+    public long remaining() {
+        return state.get().remaining();
+    }
+
+    /** A call let through by {@link #admit} failed. */
+    public void failed() {
+        errors.incrementAndGet();
+    }
+
     /** Lets a call through, or throws a retryable {@link ForgeException} saying how long to wait. */
     public void admit(Use use, String what) {
         var now = clock.instant();
@@ -63,5 +91,6 @@ public final class RateBudget {
                     + s.resetAt() + ", kept for reports); " + what + " will be retried then", true,
                     Duration.between(now, s.resetAt()), null);
         }
+        calls.incrementAndGet();
     }
 }

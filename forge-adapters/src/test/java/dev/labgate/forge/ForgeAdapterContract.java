@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -197,6 +198,27 @@ abstract class ForgeAdapterContract {
     }
 
     // ---- reports
+
+    @Test
+    void a_status_write_that_gets_no_answer_may_still_be_applied_and_is_read_back_once_it_is() {
+        var pending = new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running on lab", null);
+        var success = new CommitStatus("labgate/lab", CommitStatus.State.SUCCESS, "Passed: 3 tests", null);
+        fake.holdNextStatusWrites(1);
+
+        assertThatThrownBy(() -> forge.setStatus(repo, HEAD, pending)).isInstanceOfSatisfying(ForgeException.class,
+                e -> {
+                    assertThat(e.retryable()).isTrue();
+                    assertThat(e.outcomeUnknown()).as("outcome unknown").isTrue();
+                });
+        assertThat(forge.statusOf(repo, HEAD, "labgate/lab")).isEmpty();
+        forge.setStatus(repo, HEAD, success);
+        assertThat(forge.statusOf(repo, HEAD, "labgate/lab")).contains(CommitStatus.State.SUCCESS);
+
+        fake.applyHeld();
+
+        assertThat(forge.statusOf(repo, HEAD, "labgate/lab")).contains(CommitStatus.State.PENDING);
+        assertThat(forge.statusOf(repo, HEAD, "labgate/other")).isEmpty();
+    }
 
     @Test
     void statuses_go_from_pending_to_final_on_the_commit() {

@@ -635,6 +635,13 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         };
     }
 
+    /** A secondary rate limit with a short Retry-After, as GitHub sends under bursts (docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api). */
+    @Override
+    protected Answer rateLimited() {
+        return new Answer(403, error("You have exceeded a secondary rate limit. Please wait a few minutes before you "
+                + "try again."), Map.of("Retry-After", "1"));
+    }
+
     /** A page of a list, with a Link header to the next page as GitHub sends it. */
     private Answer page(Map<String, String> query, String path, List<JsonNode> all) {
         var perPage = Integer.parseInt(query.getOrDefault("per_page", "30"));

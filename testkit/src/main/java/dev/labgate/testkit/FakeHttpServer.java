@@ -10,12 +10,17 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -49,6 +54,17 @@ public abstract class FakeHttpServer implements AutoCloseable {
     private final AtomicLong nextId = new AtomicLong(1000);
     private final AtomicInteger failuresLeft = new AtomicInteger();
     private volatile int failureStatus = 502;
+    private volatile double chaosFail;
+    private volatile double chaosLimit;
+    private volatile double lateRate;
+    private volatile Duration lateBy = Duration.ZERO;
+    private volatile Duration latency = Duration.ZERO;
+    private final Random random = new Random(17);
+    private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor(r -> {
+        var thread = new Thread(r, "fake-late-writes");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final AtomicInteger holdsLeft = new AtomicInteger();
     private volatile Predicate<String> holdPath = p -> true;
     private final List<Runnable> held = Collections.synchronizedList(new ArrayList<>());
@@ -89,6 +105,35 @@ public abstract class FakeHttpServer implements AutoCloseable {
         }
         writes.forEach(Runnable::run);
         return writes.size();
+    }
+
+    /**
+     * Until called again with zeros, each request fails at random: with probability {@code fail}
+     * a 502, with probability {@code limited} the server's rate-limit answer ({@link #rateLimited()}).
+     */
+    public void chaos(double fail, double limited) {
+        chaosFail = fail;
+        chaosLimit = limited;
+    }
+
+    /**
+     * Until called again with 0, each write (any method but GET) is, with probability {@code rate},
+     * left without an answer (the connection is closed) and applied {@code by} later: a forge that
+     * applies a write after its client gave up on it.
+     */
+    public void lateWrites(double rate, Duration by) {
+        lateBy = by;
+        lateRate = rate;
+    }
+
+    /** Every answer is delayed by {@code delay} (the fake answers one request at a time): a slow server. */
+    public void latency(Duration delay) {
+        latency = delay;
+    }
+
+    /** What the server answers when it rate-limits a request; GitHub's and GitLab's fakes say it their way. */
+    protected Answer rateLimited() {
+        return new Answer(429, JSON.createObjectNode().put("message", "Too many requests"), Map.of("Retry-After", "1"));
     }
 
     /** Every request received, in order. */
@@ -134,8 +179,30 @@ public abstract class FakeHttpServer implements AutoCloseable {
                 // closed without an answer: the client sees the connection drop
                 return;
             }
+            if (!method.equals("GET") && lateRate > 0 && draw() < lateRate) {
+                later.schedule(() -> {
+                    try {
+                        answer(method, decodePath(rawPath), parseQuery(rawQuery), body, exchange);
+                    } catch (IOException | RuntimeException e) {
+                        // a late write that fails is simply not applied
+                    }
+                }, lateBy.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            if (!latency.isZero()) {
+                try {
+                    Thread.sleep(latency.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            var roll = chaosFail + chaosLimit > 0 ? draw() : 1.0;
             Answer answer;
-            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            if (roll < chaosFail) {
+                answer = Answer.json(502, JSON.createObjectNode().put("message", "Server Error"));
+            } else if (roll < chaosFail + chaosLimit) {
+                answer = rateLimited();
+            } else if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 answer = Answer.json(failureStatus, JSON.createObjectNode().put("message", "the fake is having an outage"));
             } else {
                 try {
@@ -182,8 +249,15 @@ public abstract class FakeHttpServer implements AutoCloseable {
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
     }
 
+    private double draw() {
+        synchronized (random) {
+            return random.nextDouble();
+        }
+    }
+
     @Override
     public void close() {
+        later.shutdownNow();
         server.stop(0);
     }
 }

@@ -58,8 +58,11 @@ public final class DeliveryIntake implements AutoCloseable {
     public DeliveryIntake(Database db, JdbcDeliveryStore store, DbWorkQueue work, int capacity, int maxBatch,
                           Duration linger, MeterRegistry metrics) {
         this.linger = linger;
-        this.stored = metrics.counter("labgate.deliveries.stored");
-        this.duplicates = metrics.counter("labgate.deliveries.duplicate");
+        this.stored = Counter.builder("labgate.deliveries.stored")
+                .description("Webhook deliveries stored durably (then answered 202)").register(metrics);
+        this.duplicates = Counter.builder("labgate.deliveries.duplicate")
+                .description("Webhook deliveries already stored under the same id (answered 200, nothing done)")
+                .register(metrics);
         this.batchSizes = DistributionSummary.builder("labgate.intake.batch.size")
                 .description("deliveries committed together").register(metrics);
         this.db = db;

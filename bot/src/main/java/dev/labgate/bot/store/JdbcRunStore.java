@@ -30,12 +30,25 @@ public final class JdbcRunStore implements RunStore {
     private static final String ACTIVE = Arrays.stream(RunState.values()).filter(s -> !s.isTerminal())
             .map(s -> "'" + s.name() + "'").reduce((a, b) -> a + ", " + b).orElseThrow();
 
+    /** Told of every state change once it is stored (for the metrics). */
+    @FunctionalInterface
+    public interface Moves {
+        /** The run moved from {@code from} to {@code moved.state()}; {@code submittedAt} is when it last went to a lab. */
+        void moved(Run moved, RunState from, Optional<Instant> submittedAt);
+    }
+
     private final Database db;
     private final Clock clock;
+    private final Moves moves;
 
     public JdbcRunStore(Database db, Clock clock) {
+        this(db, clock, (moved, from, submittedAt) -> { });
+    }
+
+    public JdbcRunStore(Database db, Clock clock, Moves moves) {
         this.db = db;
         this.clock = clock;
+        this.moves = moves;
     }
 
     @Override
@@ -112,7 +125,14 @@ public final class JdbcRunStore implements RunStore {
             }
             db.update("insert into run_transitions (run_id, from_state, to_state, note, at) values (?, ?, ?, ?, ?)",
                     id, from.name(), to.name(), note(note), now);
-            return find(id);
+            var moved = find(id);
+            if (moved.isPresent()) {
+                var submittedAt = to.isTerminal() ? db.queryOne("select max(at) as at from run_transitions where "
+                        + "run_id = ? and to_state = 'SUBMITTED'", rs -> Optional.ofNullable(Database.instant(rs, "at")),
+                        id).flatMap(a -> a) : Optional.<Instant>empty();
+                db.afterCommit(() -> moves.moved(moved.get(), from, submittedAt));
+            }
+            return moved;
         });
     }
 

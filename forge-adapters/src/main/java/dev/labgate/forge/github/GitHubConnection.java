@@ -104,6 +104,18 @@ final class GitHubConnection {
         }
     }
 
+    /** The budget of every credential in use. */
+    List<RateBudget> budgets() {
+        var all = new ArrayList<RateBudget>();
+        if (tokenClient != null) {
+            all.add(tokenClient.budget());
+        } else {
+            all.add(appBudget);
+            installations.values().forEach(c -> all.add(c.budget()));
+        }
+        return all;
+    }
+
     boolean appMode() {
         return jwt != null;
     }
@@ -233,6 +245,7 @@ final class GitHubConnection {
                     "the GitHub App is not installed on this account", e);
         } catch (IOException e) {
             // A write that timed out or lost its connection may still be applied by GitHub, even later.
+            budget.failed();
             var unknown = !"GET".equals(method) && ForgeException.maySend(e);
             throw new ForgeException("GitHub could not " + what + ": " + ForgeException.network(e)
                     + (unknown ? " (GitHub may still apply it)" : ""), true, null, unknown, e);
@@ -246,6 +259,7 @@ final class GitHubConnection {
 
     private ForgeException failure(RateBudget budget, String what, int status, Map<String, String> headers,
                                    String message, Throwable cause) {
+        budget.failed();
         var text = message == null ? "" : message;
         var lower = text.toLowerCase(Locale.ROOT);
         var rateLimited = status == 429 || status == 403 && ("0".equals(headers.get("x-ratelimit-remaining"))

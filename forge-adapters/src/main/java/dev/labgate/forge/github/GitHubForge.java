@@ -16,6 +16,8 @@ import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
 import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
+import dev.labgate.forge.ForgeUsage;
+import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.Payloads;
 import dev.labgate.forge.RateBudget.Use;
 import org.slf4j.Logger;
@@ -40,7 +42,7 @@ import java.util.function.Predicate;
  * {@link GitHubEvents}; facts and reports through the REST API of {@link GitHubConnection}.
  * With a GitHub App, statuses are check runs whose summary carries the run's details.
  */
-public final class GitHubForge implements Forge {
+public final class GitHubForge implements Forge, ForgeUsage {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +70,11 @@ public final class GitHubForge implements Forge {
         this.events = new GitHubEvents(settings);
         this.connection = new GitHubConnection(settings, clock);
         this.login = settings.botLogin();
+    }
+
+    @Override
+    public List<RateBudget> budgets() {
+        return connection.budgets();
     }
 
     @Override

@@ -19,7 +19,9 @@ import java.util.Optional;
  * one place where GitLab's answers become {@link ForgeException}s. gitlab4j does not show the
  * headers of successful answers, so the budget learns only from GitLab's 429s (their
  * {@code Retry-After} or {@code RateLimit-Reset}): after one, every call waits until GitLab said.
- * Thread-safe.
+ * Thread-safe. gitlab4j sends through HttpURLConnection, which resends a POST that got no answer
+ * unless {@code sun.net.http.retryPost=false} (labgate's main sets it): a write whose outcome is
+ * unknown must stay one write.
  */
 final class GitLabConnection {
 
@@ -29,13 +31,6 @@ final class GitLabConnection {
     }
 
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(60);
-
-    static {
-        // gitlab4j's client (HttpURLConnection underneath) otherwise sends a POST again, silently,
-        // when the first one got no answer: a second write labgate never hears of, while the first
-        // may still be applied after it. Read once, when the JDK's HTTP client class is first used.
-        System.setProperty("sun.net.http.retryPost", "false");
-    }
 
     private final GitLabApi api;
     private final RateBudget budget;
@@ -78,13 +73,19 @@ final class GitLabConnection {
     }
 
     /** A call that got no answer; had it reached GitLab (a timeout, a reset), a write may still be applied. */
-    private static ForgeException network(String what, RuntimeException e) {
+    private ForgeException network(String what, RuntimeException e) {
+        budget.failed();
         var unknown = ForgeException.maySend(e);
         return new ForgeException("GitLab could not " + what + ": " + ForgeException.network(e)
                 + (unknown ? " (if it was a write, GitLab may still apply it)" : ""), true, null, unknown, e);
     }
 
+    RateBudget budget() {
+        return budget;
+    }
+
     private ForgeException failure(String what, GitLabApiException e) {
+        budget.failed();
         var status = e.getHttpStatus();
         if (status == 429) {
             var wait = waitFor(e.getHeaders());

@@ -13,6 +13,8 @@ import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
 import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
+import dev.labgate.forge.ForgeUsage;
+import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.RateBudget.Use;
 import org.gitlab4j.api.GitLabApiException;
 import org.gitlab4j.api.models.CommitStatusFilter;
@@ -47,7 +49,7 @@ import java.util.function.Predicate;
  * {@link GitLabEvents}; facts and reports through gitlab4j-api ({@link GitLabConnection}).
  * A merge request's summary is a note on it; statuses are commit statuses on the head.
  */
-public final class GitLabForge implements Forge {
+public final class GitLabForge implements Forge, ForgeUsage {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitLabForge.class);
     /** SSH key uses that sign commits (app/models/key.rb: {@code usage_type} enum). */
@@ -78,6 +80,11 @@ public final class GitLabForge implements Forge {
         this.connection = new GitLabConnection(settings, clock);
         this.events = new GitLabEvents(settings, this::usernameOf);
         this.username = settings.botUsername();
+    }
+
+    @Override
+    public List<RateBudget> budgets() {
+        return List.of(connection.budget());
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class CommandLab implements Lab {
     private static final String TIMEOUT = "timeout";
     private static final String CANCELLED = "cancelled";
     private static final String FETCH_FAILED = "fetch-failed";
+    private static final String START_FAILED = "start-failed";
     /** How much of the output is read for KTAP results: all of it, up to a size no test log reaches. */
     private static final long KTAP_MAX_BYTES = 64L << 20;
 
@@ -136,7 +137,7 @@ public final class CommandLab implements Lab {
             LOG.warn("run {}: command could not start: {}", request.runId(), e.getMessage());
             try {
                 Files.writeString(dir.resolve("output.log"), "the command could not start: " + e.getMessage() + "\n");
-                writeExit(dir, FETCH_FAILED);
+                writeExit(dir, START_FAILED);
             } catch (IOException ignored) {
                 // the run then reads as lost, and is retried
             }
@@ -150,7 +151,7 @@ public final class CommandLab implements Lab {
         var dir = work.resolve(run.externalId());
         try {
             if (Files.exists(dir.resolve("exit"))) {
-                return new LabProgress.Finished(results(run.externalId(), dir));
+                return ended(run.externalId(), dir);
             }
             if (isStarting(run.externalId())) {
                 return new LabProgress.Running("fetching the tree");
@@ -165,7 +166,7 @@ public final class CommandLab implements Lab {
                 return new LabProgress.Running("running the command");
             }
             if (Files.exists(dir.resolve("exit"))) {
-                return new LabProgress.Finished(results(run.externalId(), dir));
+                return ended(run.externalId(), dir);
             }
             return new LabProgress.Lost("the run's process is gone without an exit status");
         } catch (IOException e) {
@@ -186,19 +187,27 @@ public final class CommandLab implements Lab {
         }
     }
 
+    /**
+     * A run whose exit file is written: its results, unless the tree never got to the command. A
+     * tree that could not be fetched is a git outage, not a result: named as one, and retried.
+     */
+    private LabProgress ended(String runId, Path dir) throws IOException {
+        var exit = Files.readString(dir.resolve("exit")).trim();
+        if (FETCH_FAILED.equals(exit) || START_FAILED.equals(exit)) {
+            var why = Files.readString(dir.resolve("output.log")).lines().findFirst().orElse("").strip();
+            return new LabProgress.Lost((FETCH_FAILED.equals(exit) ? "git: " : "") + why);
+        }
+        return new LabProgress.Finished(results(runId, dir));
+    }
+
     private KcidbData results(String runId, Path dir) throws IOException {
         var exit = Files.readString(dir.resolve("exit")).trim();
         var output = tail(dir.resolve("output.log"), settings.maxOutputBytes());
         deleteTree(dir.resolve("tree"));
         var checkoutId = ORIGIN + ":" + runId;
         var buildId = checkoutId + ".build";
-        var checkout = Checkout.of(checkoutId, ORIGIN).withValid(!FETCH_FAILED.equals(exit));
-        Status buildStatus = FETCH_FAILED.equals(exit) ? Status.MISS : Status.PASS;
-        var build = Build.of(buildId, checkoutId, ORIGIN).withStatus(buildStatus)
-                .withLog(null, FETCH_FAILED.equals(exit) ? excerpt(output) : null);
-        if (FETCH_FAILED.equals(exit)) {
-            return KcidbData.of(List.of(checkout), List.of(build), List.of());
-        }
+        var checkout = Checkout.of(checkoutId, ORIGIN).withValid(true);
+        var build = Build.of(buildId, checkoutId, ORIGIN).withStatus(Status.PASS);
         Status status;
         String comment;
         switch (exit) {

@@ -111,6 +111,19 @@ class CommandLabTest {
     }
 
     @org.junit.jupiter.api.Test
+    void a_tree_that_cannot_be_fetched_is_a_git_outage_named_as_one_not_a_result() {
+        var lab = lab("sh run-tests.sh", Map.of());
+        var unreachable = new TreeRequest("run-1", request("run-1").subject(), "http://127.0.0.1:9/example-org/linux.git",
+                "refs/pull/3/head", head, null, List.of());
+        var run = lab.submit(unreachable);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !(lab.poll(run) instanceof LabProgress.Running));
+
+        assertThat(lab.poll(run)).isInstanceOfSatisfying(LabProgress.Lost.class, lost -> assertThat(lost.reason())
+                .startsWith("git: could not fetch refs/pull/3/head from http://127.0.0.1:9/example-org/linux.git"));
+    }
+
+    @org.junit.jupiter.api.Test
     void the_results_of_a_command_conform_to_kcidbs_schema() {
         var lab = lab("sh run-tests.sh", Map.of("EXIT", "1"));
 

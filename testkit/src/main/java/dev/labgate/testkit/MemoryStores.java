@@ -1,17 +1,27 @@
-package dev.labgate.flow;
+package dev.labgate.testkit;
 
+import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
+import dev.labgate.core.store.ApprovalStore;
+import dev.labgate.core.store.AuditLog;
 import dev.labgate.core.store.DeliveryStore;
+import dev.labgate.core.store.QuotaCounts;
 import dev.labgate.core.store.ResultStore;
 import dev.labgate.core.store.RunStore;
 import dev.labgate.core.store.SummaryStore;
 import dev.labgate.core.store.Transactions;
+import dev.labgate.core.store.Work;
+import dev.labgate.core.store.WorkQueue;
+import dev.labgate.core.trust.Approval;
+import dev.labgate.core.trust.ApprovalRequest;
+import dev.labgate.core.trust.AuditEntry;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -23,31 +33,38 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The store ports in memory, for flow tests in one thread: the same contracts as the JDBC stores. */
-final class MemoryStores {
+/**
+ * labgate's one in-memory implementation of its store ports and work queue, for tests of the flow
+ * in one thread. {@link StoreContract} holds it to what the JDBC stores promise, orderings
+ * included; the JDBC stores run the same contract.
+ */
+public final class MemoryStores {
 
-    final Deliveries deliveries = new Deliveries();
-    final Runs runs;
-    final Results results = new Results();
-    final Summaries summaries = new Summaries();
+    public final Deliveries deliveries = new Deliveries();
+    public final Runs runs;
+    public final Results results = new Results();
+    public final Summaries summaries = new Summaries();
+    public final Trust trust = new Trust();
+    public final Queue work = new Queue();
     /** One thread, nothing to isolate: a transaction is just the work. */
-    final Transactions transactions = new Transactions() {
+    public final Transactions transactions = new Transactions() {
         @Override
-        public <T> T inTransaction(Supplier<T> work) {
-            return work.get();
+        public <T> T inTransaction(Supplier<T> body) {
+            return body.get();
         }
     };
 
-    MemoryStores(Clock clock) {
+    public MemoryStores(Clock clock) {
         this.runs = new Runs(clock);
     }
 
-    static final class Deliveries implements DeliveryStore {
+    /** Stored deliveries and what processing them led to. */
+    public static final class Deliveries implements DeliveryStore {
         private final Map<DeliveryKey, Delivery> stored = new LinkedHashMap<>();
         private final Map<DeliveryKey, String> outcomes = new LinkedHashMap<>();
 
         /** Stores a delivery unless one with its key is stored; whether it was new. */
-        boolean store(Delivery delivery) {
+        public boolean store(Delivery delivery) {
             return stored.putIfAbsent(delivery.key(), delivery) == null;
         }
 
@@ -56,16 +73,17 @@ final class MemoryStores {
             return Optional.ofNullable(stored.get(key));
         }
 
-        void markProcessed(DeliveryKey key, String outcome) {
+        public void markProcessed(DeliveryKey key, String outcome) {
             outcomes.put(key, outcome);
         }
 
-        Optional<String> outcome(DeliveryKey key) {
+        public Optional<String> outcome(DeliveryKey key) {
             return Optional.ofNullable(outcomes.get(key));
         }
     }
 
-    static final class Runs implements RunStore {
+    /** Runs, ordered as the JDBC store orders them: by creation time, then as its queries say. */
+    public static final class Runs implements RunStore {
         private final Clock clock;
         private final Map<String, Run> runs = new LinkedHashMap<>();
         private final Map<String, String> whys = new LinkedHashMap<>();
@@ -102,20 +120,16 @@ final class MemoryStores {
 
         @Override
         public Optional<String> latestHead(String subjectKey) {
-            Run latest = null;
-            for (var run : runs.values()) {
-                if (run.subject().key().equals(subjectKey)
-                        && (latest == null || !run.createdAt().isBefore(latest.createdAt()))) {
-                    latest = run;
-                }
-            }
-            return Optional.ofNullable(latest).map(Run::headSha);
+            return runs.values().stream().filter(r -> r.subject().key().equals(subjectKey))
+                    .max(Comparator.comparing(Run::createdAt).thenComparing(Run::id, Comparator.reverseOrder()))
+                    .map(Run::headSha);
         }
 
         @Override
         public List<Run> active(String subjectKey) {
             return runs.values().stream()
-                    .filter(r -> r.subject().key().equals(subjectKey) && !r.state().isTerminal()).toList();
+                    .filter(r -> r.subject().key().equals(subjectKey) && !r.state().isTerminal())
+                    .sorted(Comparator.comparing(Run::createdAt)).toList();
         }
 
         @Override
@@ -148,15 +162,10 @@ final class MemoryStores {
         }
 
         @Override
-        public void updateNote(String id, String note) {
-            var run = runs.get(id);
-            runs.put(id, copy(run, run.state(), run.attempt(), run.labRun(), note, run.deadline(), run.finalReported()));
-        }
-
-        @Override
         public List<Run> reportedSince(Instant since, int limit) {
             return runs.values().stream().filter(r -> r.finalReported() && !r.updatedAt().isBefore(since))
-                    .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::id)).limit(limit).toList();
+                    .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::id)).limit(limit)
+                    .toList();
         }
 
         @Override
@@ -175,17 +184,21 @@ final class MemoryStores {
         }
 
         @Override
+        public void updateNote(String id, String note) {
+            var run = runs.get(id);
+            runs.put(id, copy(run, run.state(), run.attempt(), run.labRun(), note, run.deadline(), run.finalReported()));
+        }
+
+        @Override
         public void recordWhy(String id, String why) {
             whys.putIfAbsent(id, why);
         }
 
         @Override
         public List<Run> finishedAt(RepoRef repo, String headSha) {
-            var finished = new ArrayList<Run>();
-            runs.values().stream().filter(r -> r.subject().repo().equals(repo) && r.headSha().equals(headSha)
-                    && (r.state() == RunState.PASSED || r.state() == RunState.FAILED)).forEach(finished::add);
-            finished.sort(Comparator.comparing(Run::updatedAt).reversed());
-            return finished;
+            return runs.values().stream().filter(r -> r.subject().repo().equals(repo) && r.headSha().equals(headSha)
+                            && (r.state() == RunState.PASSED || r.state() == RunState.FAILED))
+                    .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::id)).toList();
         }
 
         @Override
@@ -196,8 +209,14 @@ final class MemoryStores {
             return found;
         }
 
-        List<Run> all() {
+        /** Every run, in the order they were stored. */
+        public List<Run> all() {
             return new ArrayList<>(runs.values());
+        }
+
+        /** A run that must exist. */
+        public Run get(String id) {
+            return find(id).orElseThrow(() -> new AssertionError("no run " + id));
         }
 
         private Run copy(Run run, RunState state, int attempt, LabRun labRun, String note, Instant deadline,
@@ -208,7 +227,8 @@ final class MemoryStores {
         }
     }
 
-    static final class Results implements ResultStore {
+    /** The KCIDB results of runs. */
+    public static final class Results implements ResultStore {
         private final Map<String, KcidbData> results = new LinkedHashMap<>();
 
         @Override
@@ -222,7 +242,8 @@ final class MemoryStores {
         }
     }
 
-    static final class Summaries implements SummaryStore {
+    /** What was last posted in each subject's summary. */
+    public static final class Summaries implements SummaryStore {
         private final Map<String, String> posted = new LinkedHashMap<>();
 
         @Override
@@ -233,6 +254,110 @@ final class MemoryStores {
         @Override
         public void savePosted(String subjectKey, String fingerprint) {
             posted.put(subjectKey, fingerprint);
+        }
+    }
+
+    /** Approvals, the audit and the quota counts; the counts are set by the test. */
+    public static final class Trust implements ApprovalStore, AuditLog, QuotaCounts {
+        private final List<ApprovalRequest> requests = new ArrayList<>();
+        private final List<Approval> approvals = new ArrayList<>();
+        private final Map<String, AuditEntry> audit = new LinkedHashMap<>();
+        private final Map<String, Integer> active = new LinkedHashMap<>();
+        private int runsToday;
+
+        @Override
+        public void request(ApprovalRequest request) {
+            if (request(request.change(), request.headSha()).isEmpty()) {
+                requests.add(request);
+            }
+        }
+
+        @Override
+        public Optional<ApprovalRequest> request(ChangeRef change, String headSha) {
+            return requests.stream().filter(r -> r.change().equals(change) && r.headSha().equals(headSha)).findFirst();
+        }
+
+        @Override
+        public void record(Approval approval) {
+            if (approvals.stream().noneMatch(a -> a.change().equals(approval.change())
+                    && a.headSha().equals(approval.headSha()))) {
+                approvals.add(approval);
+            }
+        }
+
+        @Override
+        public Optional<Approval> latest(ChangeRef change) {
+            return approvals.stream().filter(a -> a.change().equals(change)).max(Comparator.comparing(Approval::at));
+        }
+
+        @Override
+        public void record(AuditEntry entry) {
+            audit.putIfAbsent(entry.id(), entry);
+        }
+
+        @Override
+        public List<AuditEntry> forRepository(RepoRef repo, int limit) {
+            return audit.values().stream().filter(e -> e.repo().forge().equals(repo.forge())
+                            && e.repo().fullName().equalsIgnoreCase(repo.fullName()))
+                    .sorted(Comparator.comparing(AuditEntry::at).reversed().thenComparing(AuditEntry::id))
+                    .limit(limit).toList();
+        }
+
+        @Override
+        public int runsAdmittedSince(Person author, Instant since) {
+            return runsToday;
+        }
+
+        @Override
+        public int activeRuns(String lab) {
+            return active.getOrDefault(lab, 0);
+        }
+
+        public List<ApprovalRequest> requests() {
+            return List.copyOf(requests);
+        }
+
+        public List<Approval> approvals() {
+            return List.copyOf(approvals);
+        }
+
+        /** Every audit entry, in the order recorded. */
+        public List<AuditEntry> audit() {
+            return List.copyOf(audit.values());
+        }
+
+        public void runsToday(int count) {
+            runsToday = count;
+        }
+
+        public void activeRuns(String lab, int count) {
+            active.put(lab, count);
+        }
+    }
+
+    /** The work queue: what was enqueued, in order, once per id. */
+    public static final class Queue implements WorkQueue {
+        private final List<Work> items = new ArrayList<>();
+
+        @Override
+        public void enqueue(Work item, Instant notBefore) {
+            if (items.stream().noneMatch(w -> w.id().equals(item.id()))) {
+                items.add(item);
+            }
+        }
+
+        @Override
+        public void reschedule(Work item, Instant at) {
+            enqueue(item, at);
+        }
+
+        public List<Work> items() {
+            return List.copyOf(items);
+        }
+
+        /** Forgets what was enqueued so far. */
+        public void clear() {
+            items.clear();
         }
     }
 }
