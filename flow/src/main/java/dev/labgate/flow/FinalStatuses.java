@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -68,7 +69,7 @@ public final class FinalStatuses {
     /** The status a run shows now: progress while it runs, its verdict with details once it ended. */
     CommitStatus of(Run run) {
         var status = StatusText.of(run, links.run(run.id()));
-        if (!run.state().isTerminal() || run.state() == dev.labgate.core.run.RunState.CANCELLED) {
+        if (!run.state().isTerminal()) {
             return status;
         }
         var details = SummaryMarkdown.render(run.headSha(), List.of(run),
@@ -126,13 +127,13 @@ public final class FinalStatuses {
         return Check.REPAIRED;
     }
 
-    /** Whether the run's status is in doubt still: an unanswered write younger than {@link #DOUBT_WINDOW}. */
+    /** Whether a status write of the run got no answer and is not settled yet. */
     boolean inDoubt(Run run) {
         return runs.statusInDoubtSince(run.id()).isPresent();
     }
 
     /** Reads back a final status in doubt; returns when to look again, or empty once no late write can land. */
-    Optional<java.time.Instant> recheck(Run run) {
+    Optional<Instant> recheck(Run run) {
         var since = runs.statusInDoubtSince(run.id());
         if (since.isEmpty()) {
             return Optional.empty();

@@ -5,7 +5,6 @@ import dev.labgate.config.PolicySource;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
-import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
@@ -27,7 +26,6 @@ import org.slf4j.MDC;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -17,6 +17,7 @@ import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.core.retry.OutsideCallFailure;
 import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.flow.DeliveryProcessor;
@@ -67,16 +68,17 @@ public final class WorkRunner implements AutoCloseable {
                 .tag("task", task).tag("kind", kind).register(metrics).increment();
         var policy = RetryPolicy.OUTSIDE_CALLS;
         var batchRetries = new TaskRetries<Void>(policy, (i, c, n) -> { }, retried);
+        TaskRetries.GiveUp<Void> deliveryFailed = (instance, cause, failures) -> {
+            var key = WorkTasks.deliveryKey(instance.getId());
+            var error = TaskRetries.message(cause);
+            failed.record(instance, error, failures);
+            deliveryStore.markProcessed(key, "failed: " + error);
+            try (var ignored = MDC.putCloseable("delivery", key.id())) {
+                deliveries.failedForGood(key, error, FailedWork.idOf(instance.getTaskName(), instance.getId()));
+            }
+        };
         Task<Void> processDelivery = Tasks.custom(WorkTasks.PROCESS_DELIVERY)
-                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> {
-                    var key = WorkTasks.deliveryKey(instance.getId());
-                    var error = TaskRetries.message(cause);
-                    failed.record(instance, error, failures);
-                    deliveryStore.markProcessed(key, "failed: " + error);
-                    try (var ignored = MDC.putCloseable("delivery", key.id())) {
-                        deliveries.failedForGood(key, error, FailedWork.idOf(instance.getTaskName(), instance.getId()));
-                    }
-                }, retried))
+                .onFailure(new TaskRetries<>(policy, deliveryFailed, retried))
                 .onDeadExecution(new TakeOver<>())
                 .execute((instance, context) -> {
                     var key = WorkTasks.deliveryKey(instance.getId());
@@ -99,11 +101,18 @@ public final class WorkRunner implements AutoCloseable {
                             outcomes.put(key, deliveries.process(key));
                             processed.increment();
                         } catch (RuntimeException e) {
-                            // One delivery's trouble must not hold the others back: it is retried on its own.
+                            // One delivery's trouble must not hold the others back: it is retried on
+                            // its own, or, refused for good, kept as failed work at once.
+                            var single = WorkTasks.PROCESS_DELIVERY.instance(key.toString()).build();
+                            if (e instanceof OutsideCallFailure refused && !refused.retryable()) {
+                                LOG.error("delivery {}: {} (refused); giving up: listed at "
+                                        + "/api/deliveries?state=failed for an operator to retry", key, e.getMessage());
+                                deliveryFailed.accept(single, e, 1);
+                                continue;
+                            }
                             var at = batchRetries.retryAt(Instant.now(), e);
                             LOG.warn("delivery {}: {}; retrying it on its own at {}", key, TaskRetries.message(e), at);
-                            context.getSchedulerClient().scheduleIfNotExists(
-                                    WorkTasks.PROCESS_DELIVERY.instance(key.toString()).build(), at);
+                            context.getSchedulerClient().scheduleIfNotExists(single, at);
                         }
                     }
                     db.inTransaction(() -> deliveryStore.markProcessed(outcomes));
