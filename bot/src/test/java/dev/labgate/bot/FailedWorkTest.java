@@ -91,5 +91,19 @@ class FailedWorkTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> !scenario.github.statuses(Scenario.REPO, scenario.head)
                 .isEmpty());
         assertThat(replay(new StringWriter(), "--retry", id, "--url", labgate.url().toString())).isEqualTo(1);
+
+        // the operator's metrics, each with its help text
+        await().atMost(Duration.ofSeconds(30)).until(() -> java.util.regex.Pattern.compile(
+                "(?m)^labgate_verdicts_total\\{lab=\"local\",outcome=\"passed\",?\\} 1\\.0")
+                .matcher(labgate.get("/prometheus").body()).find());
+        var metrics = labgate.get("/prometheus").body();
+        for (var name : java.util.List.of("labgate_runs", "labgate_lab_queue_wait_seconds",
+                "labgate_lab_duration_seconds", "labgate_verdicts_total", "labgate_forge_calls_total",
+                "labgate_forge_errors_total", "labgate_forge_rate_remaining", "labgate_tasks_lag_seconds",
+                "labgate_failed_work", "labgate_deliveries_stored_total")) {
+            assertThat(metrics).as(name).containsPattern("(?m)^# HELP " + name.replaceAll("_total$", "")
+                    + "(_total)? \\S");
+        }
+        assertThat(metrics).containsPattern("(?m)^labgate_forge_errors_total\\{forge=\"github\",?\\} [1-9]");
     }
 }

@@ -64,10 +64,17 @@ public final class FaultHarness {
             scenario.github.permission(Scenario.REPO, "alice", Permission.Level.WRITE);
             var harness = new FaultHarness(scenario, jar, 18_000 + (int) (ProcessHandle.current().pid() % 1000));
             harness.start();
+            var which = args.length > 1 ? List.of(args[1].split(",")) : List.of("late", "recovery", "crash");
             harness.warmUp();
-            harness.lateWrites(20);
-            harness.recovery(50);
-            harness.crash(16);
+            if (which.contains("late")) {
+                harness.lateWrites(20);
+            }
+            if (which.contains("recovery")) {
+                harness.recovery(50);
+            }
+            if (which.contains("crash")) {
+                harness.crash(16);
+            }
             harness.stop();
         }
     }
@@ -99,21 +106,60 @@ public final class FaultHarness {
 
     private void recovery(int changes) throws Exception {
         var traces = traceLines();
+        var shas = new ArrayList<String>();
         scenario.github.chaos(0.3, 0.1);
-        var shas = open(changes);
-        Thread.sleep(92_000);
+        var faults = Duration.ofSeconds(92);
+        var started = System.nanoTime();
+        // the changes arrive spread over the faults, so that some are in flight when they end
+        var done = new java.util.concurrent.ConcurrentHashMap<String, Long>();
+        var watcher = new Thread(() -> watch(shas, done, Duration.ofMinutes(20)));
+        watcher.setDaemon(true);
+        watcher.start();
+        for (int i = 0; i < changes; i++) {
+            var at = started + faults.toNanos() * i / changes;
+            sleep(Math.max(0, (at - System.nanoTime()) / 1_000_000));
+            var opened = open(1);
+            synchronized (shas) {
+                shas.addAll(opened);
+            }
+        }
+        sleep(Math.max(0, (started + faults.toNanos() - System.nanoTime()) / 1_000_000));
         scenario.github.chaos(0, 0);
         var end = System.nanoTime();
-        var done = awaitFinal(shas, Duration.ofMinutes(15));
+        watcher.join();
         var after = new ArrayList<Double>();
         for (var sha : shas) {
             after.add(Math.max(0, (done.getOrDefault(sha, Long.MAX_VALUE) - end) / 1e9));
         }
         Collections.sort(after);
-        System.out.printf("recovery: %d changes; final status after the faults ended: p50 %.1f s, p90 %.1f s, "
-                        + "p99 %.1f s, max %.1f s; %d reported before they ended; stack-trace lines: %d%n", changes,
-                at(after, 0.5), at(after, 0.9), at(after, 0.99), after.get(after.size() - 1),
-                after.stream().filter(d -> d == 0).count(), traceLines() - traces);
+        System.out.printf("recovery: %d changes over %d s of faults; final status after the faults ended: p50 %.1f s, "
+                        + "p90 %.1f s, p99 %.1f s, max %.1f s (%d reported before they ended); stack-trace lines: %d%n",
+                changes, faults.toSeconds(), at(after, 0.5), at(after, 0.9), at(after, 0.99),
+                after.get(after.size() - 1), after.stream().filter(d -> d == 0).count(), traceLines() - traces);
+    }
+
+    /** Records when each commit first shows a final state that it keeps, until all do or time runs out. */
+    private void watch(List<String> shas, Map<String, Long> done, Duration limit) {
+        var deadline = System.nanoTime() + limit.toNanos();
+        sleep(5_000);
+        while (System.nanoTime() < deadline) {
+            List<String> now;
+            synchronized (shas) {
+                now = List.copyOf(shas);
+            }
+            for (var sha : now) {
+                var state = latest(sha);
+                if (state == FakeForge.State.SUCCESS || state == FakeForge.State.FAILURE) {
+                    done.putIfAbsent(sha, System.nanoTime());
+                } else {
+                    done.remove(sha);
+                }
+            }
+            if (now.size() > 1 && done.size() == now.size() && !scenario.github.chaosOn()) {
+                return;
+            }
+            sleep(200);
+        }
     }
 
     private void crash(int changes) throws Exception {
@@ -124,12 +170,14 @@ public final class FaultHarness {
         service.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         scenario.github.latency(Duration.ZERO);
         start();
+        var ready = System.nanoTime();
         var tookOver = awaitLog("taking over", Duration.ofMinutes(5));
         var done = awaitFinal(shas, Duration.ofMinutes(5));
         var last = done.values().stream().mapToLong(Long::longValue).max().orElse(killed);
         var waited = readLog().stream().anyMatch(l -> l.contains("waiting for it to miss its heartbeats"));
-        System.out.printf("crash: killed with %d changes in flight; taken over %.1f s after the kill (%s); every run "
-                        + "reported %.1f s after the kill; the wait was logged: %s%n", changes,
+        System.out.printf("crash: killed with %d changes in flight; restarted and ready %.1f s after the kill; taken "
+                        + "over %.1f s after the kill (%s); every run reported %.1f s after the kill; the wait was "
+                        + "logged: %s%n", changes, (ready - killed) / 1e9,
                 tookOver < 0 ? -1 : (tookOver - killed) / 1e9, tookOver < 0 ? "no take-over logged" : "logged",
                 (last - killed) / 1e9, waited ? "yes" : "no");
     }

@@ -116,6 +116,11 @@ public abstract class FakeHttpServer implements AutoCloseable {
         chaosLimit = limited;
     }
 
+    /** Whether {@link #chaos} is on. */
+    public boolean chaosOn() {
+        return chaosFail + chaosLimit > 0;
+    }
+
     /**
      * Until called again with 0, each write (any method but GET) is, with probability {@code rate},
      * left without an answer (the connection is closed) and applied {@code by} later: a forge that
