@@ -156,7 +156,7 @@ public final class KernelCiLab implements Lab {
         try {
             mirror = fetcher.mirror(request.cloneUrl(), request.fetchRef(), commit);
         } catch (TreeFetcher.FetchFailed e) {
-            throw new LabException("cannot fetch the head to push it to KernelCI: " + e.getMessage(), true, e);
+            throw new LabException("git: cannot fetch the head to push it to KernelCI: " + e.getMessage(), true, e);
         }
         repository.push(mirror, commit, branch);
         var answer = http.post(URI.create(base(settings.pipelineUrl()) + "/api/checkout"), authorization(),
