@@ -205,13 +205,13 @@ abstract class ForgeAdapterContract {
         var success = new CommitStatus("labgate/lab", CommitStatus.State.SUCCESS, "Passed: 3 tests", null);
         fake.holdNextStatusWrites(1);
 
-        assertThatThrownBy(() -> forge.setStatus(repo, HEAD, pending)).isInstanceOfSatisfying(ForgeException.class,
+        assertThatThrownBy(() -> forge.setStatus(new Subject.Change(change), HEAD, pending)).isInstanceOfSatisfying(ForgeException.class,
                 e -> {
                     assertThat(e.retryable()).isTrue();
                     assertThat(e.outcomeUnknown()).as("outcome unknown").isTrue();
                 });
         assertThat(forge.statusOf(repo, HEAD, "labgate/lab")).isEmpty();
-        forge.setStatus(repo, HEAD, success);
+        forge.setStatus(new Subject.Change(change), HEAD, success);
         assertThat(forge.statusOf(repo, HEAD, "labgate/lab")).contains(CommitStatus.State.SUCCESS);
 
         fake.applyHeld();

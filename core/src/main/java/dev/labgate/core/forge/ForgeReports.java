@@ -1,6 +1,7 @@
 package dev.labgate.core.forge;
 
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 
 import java.util.Optional;
