@@ -63,7 +63,8 @@ public sealed interface Runner {
                     "GITHUB_EVENT_PATH");
             if (!missing.isEmpty()) {
                 return new Unusable("this GitHub Actions job does not set " + String.join(", ", missing)
-                        + " (GITHUB_TOKEN must be passed to the step as an environment variable or the token input)");
+                        + (missing.contains("GITHUB_TOKEN") ? " (pass it to the step: the action's token input, or "
+                        + "env GITHUB_TOKEN: ${{ github.token }})" : ""));
             }
             return new Found(new GitHub(env.get("GITHUB_REPOSITORY"), URI.create(env.get("GITHUB_API_URL")),
                     URI.create(value(env, "GITHUB_SERVER_URL").orElse("https://github.com")),

@@ -10,25 +10,36 @@ import dev.labgate.bot.cli.VerifyCommitsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code labgate} command: the service and the operator's tools, in one jar. */
-@Command(name = "labgate", mixinStandardHelpOptions = true, version = "labgate 0.1.0",
+/**
+ * The {@code labgate} command: the service and the operator's tools, in one jar. A command line
+ * labgate cannot act on (an unknown option, a missing argument or subcommand) exits 64, EX_USAGE.
+ */
+@Command(name = "labgate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Connects Git forges to Linux kernel test labs.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class, VerifyCommitsCommand.class,
-                KcidbCommand.class, ActionCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
-public final class Labgate implements Runnable {
+        subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class,
+                VerifyCommitsCommand.class, KcidbCommand.class, ActionCommand.class, ReplayCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Labgate {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    /** sysexits' EX_USAGE, for every command line labgate cannot act on. */
+    public static final int USAGE = 64;
 
     public static void main(String[] args) {
-        var exit = new CommandLine(new Labgate()).execute(args);
+        var exit = commandLine().execute(args);
         if (exit != ServeCommand.RUNNING) {
             System.exit(exit);
         }
     }
 
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    /** The command line of every subcommand, with usage errors exiting {@link #USAGE}. */
+    public static CommandLine commandLine() {
+        var root = new CommandLine(new Labgate());
+        usageExits(root);
+        return root;
+    }
+
+    private static void usageExits(CommandLine command) {
+        command.getCommandSpec().exitCodeOnInvalidInput(USAGE);
+        command.getSubcommands().values().forEach(Labgate::usageExits);
     }
 }
