@@ -2,6 +2,7 @@ package dev.labgate.bot;
 
 import dev.labgate.bot.cli.ActionCommand;
 import dev.labgate.bot.cli.ConfigCommand;
+import dev.labgate.bot.cli.DemoCommand;
 import dev.labgate.bot.cli.ExplainCommand;
 import dev.labgate.bot.cli.KcidbCommand;
 import dev.labgate.bot.cli.ReplayCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "labgate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Connects Git forges to Linux kernel test labs.",
-        subcommands = {ServeCommand.class, ConfigCommand.class, ExplainCommand.class,
+        subcommands = {ServeCommand.class, DemoCommand.class, ConfigCommand.class, ExplainCommand.class,
                 VerifyCommitsCommand.class, KcidbCommand.class, ActionCommand.class, ReplayCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Labgate {
