@@ -21,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -66,7 +67,9 @@ public final class DemoCommand implements Callable<Integer> {
         var root = dataDir.resolve("demo").toAbsolutePath().normalize();
         deleteTree(root);
         Files.createDirectories(root);
-        var secret = HexFormat.of().formatHex(UUID.randomUUID().toString().getBytes()).substring(0, 32);
+        var random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        var secret = HexFormat.of().formatHex(random);
         var github = new FakeGitHub("labgate-demo").acceptToken("demo-token");
         var repos = root.resolve("git");
         try (var repo = TestRepository.create(repos, REPO)) {
