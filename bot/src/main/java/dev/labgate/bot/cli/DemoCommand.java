@@ -28,6 +28,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -134,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
                         .filter(u -> u != null).findFirst().orElse(baseUrl + "/runs"));
                 out.println("5. The commit status GitHub shows next to " + head.substring(0, 12) + ":");
                 for (var status : statuses) {
-                    out.println("     " + status.context() + ": " + status.state().name().toLowerCase() + " - "
+                    out.println("     " + status.context() + ": " + status.state().name().toLowerCase(Locale.ROOT) + " - "
                             + status.description());
                 }
                 out.println("6. The summary comment on demo/linux#1:");
