@@ -63,7 +63,7 @@ public final class ActionJob {
             return ExitCode.USAGE;
         }
         var runner = ((Runner.Found) detection).runner();
-        var request = request(env);
+        var request = request(env, runner.jobUrl());
         if (request.isEmpty()) {
             out.println("labgate action: " + TIMEOUT + " must be minutes or an ISO-8601 duration (PT90M), and "
                     + FAIL_ON_REGRESSION + " true or false; got '" + env.getOrDefault(TIMEOUT, "") + "' and '"
@@ -169,7 +169,7 @@ public final class ActionJob {
         return new PolicyFound(parsed.policy(), where);
     }
 
-    static Optional<OneShot.Request> request(Map<String, String> env) {
+    static Optional<OneShot.Request> request(Map<String, String> env, Optional<String> detailsUrl) {
         var timeoutText = env.getOrDefault(TIMEOUT, "").trim();
         Duration timeout;
         try {
@@ -185,6 +185,6 @@ public final class ActionJob {
         }
         Set<String> labs = Arrays.stream(env.getOrDefault(LABS, "").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toCollection(LinkedHashSet::new));
-        return Optional.of(new OneShot.Request(labs, timeout, fail.equals("true")));
+        return Optional.of(new OneShot.Request(labs, timeout, fail.equals("true"), detailsUrl));
     }
 }

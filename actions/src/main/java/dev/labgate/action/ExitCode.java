@@ -4,10 +4,14 @@ import dev.labgate.core.verdict.Verdict;
 
 /** How {@code labgate action} ends a CI job; the numbers are the contract with workflows. */
 public enum ExitCode {
-    PASS(0), REGRESSION(1),
-    /** The head is not trusted: nothing reached a lab, so the job must not pass as if it had. */
-    UNTRUSTED(1),
-    INFRA_ERROR(2), USAGE(64);
+    PASS(0), REGRESSION(1), INFRA_ERROR(2),
+    /**
+     * The head is not trusted (yet): nothing reached a lab, and each lab's status waits, pending,
+     * for a maintainer's approval. Not a failure of the change, so not 1; the GitHub action and the
+     * GitLab template turn it into a step that passes (GitHub) or a job with a warning (GitLab).
+     */
+    UNTRUSTED(3),
+    USAGE(64);
 
     private final int code;
 

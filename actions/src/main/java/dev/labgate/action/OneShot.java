@@ -1,5 +1,6 @@
 package dev.labgate.action;
 
+import dev.labgate.config.MaintainerFacts;
 import dev.labgate.config.Planner;
 import dev.labgate.config.Policy;
 import dev.labgate.config.PolicyParser;
@@ -10,6 +11,7 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
@@ -17,7 +19,9 @@ import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.plan.TestPlan;
+import dev.labgate.core.trust.Approval;
 import dev.labgate.core.trust.ChangeCommits;
+import dev.labgate.core.trust.TrustDecision;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.flow.Labs;
 import dev.labgate.flow.NoHistory;
@@ -62,8 +66,11 @@ public final class OneShot {
                           Optional<String> runUrl) {
     }
 
-    /** What the job was asked: the labs to keep (empty: all planned), how long to wait, whether regressions fail it. */
-    public record Request(Set<String> labs, Duration timeout, boolean failOnRegression) {
+    /**
+     * What the job was asked: the labs to keep (empty: all planned), how long to wait, whether
+     * regressions fail it, and the job's page, where every status it sets leads.
+     */
+    public record Request(Set<String> labs, Duration timeout, boolean failOnRegression, Optional<String> detailsUrl) {
     }
 
     private record Submitted(TestPlan.Entry entry, Lab lab, LabRun run) {
@@ -86,10 +93,17 @@ public final class OneShot {
         this.progress = progress;
     }
 
-    /** The service's trust gate with nothing remembered: a job knows no approvals and counts no quotas. */
-    public static TrustGate gate(ChangeCommits commits, Clock clock) {
+    /**
+     * The service's trust gate for one job: the approval it knows is the one found on the forge for
+     * the job's head (an approving review, a {@code /labgate ok-to-test} note), and no quota is
+     * counted across jobs.
+     *
+     * @param howToApprove how a maintainer approves a head for this kind of job, told to the contributor
+     */
+    public static TrustGate gate(ChangeCommits commits, Clock clock, String howToApprove) {
         var none = new NoHistory();
-        return new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), none, none, none, commits, clock);
+        return new TrustGate(new TrustRules(howToApprove), new Planner(), new PolicyParser(), new ApprovalsOnForge(),
+                none, none, commits, clock);
     }
 
     public Outcome run(Forge forge, Policy operator, ForgeEvent event, Request request) throws InterruptedException {
@@ -144,13 +158,27 @@ public final class OneShot {
                     Optional.empty(), List.of(), Optional.empty());
         }
         var verdict = judge.get();
+        if (verdict.decision().outcome() == TrustDecision.Outcome.NEEDS_APPROVAL
+                && event instanceof ForgeEvent.ChangeUpdated change && forge instanceof HeadApprovals approvals
+                && approvedOnForge(forge, approvals, planned, change)) {
+            verdict = judge.get();
+        }
         var decision = verdict.decision();
         gate.record(verdict, subject, head, "action", Map.of());
         if (!decision.trusted()) {
+            // Not red: nothing is known to be wrong with the change. Each lab's status waits for approval.
+            var description = decision.outcome() == TrustDecision.Outcome.NEEDS_APPROVAL
+                    ? "not tested: waiting for a maintainer's approval of " + TrustGate.shortSha(head) + " (Details)"
+                    : "not tested: " + decision.reason();
+            for (var entry : planned.plan().entries()) {
+                if (request.labs().isEmpty() || request.labs().contains(entry.lab())) {
+                    forge.setStatus(subject, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
+                            description, request.detailsUrl().orElse(null)));
+                }
+            }
             return new Outcome(ExitCode.UNTRUSTED, "not tested: " + decision.reason() + " (rule " + decision.rule()
-                    + "); nothing was submitted to any lab. A one-shot job knows no approvals: a maintainer can "
-                    + "re-run it after the author is trusted, or use the labgate service for /labgate ok-to-test.",
-                    Optional.empty(), planned.plan().entries(), Optional.empty());
+                    + "); nothing was submitted to any lab.", Optional.empty(), planned.plan().entries(),
+                    Optional.empty());
         }
         var chosen = new ArrayList<TestPlan.Entry>();
         var refused = new ArrayList<String>();
@@ -184,7 +212,7 @@ public final class OneShot {
                         base == null ? "" : base, entry.tests()));
                 submitted.add(new Submitted(entry, lab.get(), run));
                 forge.setStatus(subject, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
-                        "submitted to " + entry.lab(), run.url()));
+                        "submitted to " + entry.lab(), request.detailsUrl().orElse(run.url())));
                 progress.println("[" + elapsed(Duration.ZERO) + "] " + entry.lab() + ": submitted"
                         + (run.url() == null ? "" : " " + run.url()));
             } catch (LabException e) {
@@ -193,6 +221,36 @@ public final class OneShot {
             }
         }
         return wait(forge, subject, head, submitted, request, chosen, PolicyKnownIssues.of(operator));
+    }
+
+    /**
+     * Looks on the forge for an approval of exactly this head by someone the policy counts as a
+     * maintainer (the same rule as the service's {@code /labgate ok-to-test}), and records the first.
+     */
+    private boolean approvedOnForge(Forge forge, HeadApprovals approvals, TrustGate.Planned planned,
+                                    ForgeEvent.ChangeUpdated change) {
+        var policy = planned.policy();
+        var repo = change.change().repo();
+        var facts = gate.facts(forge);
+        for (var given : approvals.approvalsOf(change.change(), change.headSha())) {
+            var changed = policy.trust().maintainers().maintainersFile().isPresent() ? planned.changedFiles().get()
+                    : List.<String>of();
+            var approver = new MaintainerFacts(facts.person(policy, repo, given.by()),
+                    facts.maintainersFile(policy, repo), changed);
+            var maintainer = gate.rules().maintainer(policy, approver);
+            if (!maintainer.trusted()) {
+                progress.println("approval: " + given.how() + " by " + given.by() + " does not count: "
+                        + maintainer.decision().reason());
+                continue;
+            }
+            progress.println("approval: " + given.how() + ": "
+                    + gate.rules().approval(policy, approver, change.headSha()).decision().reason());
+            gate.approvals().record(new Approval(change.change(), change.headSha(),
+                    change.baseSha() == null ? "" : change.baseSha(), given.by(), policy.version(), given.at(),
+                    List.of(), ""));
+            return true;
+        }
+        return false;
     }
 
     private Outcome wait(Forge forge, Subject subject, String head, List<Submitted> submitted, Request request,
@@ -251,10 +309,11 @@ public final class OneShot {
             CommitStatus status;
             if (broken.containsKey(name)) {
                 status = new CommitStatus("labgate/" + name, CommitStatus.State.ERROR, broken.get(name),
-                        each.run().url());
+                        request.detailsUrl().orElse(each.run().url()));
             } else {
                 var own = aggregator.aggregate(results.get(name), Optional.empty(), known);
-                status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(), each.run().url());
+                status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(),
+                        request.detailsUrl().orElse(each.run().url()));
             }
             forge.setStatus(subject, head, status);
         }

@@ -49,7 +49,7 @@ class ActionJobTest {
             throw new ChangeCommits.Unavailable("not needed without signatures", null);
         };
         var out = new PrintStream(log, true, StandardCharsets.UTF_8);
-        return new ActionJob(new OneShot(OneShot.gate(noCommits, clock),
+        return new ActionJob(new OneShot(OneShot.gate(noCommits, clock, "a maintainer approves"),
                 name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(), new VerdictAggregator(),
                 clock, clock::advance, out), clock, out);
     }
@@ -98,7 +98,7 @@ class ActionJobTest {
                     ((Runner.GitHub) runner).apiUrl(), URI.create("https://github.example"), List.of(), "gh-token",
                     "labgate-bot"), clock), OneShotTest.policy());
 
-            assertThat(exit.code()).isEqualTo(1);
+            assertThat(exit.code()).isEqualTo(3);
             assertThat(lab.submitted).isEmpty();
             assertThat(Files.readString(dir.resolve("summary.md"))).contains("not tested").contains("mallory");
             assertThat(Files.readAllLines(dir.resolve("output"))).contains("verdict=untrusted");
@@ -157,7 +157,64 @@ class ActionJobTest {
         assertThat(json.path("verdict").asText()).isEqualTo("untrusted");
         assertThat(json.path("headline").asText()).contains("mallory").contains("nothing was submitted");
         assertThat(Files.readString(artifacts.resolve("junit.xml"))).contains("name=\"trust\"")
-                .contains("<failure message=").contains("mallory");
+                .contains("<skipped message=").contains("mallory").contains("failures=\"0\"");
+    }
+
+    @Test
+    void gitLabOkToTestNoteByAMaintainerOnTheHeadLetsTheRetriedJobTestIt() throws Exception {
+        lab.script(OneShotTest.finished(Status.PASS));
+        try (var gitlab = new FakeGitLab("glpat-token", "labgate-bot")) {
+            gitlab.openChange("acme/linux", 4, "mallory", HEAD, "d".repeat(40), true, List.of("a.c"), List.of(HEAD));
+            gitlab.permission("acme/linux", "mallory", Permission.Level.READ);
+            gitlab.permission("acme/linux", "maria", Permission.Level.MAINTAIN);
+            gitlab.permission("acme/linux", "rita", Permission.Level.READ);
+            gitlab.addNote("acme/linux", 4, "rita", "/labgate ok-to-test");
+            assertThat(runOn(gitlab)).isEqualTo(ExitCode.UNTRUSTED);
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("by rita does not count");
+
+            gitlab.approveHead("acme/linux", 4, "maria");
+
+            assertThat(runOn(gitlab)).isEqualTo(ExitCode.PASS);
+            assertThat(lab.submitted).hasSize(1);
+            assertThat(gitlab.statusesSeen("acme/linux", HEAD)).allSatisfy(s ->
+                    assertThat(s.targetUrl()).isEqualTo("https://gitlab.example/acme/linux/-/jobs/7"));
+        }
+    }
+
+    @Test
+    void gitLabOkToTestWrittenBeforeTheHeadWasPushedDoesNotApproveIt() throws Exception {
+        var newHead = "e".repeat(40);
+        try (var gitlab = new FakeGitLab("glpat-token", "labgate-bot")) {
+            gitlab.openChange("acme/linux", 4, "mallory", HEAD, "d".repeat(40), true, List.of("a.c"), List.of(HEAD));
+            gitlab.permission("acme/linux", "mallory", Permission.Level.READ);
+            gitlab.permission("acme/linux", "maria", Permission.Level.MAINTAIN);
+            var note = gitlab.addNote("acme/linux", 4, "maria", "looks fine");
+            gitlab.approveHead("acme/linux", 4, "maria");
+            gitlab.pushToChange("acme/linux", 4, newHead);
+            // Edited after the push: the note was still written for the old head, and counts for neither.
+            gitlab.editNote("acme/linux", 4, note.id(), "/labgate ok-to-test");
+
+            assertThat(runOn(gitlab, newHead)).isEqualTo(ExitCode.UNTRUSTED);
+            assertThat(lab.submitted).isEmpty();
+            assertThat(gitlab.statusesSeen("acme/linux", newHead)).singleElement()
+                    .extracting(FakeForge.Status::state).isEqualTo(FakeForge.State.PENDING);
+        }
+    }
+
+    ExitCode runOn(FakeGitLab gitlab) {
+        return runOn(gitlab, HEAD);
+    }
+
+    ExitCode runOn(FakeGitLab gitlab, String head) {
+        var env = Map.of("GITLAB_CI", "true", "CI_PROJECT_PATH", "acme/linux",
+                "CI_API_V4_URL", gitlab.url() + "/api/v4", "CI_COMMIT_SHA", head, "CI_MERGE_REQUEST_IID", "4",
+                "LABGATE_GITLAB_TOKEN", "glpat-token", "CI_JOB_URL", "https://gitlab.example/acme/linux/-/jobs/7",
+                "LABGATE_ARTIFACTS", dir.resolve("labgate-report").toString());
+        var policy = new PolicyParser().parse(OneShotTest.POLICY.replace("- github: acme/linux",
+                "- gitlab: acme/linux")).policy().orElseThrow();
+        return job().run(env, runner -> new GitLabForge(new GitLabSettings("gitlab",
+                ((Runner.GitLab) runner).serverUrl(), ((Runner.GitLab) runner).serverUrl(), List.of(),
+                ((Runner.GitLab) runner).token(), "labgate-bot"), clock), policy);
     }
 
     @Test

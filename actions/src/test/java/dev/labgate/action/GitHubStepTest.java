@@ -40,7 +40,8 @@ class GitHubStepTest {
 
     static Runner.GitHub runner(Path dir, String eventName) {
         return new Runner.GitHub("linux/kernel", URI.create("http://127.0.0.1:1"), URI.create("https://github.com"), "ghs_secret", eventName,
-                dir.resolve("event.json"), Optional.of(dir.resolve("summary.md")), Optional.of(dir.resolve("output")));
+                dir.resolve("event.json"), Optional.of(dir.resolve("summary.md")), Optional.of(dir.resolve("output")),
+                Optional.empty(), Optional.empty());
     }
 
     @Test

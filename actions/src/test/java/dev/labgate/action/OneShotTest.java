@@ -89,21 +89,29 @@ class OneShotTest {
                 "gh-token", "labgate-bot");
     }
 
+    static final String JOB = "https://github.example/acme/linux/actions/runs/31";
+
     OneShot.Outcome run(String author, String permission, Duration timeout) throws Exception {
         github.openChange(REPO, 7, author, HEAD, BASE, true, List.of("mm/slab.c"), List.of(HEAD));
         github.permission(REPO, author, permission);
+        return runAgain(timeout);
+    }
+
+    /** The job run again on the pull request as it is on the fake (a re-run of the same event). */
+    OneShot.Outcome runAgain(Duration timeout) throws Exception {
         var delivery = github.changeDelivery(REPO, 7, "opened");
         Files.write(dir.resolve("event.json"), delivery.body());
-        var runner = new Runner.GitHub(REPO, github.url(), URI.create("https://github.example"), "gh-token", "pull_request_target",
-                dir.resolve("event.json"), Optional.empty(), Optional.empty());
+        var runner = new Runner.GitHub(REPO, github.url(), URI.create("https://github.example"), "gh-token",
+                "pull_request_target", dir.resolve("event.json"), Optional.empty(), Optional.empty(),
+                Optional.of(JOB), Optional.empty());
         var event = new GitHubEventFile(forge, clock).read(runner);
         ChangeCommits noCommits = (range, keys) -> {
             throw new ChangeCommits.Unavailable("not needed without signatures", null);
         };
-        var oneShot = new OneShot(OneShot.gate(noCommits, clock), name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(),
+        var oneShot = new OneShot(OneShot.gate(noCommits, clock, "a maintainer approves with a review"), name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(),
                 new VerdictAggregator(), clock, clock::advance, new PrintStream(log, true, StandardCharsets.UTF_8));
         return oneShot.run(forge, new PolicyParser().parse(policyText).policy().orElseThrow(), event,
-                new OneShot.Request(Set.of(), timeout, true));
+                new OneShot.Request(Set.of(), timeout, true, Optional.of(JOB)));
     }
 
     static Policy policy() {
@@ -169,16 +177,53 @@ class OneShotTest {
     }
 
     @org.junit.jupiter.api.Test
-    void untrustedAuthorSubmitsNothingAndSaysWhy() throws Exception {
+    void untrustedAuthorSubmitsNothingLeavesAPendingStatusAndSaysHowAMaintainerApproves() throws Exception {
         lab.script(finished(Status.PASS));
 
         var outcome = run("mallory", "read", Duration.ofMinutes(30));
 
         assertThat(outcome.exit()).isEqualTo(ExitCode.UNTRUSTED);
-        assertThat(outcome.exit().code()).isEqualTo(1);
-        assertThat(outcome.message()).startsWith("not tested: ").contains("nothing was submitted");
+        assertThat(outcome.exit().code()).isEqualTo(3);
+        assertThat(outcome.message()).startsWith("not tested: ").contains("a maintainer approves with a review")
+                .contains("nothing was submitted").doesNotContain("/labgate ok-to-test");
         assertThat(lab.submitted).isEmpty();
-        assertThat(statuses()).isEmpty();
+        assertThat(statuses()).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.PENDING);
+            assertThat(s.description()).startsWith("not tested: waiting for a maintainer's approval of aaaaaaaaaaaa");
+            assertThat(s.targetUrl()).isEqualTo(JOB);
+        });
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMaintainersApprovingReviewOfTheHeadLetsTheRerunTestIt() throws Exception {
+        lab.script(finished(Status.PASS));
+        assertThat(run("mallory", "read", Duration.ofMinutes(30)).exit()).isEqualTo(ExitCode.UNTRUSTED);
+        github.permission(REPO, "maria", "maintain");
+        github.review(REPO, 7, "maria", "APPROVED", HEAD);
+
+        var outcome = runAgain(Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.PASS);
+        assertThat(lab.submitted).hasSize(1);
+        assertThat(progress()).contains("approval: approving review").contains("maria approved aaaaaaaaaaaa as a maintainer");
+        assertThat(statuses()).extracting(FakeForge.Status::state).last().isEqualTo(FakeForge.State.SUCCESS);
+        assertThat(statuses()).allSatisfy(s -> assertThat(s.targetUrl()).isEqualTo(JOB));
+    }
+
+    @org.junit.jupiter.api.Test
+    void anApprovalOfAnotherHeadOrByANonMaintainerOrNotApprovingDoesNotCount() throws Exception {
+        github.permission(REPO, "maria", "maintain");
+        github.permission(REPO, "rita", "read");
+        github.review(REPO, 7, "maria", "APPROVED", BASE);
+        github.review(REPO, 7, "maria", "COMMENTED", HEAD);
+        github.review(REPO, 7, "maria", "DISMISSED", HEAD);
+        github.review(REPO, 7, "rita", "APPROVED", HEAD);
+
+        var outcome = run("mallory", "read", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.UNTRUSTED);
+        assertThat(lab.submitted).isEmpty();
+        assertThat(progress()).contains("by rita does not count: rita is not a maintainer");
     }
 
     @org.junit.jupiter.api.Test

@@ -42,7 +42,7 @@ class RunnerTest {
                 // A pull_request_target job with every variable GitHub sets is a GitHub runner.
                 Arguments.of(gitHub(), "GitHub Actions job for linux/kernel (pull_request_target)"),
                 // A job that forgot to pass GITHUB_TOKEN is told which variable is missing.
-                Arguments.of(without(gitHub(), "GITHUB_TOKEN"), "does not set GITHUB_TOKEN"),
+                Arguments.of(without(gitHub(), "GITHUB_TOKEN"), "does not set GITHUB_TOKEN (pass it to the step"),
                 // A merge request pipeline is a GitLab runner for that merge request.
                 Arguments.of(gitLab(), "GitLab CI job for linux/kernel (merge request !7)"),
                 // A branch pipeline names its branch instead.
@@ -61,6 +61,24 @@ class RunnerTest {
         var text = detection instanceof Runner.Found found ? found.runner().toString()
                 : ((Runner.Unusable) detection).reason();
         assertThat(text).contains(expected);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMessageAboutAMissingVariableNamesOnlyThatVariable() {
+        var reason = ((Runner.Unusable) Runner.detect(without(gitHub(), "GITHUB_EVENT_PATH"))).reason();
+        assertThat(reason).contains("GITHUB_EVENT_PATH").doesNotContain("GITHUB_TOKEN");
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyStatusLeadsToTheJobPageAndFilesGoUnderTheRunnersTemp() {
+        var env = with(with(with(gitHub(), "GITHUB_RUN_ID", "4242"), "GITHUB_SERVER_URL", "https://github.example/"),
+                "RUNNER_TEMP", "/runner/_temp");
+        var runner = ((Runner.Found) Runner.detect(env)).runner();
+        assertThat(runner.jobUrl()).contains("https://github.example/linux/kernel/actions/runs/4242");
+        assertThat(runner.temp()).contains(Path.of("/runner/_temp"));
+        var gitlab = ((Runner.Found) Runner.detect(with(gitLab(), "CI_JOB_URL",
+                "https://gitlab.example/linux/kernel/-/jobs/99"))).runner();
+        assertThat(gitlab.jobUrl()).contains("https://gitlab.example/linux/kernel/-/jobs/99");
     }
 
     @org.junit.jupiter.api.Test

@@ -46,8 +46,32 @@ class TemplatesTest {
         }
         assertThat(steps).anySatisfy(step -> {
             assertThat(step.get("id")).isEqualTo("labgate");
-            assertThat((String) step.get("run")).contains("labgate.jar\" action");
+            assertThat((String) step.get("run")).contains("-jar \"$LABGATE_JAR\" action")
+                    .contains("\"$status\" -eq 3");
         });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theVerdictOutputNamesEveryValueTheStepWrites() throws Exception {
+        var outputs = (Map<String, Map<String, Object>>) yaml("github/action.yml").get("outputs");
+        var description = (String) outputs.get("verdict").get("description");
+        for (var overall : dev.labgate.core.verdict.Verdict.Overall.values()) {
+            assertThat(description).contains(overall.label());
+        }
+        assertThat(description).contains("untrusted").contains("skipped");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theActionNeverAsksSetupJavaForAMavenCacheItCannotHave() throws Exception {
+        var steps = (List<Map<String, Object>>) ((Map<String, Object>) yaml("github/action.yml").get("runs"))
+                .get("steps");
+        assertThat(steps).filteredOn(step -> String.valueOf(step.get("uses")).startsWith("actions/setup-java"))
+                .singleElement().satisfies(step -> assertThat((Map<String, Object>) step.get("with"))
+                        .doesNotContainKey("cache"));
+        assertThat(steps).filteredOn(step -> String.valueOf(step.get("uses")).startsWith("actions/cache"))
+                .hasSize(2);
     }
 
     @Test
@@ -67,9 +91,16 @@ class TemplatesTest {
 
         var job = (Map<String, Object>) template.get("labgate");
         assertThat(job).containsKeys("image", "rules", "script", "artifacts");
+        // The released image, at the version the including project names; nothing is built.
+        var image = (Map<String, Object>) job.get("image");
+        assertThat(image.get("name")).isEqualTo("$LABGATE_IMAGE:$LABGATE_VERSION");
+        assertThat(variables).containsKeys("LABGATE_IMAGE", "LABGATE_VERSION");
+        assertThat(job.get("script").toString()).doesNotContain("mvn").doesNotContain("git clone");
+        assertThat(((Map<String, Object>) job.get("allow_failure")).get("exit_codes"))
+                .isEqualTo(List.of(ExitCode.UNTRUSTED.code()));
         var rules = job.get("rules").toString();
         assertThat(rules).contains("merge_request_event").contains("$LABGATE_STAGING_BRANCHES");
-        assertThat(job.get("script").toString()).contains("labgate.jar action");
+        assertThat(job.get("script").toString()).contains("java -jar /opt/labgate/labgate.jar action");
         var artifacts = (Map<String, Object>) job.get("artifacts");
         assertThat(artifacts.get("when")).isEqualTo("always");
         assertThat(((Map<String, Object>) artifacts.get("reports")).get("junit"))

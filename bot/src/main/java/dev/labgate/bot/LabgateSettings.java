@@ -19,6 +19,9 @@ import java.util.Optional;
 public record LabgateSettings(@Bindable(defaultValue = "./data") Path dataDir, Optional<Path> policy,
                               Optional<String> publicUrl, Optional<String> callbackKey) {
 
+    /** The file in the data directory where a started service notes its address, for {@code labgate replay}. */
+    public static final String ADDRESS_FILE = "labgate.url";
+
     @Override
     public String toString() {
         return "LabgateSettings[dataDir=" + dataDir + ", policy=" + policy + ", publicUrl=" + publicUrl

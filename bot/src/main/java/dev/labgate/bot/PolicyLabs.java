@@ -23,6 +23,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -75,12 +77,38 @@ public final class PolicyLabs implements Labs, AutoCloseable {
 
     @Override
     public Optional<Lab> find(String name) {
+        return lab(name, true);
+    }
+
+    /** @param warn whether to log a lab that is built anew and cannot work */
+    private Optional<Lab> lab(String name, boolean warn) {
         var spec = policies.current().labs().get(name);
         if (spec == null) {
             return Optional.empty();
         }
-        return Optional.of(built.compute(name, (k, old) -> old != null && old.spec().equals(spec)
-                ? old : new Built(spec, build(spec))).lab());
+        return Optional.of(built.compute(name, (k, old) -> {
+            if (old != null && old.spec().equals(spec)) {
+                return old;
+            }
+            var lab = build(spec);
+            if (warn && lab instanceof Unusable unusable) {
+                LOG.warn("{}; its runs end with this reason until the policy is fixed", unusable.reason());
+            }
+            return new Built(spec, lab);
+        }).lab());
+    }
+
+    /**
+     * Every lab of the policy in force that cannot work as configured, as {@code lab NAME: reason}:
+     * what the service logs at start and {@code labgate config check} reports. Builds each lab once.
+     */
+    public List<String> problems() {
+        var problems = new ArrayList<String>();
+        for (var name : policies.current().labs().keySet()) {
+            lab(name, false).filter(Unusable.class::isInstance).map(Unusable.class::cast)
+                    .ifPresent(lab -> problems.add(lab.reason()));
+        }
+        return problems;
     }
 
     private Lab build(LabSpec spec) {
@@ -95,8 +123,9 @@ public final class PolicyLabs implements Labs, AutoCloseable {
             return new CommandLab(command.name(), new CommandSettings(command.command(), command.timeout(),
                     command.env(), command.maxOutputBytes()), scratch(command.name()), fetcher, starter, clock);
         } catch (IllegalArgumentException e) {
-            LOG.warn("lab {} cannot work as configured: {}", spec.name(), e.getMessage());
-            return new Unusable(spec.name(), e.getMessage());
+            var reason = e.getMessage().startsWith("lab " + spec.name() + ": ") ? e.getMessage()
+                    : "lab " + spec.name() + ": " + e.getMessage();
+            return new Unusable(spec.name(), reason);
         }
     }
 

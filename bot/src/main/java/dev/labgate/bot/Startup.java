@@ -9,6 +9,8 @@ import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -28,10 +30,12 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
     private final DatabaseSettings database;
     private final WorkSettings work;
     private final Provider<WorkRunner> runner;
+    private final PolicyLabs labs;
 
     Startup(Forges forges, FilePolicySource policy, GitHubConfig github, GitLabConfig gitlab,
             ReconcileSettings reconcile, LabgateSettings settings, DatabaseSettings database, WorkSettings work,
-            Provider<WorkRunner> runner) {
+            Provider<WorkRunner> runner, PolicyLabs labs) {
+        this.labs = labs;
         this.forges = forges;
         this.policy = policy;
         this.github = github;
@@ -55,7 +59,8 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
         }
         var base = event.getSource().getURL().toString();
         var p = policy.current();
-        LOG.info("labgate is listening on {}", base);
+        LOG.info("labgate {} is listening on {}", Version.current(), base);
+        noteAddress(base);
         for (var forge : forges.all()) {
             LOG.info("webhook endpoint for {}: POST {}/webhooks/{}", forge.name(), base, forge.name());
         }
@@ -86,8 +91,22 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
         LOG.info("labs: {}", p.labs().isEmpty() ? "none" : p.labs().values().stream()
                 .map(l -> l.name() + " (" + l.getClass().getSimpleName().toLowerCase(Locale.ROOT) + ")")
                 .collect(Collectors.joining(", ")));
+        labs.problems().forEach(problem -> LOG.warn("{}; its runs will end with this reason until the policy is "
+                + "fixed ('labgate config check' shows the same)", problem));
         LOG.info("data: {} ({})", settings.dataDir().toAbsolutePath().normalize(), database.url()
                 .map(DatabaseFactory::describe).orElse("embedded H2 database in this directory"));
+        LOG.info("runs: {}/runs, labs: {}/labs (the same as JSON under {}/api)", base, base, base);
         LOG.info("health: {}/health, metrics: {}/prometheus", base, base);
+    }
+
+    /** Where 'labgate replay' finds this service when started from the same data directory. */
+    private void noteAddress(String base) {
+        var file = settings.dataDir().resolve(LabgateSettings.ADDRESS_FILE);
+        try {
+            Files.createDirectories(settings.dataDir());
+            Files.writeString(file, base + "\n");
+        } catch (IOException e) {
+            LOG.warn("cannot note this service's address in {}: {}", file, e.getMessage());
+        }
     }
 }

@@ -46,14 +46,14 @@ class CliTest {
     static Ran run(String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var exit = new CommandLine(new Labgate()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
+        var exit = Labgate.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
                 .execute(args);
         return new Ran(exit, out.toString(), err.toString());
     }
 
     @Test
     void config_check_notes_a_lab_secret_that_is_not_set_in_its_environment() throws Exception {
-        Files.writeString(tmp.resolve("boot.yaml"), "device_type: qemu\n");
+        Files.writeString(tmp.resolve("boot.yaml"), "device_type: qemu\njob_name: boot\nactions: []\n");
         var policy = Files.writeString(tmp.resolve("policy.yml"), """
                 labs:
                   set:
@@ -72,7 +72,7 @@ class CliTest {
 
         var result = run("config", "check", policy.toString());
 
-        assertThat(result.exit()).isZero();
+        assertThat(result.exit()).as(result.err()).isZero();
         assertThat(result.out()).contains(policy + ": note: lab unset reads a secret from "
                 + "LABGATE_NOBODY_SETS_THIS_TOKEN, which is not set here").doesNotContain("lab set ");
     }
@@ -100,7 +100,51 @@ class CliTest {
                 .contains(broken + ":6:5: labs.kci.token: a secret is written in the policy ('token')")
                 .contains(broken + ":8:10: plans[0].lab: unknown lab 'kcl'")
                 .contains("errors");
-        assertThat(run("config", "check", tmp.resolve("missing.yml").toString()).exit()).isEqualTo(1);
+        assertThat(run("config", "check", tmp.resolve("missing.yml").toString()).exit()).isEqualTo(64);
+    }
+
+    @Test
+    void config_check_runs_the_lab_checks_the_service_runs_so_a_template_it_cannot_fill_fails_the_check()
+            throws Exception {
+        Files.writeString(tmp.resolve("boot.yaml"), "device_type: qemu\njob_name: {{ nosuch }}\nactions: []\n");
+        var policy = Files.writeString(tmp.resolve("policy.yml"), """
+                labs:
+                  board:
+                    type: lava
+                    url: https://lava.example.org
+                    token-env: LABGATE_NOBODY_SETS_THIS_TOKEN
+                    template: boot.yaml
+                    artifacts-url: https://files.example.org/k
+                plans:
+                  - lab: board
+                """);
+
+        var result = run("config", "check", policy.toString());
+
+        assertThat(result.exit()).isEqualTo(1);
+        assertThat(result.err()).contains(policy + ": lab board: job template uses {{ nosuch }}, which labgate "
+                + "does not know").contains("1 error").doesNotContain("unknown lab");
+        assertThat(result.out()).doesNotContain("valid");
+    }
+
+    @Test
+    void usage_errors_exit_64_and_say_what_is_wrong() throws Exception {
+        var config = run("config");
+        assertThat(config.exit()).isEqualTo(64);
+        assertThat(config.err()).contains("Missing required subcommand").contains("check");
+        var kcidb = run("kcidb", "validate", tmp.resolve("nosuch.json").toString());
+        assertThat(kcidb.exit()).isEqualTo(64);
+        assertThat(kcidb.err()).contains("cannot read " + tmp.resolve("nosuch.json") + ": no such file");
+        assertThat(run("explain", "--event", "pull_request", "x.json").exit()).isEqualTo(64);
+        assertThat(run().exit()).isEqualTo(64);
+        assertThat(run("--no-such-option").exit()).isEqualTo(64);
+    }
+
+    @Test
+    void version_is_the_one_maven_built() {
+        var result = run("--version");
+        assertThat(result.exit()).isZero();
+        assertThat(result.out().strip()).matches("labgate \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     }
 
     @Test
@@ -171,15 +215,50 @@ class CliTest {
             assertThat(result.out())
                     .contains("change github:acme/linux#7 opened: head " + scenario.head)
                     .contains("author mallory, from a fork")
-                    .contains("permission of mallory on acme/linux: none (UNVERIFIED: the payload says "
-                            + "author_association CONTRIBUTOR)")
-                    .contains("Trust decision: NEEDS APPROVAL by rule forge-permission")
-                    .contains("forge-permission: mallory has no access")
-                    .contains("local (the lab's default tests), because of plan 'smoke': would wait for a "
-                            + "maintainer's /labgate ok-to-test")
+                    .contains("the permission of mallory on acme/linux: NOT KNOWN offline (the payload's "
+                            + "author_association CONTRIBUTOR is not a permission)")
+                    .contains("Trust decision: NOT KNOWN offline. It depends on the permission of mallory on "
+                            + "acme/linux, which only the forge can tell")
+                    .contains("if they favour mallory: TRUSTED by rule forge-permission")
+                    .contains("if they do not: NEEDS APPROVAL by rule forge-permission")
+                    .contains("local (the lab's default tests), because of plan 'smoke': would run if they favour "
+                            + "mallory; would wait for a maintainer's /labgate ok-to-test if they do not")
+                    .doesNotContain("Trust decision: NEEDS APPROVAL")
                     .doesNotContain("paths github:acme/linux#7 touches")
                     .contains("Nothing was submitted and nothing was written to the forge.");
             assertThat(scenario.github.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void explain_offline_gives_a_decision_when_the_unknown_facts_cannot_change_it() throws Exception {
+        try (var scenario = new Scenario(tmp, "true")) {
+            var payload = Files.write(tmp.resolve("pr.json"), Fixtures.pullRequest("opened", "acme/other", 7,
+                    "mallory", scenario.head, scenario.base, true));
+            var result = run("explain", "--forge", "github", "--event", "pull_request", payload.toString(), "--policy",
+                    tmp.resolve("policy.yml").toString(), "--offline");
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.out()).contains("Ignored: github:acme/other is not in the policy.");
+        }
+    }
+
+    @Test
+    void explain_reads_the_policy_the_service_reads_when_none_is_given() throws Exception {
+        try (var scenario = new Scenario(tmp, "true")) {
+            var payload = Files.write(tmp.resolve("pr.json"), Fixtures.pullRequest("opened", Scenario.REPO, 7,
+                    "mallory", scenario.head, scenario.base, true));
+            // LABGATE_POLICY is the environment's spelling of labgate.policy, which 'serve' reads.
+            System.setProperty("labgate.policy", tmp.resolve("policy.yml").toString());
+            Ran result;
+            try {
+                result = run("explain", "--forge", "github", "--event", "pull_request", payload.toString(),
+                        "--offline");
+            } finally {
+                System.clearProperty("labgate.policy");
+            }
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.out()).contains("Policy: " + tmp.resolve("policy.yml") + ", version")
+                    .contains("because of plan 'smoke'");
         }
     }
 

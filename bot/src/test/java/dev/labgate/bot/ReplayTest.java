@@ -73,6 +73,18 @@ class ReplayTest {
     }
 
     @Test
+    void without_a_url_it_finds_the_address_the_service_noted_in_its_data_directory() throws IOException {
+        var body = file("ping.json", "{\"zen\":\"x\"}");
+        var dataDir = Path.of((String) scenario.properties().get("labgate.data-dir"));
+        assertThat(Files.readString(dataDir.resolve(LabgateSettings.ADDRESS_FILE)).strip())
+                .isEqualTo(labgate.url().toString().replaceAll("/+$", ""));
+
+        var env = Map.of("LABGATE_GITHUB_WEBHOOK_SECRETS", Scenario.SECRET, "LABGATE_DATA_DIR", dataDir.toString());
+        assertThat(replay(env, body.toString(), "--event", "ping")).as(err.toString()).isEqualTo(0);
+        assertThat(out.toString()).contains("to " + labgate.url().toString().replaceAll("/+$", "") + "/webhooks/github: 202");
+    }
+
+    @Test
     void a_gitlab_delivery_carries_the_token_and_an_idempotency_key() throws IOException {
         var body = file("push.json", "{\"object_kind\":\"push\",\"ref\":\"refs/heads/main\"}");
         var secret = file("token", Scenario.SECRET + "\n");

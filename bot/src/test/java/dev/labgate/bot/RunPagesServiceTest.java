@@ -80,6 +80,13 @@ class RunPagesServiceTest {
     }
 
     @Test
+    void the_service_s_address_alone_leads_to_the_runs() {
+        var answer = labgate.get("/");
+        assertThat(answer.statusCode()).isEqualTo(303);
+        assertThat(answer.headers().firstValue("Location")).hasValue("/runs");
+    }
+
+    @Test
     void the_page_of_a_failed_run_shows_its_failures_its_plan_its_trust_and_its_other_head() {
         var answer = labgate.get("/runs/" + ids.failed());
         assertThat(answer.statusCode()).isEqualTo(200);

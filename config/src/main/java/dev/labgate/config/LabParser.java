@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,14 +32,21 @@ final class LabParser {
         this.directory = directory;
     }
 
-    /** The labs, and the access of each, in file order. */
-    record Labs(Map<String, LabSpec> specs, Map<String, LabAccess> access) {
+    /**
+     * The labs, and the access of each, in file order.
+     *
+     * @param defined every name under {@code labs:}, including labs whose definition has errors, so that a plan
+     *                naming one is not reported a second time as naming an unknown lab
+     */
+    record Labs(Map<String, LabSpec> specs, Map<String, LabAccess> access, Set<String> defined) {
     }
 
     Labs parse(PolicyNode node) {
         var specs = new LinkedHashMap<String, LabSpec>();
         var access = new LinkedHashMap<String, LabAccess>();
+        var defined = new LinkedHashSet<String>();
         node.entries().forEach((name, lab) -> {
+            defined.add(name);
             if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
                 lab.error("lab name '" + name + "' may only use a-z, 0-9, '-' and '_'",
                         "it becomes the status context labgate/" + name);
@@ -69,7 +77,7 @@ final class LabParser {
             };
             spec.ifPresent(s -> specs.put(name, s));
         });
-        return new Labs(specs, access);
+        return new Labs(specs, access, defined);
     }
 
     private static LabAccess access(Map<String, PolicyNode> entries) {

@@ -80,8 +80,8 @@ public final class PolicyParser {
         var repositories = section(top, "repositories").map(PolicyParser::repositories).orElse(List.of());
         var trust = section(top, "trust").map(n -> trust(n, directory)).orElse(TrustSettings.DEFAULT);
         var labs = section(top, "labs").map(n -> new LabParser(directory).parse(n))
-                .orElse(new LabParser.Labs(Map.of(), Map.of()));
-        var plans = section(top, "plans").map(n -> plans(n, labs.specs())).orElse(List.of());
+                .orElse(new LabParser.Labs(Map.of(), Map.of(), Set.of()));
+        var plans = section(top, "plans").map(n -> plans(n, labs.specs().keySet(), labs.defined())).orElse(List.of());
         var quotas = section(top, "quotas").map(PolicyParser::quotas).orElse(Quotas.NONE);
         var reporting = section(top, "reporting").map(PolicyParser::reporting).orElse(Reporting.DEFAULT);
         var knownIssues = section(top, "known-issues").map(PolicyParser::knownIssues).orElse(List.of());
@@ -122,7 +122,7 @@ public final class PolicyParser {
                 Optional.ofNullable(extraMaintainers.get("maintainers-file")).flatMap(PolicyNode::string)
                         .or(m::maintainersFile), emails);
         var plans = new ArrayList<>(base.plans());
-        section(top, "plans").ifPresent(n -> plans.addAll(plans(n, base.labs())));
+        section(top, "plans").ifPresent(n -> plans.addAll(plans(n, base.labs().keySet(), base.labs().keySet())));
         if (!errors.isEmpty()) {
             return new Result(Optional.empty(), sorted(errors));
         }
@@ -142,9 +142,16 @@ public final class PolicyParser {
             options.setMaxAliasesForCollections(10);
             root = new Yaml(options).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
+            var lines = Math.max(1, text.lines().count());
             var mark = e.getProblemMark();
-            errors.add(new PolicyError(mark.getLine() + 1, mark.getColumn() + 1, "",
-                    "not valid YAML: " + e.getProblem(), "check the indentation and quoting on this line"));
+            // A quote or bracket left open is found only at the end of the file, past its last line:
+            // point at where it was opened (the context), which is the line to fix.
+            var context = e.getContextMark();
+            var at = mark.getLine() >= lines && context != null ? context : mark;
+            var line = (int) Math.min(at.getLine() + 1, lines);
+            var problem = at == context ? e.getContext() + ", never closed: " + e.getProblem() : e.getProblem();
+            errors.add(new PolicyError(line, at == mark && mark.getLine() >= lines ? 1 : at.getColumn() + 1, "",
+                    "not valid YAML: " + problem, "check the indentation and quoting on this line"));
             return Optional.empty();
         } catch (YAMLException e) {
             errors.add(new PolicyError(1, 1, "", "not valid YAML: " + e.getMessage(), ""));
@@ -253,14 +260,18 @@ public final class PolicyParser {
         });
     }
 
-    private static List<PlanRule> plans(PolicyNode node, Map<String, LabSpec> labs) {
+    /**
+     * @param labs the labs that can be used
+     * @param defined every lab named under {@code labs:}; a plan on one with errors of its own is left out silently
+     */
+    private static List<PlanRule> plans(PolicyNode node, Set<String> labs, Set<String> defined) {
         var rules = new ArrayList<PlanRule>();
         for (var item : node.items()) {
             var entries = item.entries(PLAN);
             var labNode = entries.get("lab");
             if (labNode == null) {
                 if (!item.isScalar()) {
-                    item.error("a plan needs a lab", "lab: <one of " + String.join(", ", labs.keySet()) + ">");
+                    item.error("a plan needs a lab", "lab: <one of " + String.join(", ", labs) + ">");
                 }
                 continue;
             }
@@ -278,11 +289,13 @@ public final class PolicyParser {
             if (lab.isEmpty()) {
                 continue;
             }
-            if (!labs.containsKey(lab.get())) {
-                labNode.error("unknown lab '" + lab.get() + "'", PolicyNode.closest(lab.get(), labs.keySet())
-                        .map(s -> "did you mean '" + s + "'?")
-                        .orElse(labs.isEmpty() ? "define it under labs:" : "labs defined: "
-                                + String.join(", ", labs.keySet())));
+            if (!labs.contains(lab.get())) {
+                if (!defined.contains(lab.get())) {
+                    labNode.error("unknown lab '" + lab.get() + "'", PolicyNode.closest(lab.get(), defined)
+                            .map(s -> "did you mean '" + s + "'?")
+                            .orElse(defined.isEmpty() ? "define it under labs:" : "labs defined: "
+                                    + String.join(", ", defined)));
+                }
                 continue;
             }
             var name = section(entries, "name").flatMap(PolicyNode::string).orElse(lab.get());

@@ -47,7 +47,23 @@ public final class TrustRules {
     /** Rule 7: within every limit. */
     public static final String LAB_ADMISSION = "lab-admission";
 
-    private static final String HOW_TO_APPROVE = "a maintainer can approve this commit with /labgate ok-to-test";
+    /** How a maintainer approves a head where labgate runs as a service. */
+    public static final String OK_TO_TEST = "a maintainer can approve this commit with /labgate ok-to-test";
+
+    private final String howToApprove;
+
+    /** The rules as the service applies them: approvals are {@code /labgate ok-to-test} comments. */
+    public TrustRules() {
+        this(OK_TO_TEST);
+    }
+
+    /**
+     * @param howToApprove the sentence that tells the contributor how a maintainer approves a head
+     *                     where these rules run (a one-shot CI job approves differently from the service)
+     */
+    public TrustRules(String howToApprove) {
+        this.howToApprove = howToApprove;
+    }
 
     /** Rules 1 to 4, and forks: may this head of a change reach any lab? */
     public Judgement decideChange(Policy policy, ChangeFacts facts) {
@@ -68,7 +84,7 @@ public final class TrustRules {
         if (facts.approval().isEmpty()) {
             trail.add(APPROVAL + ": no maintainer has approved this change");
             return done(trail, TrustDecision.needsApproval(FORGE_PERMISSION, reasonUntrusted(policy, facts.author(),
-                    facts.repo().fullName()) + "; " + HOW_TO_APPROVE + "." + fork));
+                    facts.repo().fullName()) + "; " + howToApprove + "." + fork));
         }
         var approval = facts.approval().get();
         if (approval.headSha().equals(facts.headSha())) {
@@ -85,7 +101,7 @@ public final class TrustRules {
         trail.add(REBASE_CARRY_OVER + ": " + difference.get());
         return done(trail, TrustDecision.needsApproval(APPROVAL, approvedBy(approval) + " approved "
                 + shortSha(approval.headSha()) + ", but " + shortSha(facts.headSha()) + " was pushed since and "
-                + difference.get() + "; " + HOW_TO_APPROVE + " again." + fork));
+                + difference.get() + "; " + howToApprove + " again." + fork));
     }
 
     /** Rule 6: a push to a staging branch by a trusted pusher is trusted; pushes to other branches are ignored. */

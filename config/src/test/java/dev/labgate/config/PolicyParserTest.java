@@ -109,8 +109,12 @@ class PolicyParserTest {
                         "relative to the policy file"),
                 arguments("an invalid regular expression in a known issue is shown with its position",
                         "known-issues:\n  - id: x\n    test-path: 'a(b'\n", 3, 16, "not a valid regular expression", ""),
-                arguments("broken YAML is reported where the parser stopped",
-                        "labs:\n  local: [a\n", 3, 1, "not valid YAML", "indentation"));
+                arguments("a bracket left open is reported on the line that opened it, not past the end",
+                        "labs:\n  local: [a\n", 2, 10, "never closed", "indentation"),
+                arguments("an unclosed quote is reported on its own line",
+                        "repositories:\n  - github: \"acme/linux\n", 2, 13, "quoted scalar, never closed", "quoting"),
+                arguments("broken YAML inside the file is reported where the parser stopped",
+                        "labs:\n  local: {a: b\nplans: []\n", 3, 6, "not valid YAML", "indentation"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -126,6 +130,22 @@ class PolicyParserTest {
             assertThat(e.column()).isEqualTo(column);
         });
         assertThat(result.errors()).allSatisfy(e -> assertThat(e.line()).isPositive());
+    }
+
+    @Test
+    void a_plan_on_a_lab_whose_definition_has_errors_reports_the_lab_s_errors_only() {
+        var result = parser.parse("""
+                labs:
+                  board:
+                    type: lava
+                    url: not a url
+                plans:
+                  - lab: board
+                """, dir);
+        assertThat(result.errors()).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.path()).startsWith("labs.board");
+            assertThat(e.message()).doesNotContain("unknown lab");
+        });
     }
 
     @Test

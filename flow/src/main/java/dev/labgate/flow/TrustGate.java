@@ -250,7 +250,7 @@ public final class TrustGate {
         return text == null ? "" : text;
     }
 
-    static String shortSha(String sha) {
+    public static String shortSha(String sha) {
         return sha.substring(0, Math.min(12, sha.length()));
     }
 

@@ -48,6 +48,12 @@ public interface FakeForge extends AutoCloseable {
     /** A person writes a comment on a change. */
     Comment comment(String repo, long number, String author, String body);
 
+    /**
+     * A person approves the change's current head the way the forge records it against that head,
+     * for a one-shot job to read back: GitHub, an approving review; GitLab, a {@code /labgate ok-to-test} note.
+     */
+    void approveHead(String repo, long number, String approver);
+
     /** Every status (or check run state) labgate wrote on a commit, oldest first. */
     List<Status> statusesSeen(String repo, String sha);
 

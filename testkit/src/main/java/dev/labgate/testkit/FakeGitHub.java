@@ -58,6 +58,10 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     }
 
     /** A webhook delivery in the App's delivery log. */
+    /** A pull request review as GitHub keeps it: the commit it was submitted on, and its state. */
+    public record Review(long id, long number, String user, String state, String commitId, Instant submittedAt) {
+    }
+
     public record HookDelivery(long id, String guid, String event, int statusCode) {
     }
 
@@ -82,6 +86,7 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     private final Map<String, List<FakeForge.Status>> seen = new ConcurrentHashMap<>();
     private final Map<String, List<CheckRun>> checkRuns = new ConcurrentHashMap<>();
     private final Map<String, Map<Long, Comment>> comments = new ConcurrentHashMap<>();
+    private final Map<String, List<Review>> reviews = new ConcurrentHashMap<>();
     private final Map<String, String> permissions = new ConcurrentHashMap<>();
     private final Map<String, PullRequest> pulls = new ConcurrentHashMap<>();
     private final Set<String> teamMembers = ConcurrentHashMap.newKeySet();
@@ -251,6 +256,17 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     }
 
     /** Adds a comment as if a person wrote it. */
+    /**
+     * A review submitted on {@code commitId} ({@code APPROVED}, {@code CHANGES_REQUESTED},
+     * {@code COMMENTED} or {@code DISMISSED}, the states the reviews API lists).
+     */
+    public Review review(String fullName, long number, String user, String state, String commitId) {
+        var review = new Review(nextId(), number, user, state, commitId, Instant.now());
+        reviews.computeIfAbsent(fullName.toLowerCase(Locale.ROOT) + "#" + number,
+                k -> Collections.synchronizedList(new ArrayList<>())).add(review);
+        return review;
+    }
+
     public Comment addComment(String fullName, long issue, String author, String body) {
         var comment = new Comment(nextId(), issue, body, author);
         comments.computeIfAbsent(fullName.toLowerCase(Locale.ROOT) + "#" + issue, k -> Collections.synchronizedMap(
@@ -450,6 +466,26 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                 } else {
                     node.put("filename", file);
                 }
+                list.add(node);
+            }
+            return page(query, path, list);
+        }
+        // docs.github.com/en/rest/pulls/reviews#list-reviews-for-a-pull-request: oldest first, each with
+        // the commit it was submitted on (commit_id), its state and submitted_at; paginated.
+        if ((m = match("^/pulls/(\\d+)/reviews$", rest)) != null && method.equals("GET")) {
+            if (!pulls.containsKey(key + "#" + m.group(1))) {
+                return Answer.json(404, error("Not Found"));
+            }
+            var list = new ArrayList<JsonNode>();
+            for (var r : List.copyOf(reviews.getOrDefault(key + "#" + m.group(1), List.of()))) {
+                var node = JSON.createObjectNode().put("id", r.id()).put("node_id", "PRR_" + r.id())
+                        .put("body", "").put("state", r.state()).put("commit_id", r.commitId())
+                        .put("submitted_at", r.submittedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                                .toString())
+                        .put("author_association", "NONE")
+                        .put("html_url", "https://github.example/" + fullName + "/pull/" + r.number()
+                                + "#pullrequestreview-" + r.id());
+                node.set("user", user(r.user()));
                 list.add(node);
             }
             return page(query, path, list);
@@ -825,6 +861,11 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     public FakeForge.Comment comment(String repo, long number, String author, String body) {
         var c = addComment(repo, number, author, body);
         return new FakeForge.Comment(String.valueOf(c.id()), c.author(), c.body());
+    }
+
+    @Override
+    public void approveHead(String repo, long number, String approver) {
+        review(repo, number, approver, "APPROVED", pullRequest(repo, number).orElseThrow().head());
     }
 
     @Override

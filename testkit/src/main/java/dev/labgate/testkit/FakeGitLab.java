@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,8 +41,13 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     public record Status(String sha, String name, String state, String description, String targetUrl, String ref) {
     }
 
-    /** A note on a merge request. */
-    public record Note(long id, long iid, String body, String author, boolean system) {
+    /** A note on a merge request; {@code created} and {@code updated} on the fake's own clock. */
+    public record Note(long id, long iid, String body, String author, boolean system, Instant created,
+                       Instant updated) {
+    }
+
+    /** A diff version: GitLab records one each time a merge request's head changes. */
+    public record Version(long id, String head, String base, Instant created) {
     }
 
     /**
@@ -84,6 +90,9 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private final Map<String, String> oldrevs = new ConcurrentHashMap<>();
     private final Map<String, List<Status>> statuses = new ConcurrentHashMap<>();
     private final Map<String, Map<Long, Note>> notes = new ConcurrentHashMap<>();
+    private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
+    /** Orders the times the fake records (versions, notes): one second per event, so order never ties. */
+    private final AtomicLong clock = new AtomicLong();
     private volatile int limitedLeft;
 
     public FakeGitLab(String token) throws IOException {
@@ -174,16 +183,27 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
 
     public FakeGitLab mergeRequest(MergeRequest mr) {
         user(mr.author());
-        mergeRequests.put(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid(), mr);
+        var key = mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid();
+        mergeRequests.put(key, mr);
+        var list = versions.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()));
+        synchronized (list) {
+            if (list.isEmpty() || !list.get(list.size() - 1).head().equals(mr.head())) {
+                list.add(new Version(nextId(), mr.head(), mr.base(), tick()));
+            }
+        }
         if (!mr.fork()) {
             // A merge request from the project itself: its commits are on its source branch.
-            var key = mr.project().toLowerCase(Locale.ROOT) + ":" + mr.sourceBranch();
-            branches.put(key, mr.head());
-            var on = branchCommits.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
+            var branch = mr.project().toLowerCase(Locale.ROOT) + ":" + mr.sourceBranch();
+            branches.put(branch, mr.head());
+            var on = branchCommits.computeIfAbsent(branch, k -> ConcurrentHashMap.newKeySet());
             on.addAll(mr.commits());
             on.add(mr.head());
         }
         return this;
+    }
+
+    private Instant tick() {
+        return Instant.parse("2026-01-01T00:00:00Z").plusSeconds(clock.incrementAndGet());
     }
 
     public Optional<MergeRequest> mergeRequest(String project, long iid) {
@@ -226,7 +246,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     /** Adds a note as if a person wrote it. */
     public Note addNote(String project, long iid, String author, String body) {
         user(author);
-        var note = new Note(nextId(), iid, body, author, false);
+        var at = tick();
+        var note = new Note(nextId(), iid, body, author, false, at, at);
         notes.computeIfAbsent(project.toLowerCase(Locale.ROOT) + "!" + iid, k -> Collections.synchronizedMap(
                 new LinkedHashMap<>())).put(note.id(), note);
         return note;
@@ -491,6 +512,17 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             }
             return page(params, list);
         }
+        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first, one per head.
+        if (rest.equals("/versions") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>();
+            for (var v : List.copyOf(versions.getOrDefault(key, List.of()))) {
+                list.add(0, JSON.createObjectNode().put("id", v.id()).put("head_commit_sha", v.head())
+                        .put("base_commit_sha", v.base()).put("start_commit_sha", v.base())
+                        .put("created_at", v.created().toString()).put("merge_request_id", mr.iid() * 17)
+                        .put("state", "collected").put("real_size", String.valueOf(mr.files().size())));
+            }
+            return page(params, list);
+        }
         if (rest.equals("/notes") && method.equals("GET")) {
             var list = new ArrayList<JsonNode>();
             notes(mr.project(), mr.iid()).forEach(n -> list.add(noteJson(mr, n)));
@@ -503,7 +535,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             if (tooLong(params.get("body"))) {
                 return Answer.json(400, noteTooLong());
             }
-            var note = new Note(nextId(), mr.iid(), params.getOrDefault("body", ""), botUsername, false);
+            var at = tick();
+            var note = new Note(nextId(), mr.iid(), params.getOrDefault("body", ""), botUsername, false, at, at);
             notes.computeIfAbsent(key, k -> Collections.synchronizedMap(new LinkedHashMap<>())).put(note.id(), note);
             return Answer.json(201, noteJson(mr, note));
         }
@@ -520,7 +553,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             if (tooLong(params.get("body"))) {
                 return Answer.json(400, noteTooLong());
             }
-            var note = new Note(id, old.iid(), params.getOrDefault("body", old.body()), old.author(), false);
+            var note = new Note(id, old.iid(), params.getOrDefault("body", old.body()), old.author(), false,
+                    old.created(), tick());
             map.put(id, note);
             return Answer.json(200, noteJson(mr, note));
         }
@@ -577,6 +611,18 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     public FakeForge.Comment comment(String repo, long number, String author, String body) {
         var note = addNote(repo, number, author, body);
         return new FakeForge.Comment(String.valueOf(note.id()), note.author(), note.body());
+    }
+
+    @Override
+    public void approveHead(String repo, long number, String approver) {
+        addNote(repo, number, approver, "/labgate ok-to-test");
+    }
+
+    /** Edits a person's note, as its author can; its {@code updated_at} moves on. */
+    public void editNote(String project, long iid, long id, String body) {
+        var map = notes.get(project.toLowerCase(Locale.ROOT) + "!" + iid);
+        var old = map.get(id);
+        map.put(id, new Note(id, iid, body, old.author(), old.system(), old.created(), tick()));
     }
 
     @Override
@@ -723,7 +769,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private ObjectNode noteJson(MergeRequest mr, Note note) {
         var node = JSON.createObjectNode().put("id", note.id()).put("body", note.body()).put("system", note.system())
                 .put("noteable_type", "MergeRequest").put("noteable_id", mr.iid() * 17).put("noteable_iid", mr.iid())
-                .put("created_at", "2026-01-01T00:00:00.000Z").put("updated_at", "2026-01-01T00:00:00.000Z");
+                .put("created_at", note.created().toString()).put("updated_at", note.updated().toString());
         node.set("author", userJson(note.author()));
         return node;
     }

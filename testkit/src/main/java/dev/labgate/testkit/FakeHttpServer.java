@@ -36,8 +36,19 @@ public abstract class FakeHttpServer implements AutoCloseable {
     public record Request(String method, String path, String query, String body, long receivedNanos) {
     }
 
-    /** What the fake answers: a status, a JSON body (a text node is sent as plain text, none as no body) and extra headers. */
-    protected record Answer(int status, JsonNode body, Map<String, String> headers) {
+    /**
+     * What the fake answers: a status, a JSON body (a text node is sent as plain text, none as no
+     * body) or raw bytes (a file download), and extra headers.
+     */
+    protected record Answer(int status, JsonNode body, Map<String, String> headers, byte[] raw) {
+        protected Answer(int status, JsonNode body, Map<String, String> headers) {
+            this(status, body, headers, null);
+        }
+
+        static Answer bytes(int status, byte[] raw, Map<String, String> headers) {
+            return new Answer(status, null, headers, raw);
+        }
+
         static Answer json(int status, JsonNode body) {
             return new Answer(status, body, Map.of());
         }
@@ -223,6 +234,11 @@ public abstract class FakeHttpServer implements AutoCloseable {
     private void send(HttpExchange exchange, Answer answer) throws IOException {
         extraHeaders(exchange);
         answer.headers().forEach((name, value) -> exchange.getResponseHeaders().add(name, value));
+        if (answer.raw() != null) {
+            exchange.sendResponseHeaders(answer.status(), answer.raw().length == 0 ? -1 : answer.raw().length);
+            exchange.getResponseBody().write(answer.raw());
+            return;
+        }
         if (answer.body() == null) {
             exchange.sendResponseHeaders(answer.status(), -1);
             return;

@@ -19,9 +19,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,16 +66,41 @@ public final class ActionCommand implements Callable<Integer> {
         }
         var policy = found.policy().get();
         out.println("labgate action: policy " + found.where() + ", version " + policy.version());
-        var scratch = Files.createTempDirectory("labgate-action");
+        // Everything the job writes (git mirrors, lab work directories, keys) goes under the runner's
+        // temporary directory and is removed at the end, mirror included.
+        var scratch = runner.temp().isPresent() ? Files.createTempDirectory(runner.temp().get(), "labgate-")
+                : Files.createTempDirectory("labgate-action");
         // A job has no public URL for lab callbacks: labs are polled, so its callback key is never used.
         var unusedCallbackKey = new byte[32];
         new SecureRandom().nextBytes(unusedCallbackKey);
         try (var labs = new PolicyLabs(() -> policy, scratch.resolve("labs"), clock,
                 new PolicyLabs.Context(env::get, Optional.empty(), unusedCallbackKey))) {
             var commits = new GitChangeCommits(scratch.resolve("git"), scratch.resolve("keys"), clock);
-            var oneShot = new OneShot(OneShot.gate(commits, clock), labs, new VerdictAggregator(), clock,
-                    duration -> Thread.sleep(duration.toMillis()), out);
+            var oneShot = new OneShot(OneShot.gate(commits, clock, howToApprove(runner)), labs,
+                    new VerdictAggregator(), clock, duration -> Thread.sleep(duration.toMillis()), out);
             return new ActionJob(oneShot, clock, out).run(env, r -> forge, policy);
+        } finally {
+            deleteTree(scratch);
+        }
+    }
+
+    /** How a maintainer approves a head for a job, which reads the approval back from the forge. */
+    static String howToApprove(Runner runner) {
+        return runner instanceof Runner.GitHub
+                ? "a maintainer can approve this commit with an approving review of the pull request at this "
+                + "commit (Review changes, Approve), then re-run this job"
+                : "a maintainer can approve this commit with a /labgate ok-to-test comment on the merge request, "
+                + "then retry this job";
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 

@@ -10,35 +10,57 @@ import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * The forge facts {@code labgate explain} uses, each noted with where it came from: asked of the
- * forge (read-only), or with {@code --offline} taken from the payload and marked unverified.
+ * The forge facts {@code labgate explain} uses, each noted with where it came from. Online every
+ * fact is asked of the forge (read-only). With {@code --offline} a fact only the forge knows (a
+ * permission, a team membership, the repository's own policy file) is not known: it is answered
+ * with an {@link Assumption} and listed in {@link #unknown()}, so that the caller can decide
+ * twice, assuming the most and the least, and say the decision only when both agree.
  */
 final class ExplainFacts implements ForgeFacts {
+
+    /** What an offline answer assumes of a fact it cannot know. */
+    enum Assumption {
+        /** Every unknown fact in the author's favour: admin access, a member of every team. */
+        MOST,
+        /** None in the author's favour: no access, a member of no team. */
+        LEAST
+    }
 
     private final Optional<ForgeFacts> forge;
     private final JsonNode payload;
     private final String head;
+    private final Assumption assumption;
     private final List<String> notes = new ArrayList<>();
+    private final Set<String> unknown = new LinkedHashSet<>();
 
     /**
      * @param forge the forge to ask, or empty for {@code --offline}
      * @param payload the delivery's JSON, for what it says about its author
      * @param head the head commit the payload names, if any
+     * @param assumption what offline answers assume; unused online
      */
-    ExplainFacts(Optional<ForgeFacts> forge, JsonNode payload, String head) {
+    ExplainFacts(Optional<ForgeFacts> forge, JsonNode payload, String head, Assumption assumption) {
         this.forge = forge;
         this.payload = payload;
         this.head = head;
+        this.assumption = assumption;
     }
 
     /** What was asked, and the answers, in order. */
     List<String> notes() {
         return notes;
+    }
+
+    /** The facts that were needed but could not be known offline, in words, in the order they were needed. */
+    Set<String> unknown() {
+        return unknown;
     }
 
     @Override
@@ -49,17 +71,13 @@ final class ExplainFacts implements ForgeFacts {
                     + permission.reason() + ")");
             return permission;
         }
+        var fact = "the permission of " + person + " on " + repo.fullName();
+        unknown.add(fact);
         var association = association(person);
-        var level = switch (association) {
-            case "OWNER" -> Permission.Level.ADMIN;
-            case "COLLABORATOR" -> Permission.Level.WRITE;
-            case "MEMBER" -> Permission.Level.READ;
-            default -> Permission.Level.NONE;
-        };
-        var reason = association.isEmpty() ? "UNVERIFIED: the payload says nothing about " + person
-                : "UNVERIFIED: the payload says author_association " + association;
-        notes.add("permission of " + person + " on " + repo.fullName() + ": " + word(level) + " (" + reason + ")");
-        return new Permission(level, reason);
+        notes.add(fact + ": NOT KNOWN offline" + (association.isEmpty() ? ""
+                : " (the payload's author_association " + association + " is not a permission)"));
+        var level = assumption == Assumption.MOST ? Permission.Level.ADMIN : Permission.Level.NONE;
+        return new Permission(level, "assumed " + word(level) + " offline");
     }
 
     @Override
@@ -69,8 +87,10 @@ final class ExplainFacts implements ForgeFacts {
             notes.add(person + (member ? " is" : " is not") + " a member of " + team);
             return member;
         }
-        notes.add(person + " taken as not a member of " + team + " (UNVERIFIED: offline)");
-        return false;
+        var fact = "whether " + person + " is a member of " + team;
+        unknown.add(fact);
+        notes.add(fact + ": NOT KNOWN offline");
+        return assumption == Assumption.MOST;
     }
 
     @Override
@@ -80,7 +100,7 @@ final class ExplainFacts implements ForgeFacts {
             notes.add("signing keys the forge lists for " + person + ": " + keys.size());
             return keys;
         }
-        notes.add("signing keys of " + person + ": none (UNVERIFIED: offline)");
+        notes.add("signing keys the forge lists for " + person + ": NOT KNOWN offline (none used)");
         return List.of();
     }
 
@@ -93,7 +113,9 @@ final class ExplainFacts implements ForgeFacts {
                     + (files.size() > 5 ? ", ..." : "") + ")"));
             return files;
         }
-        notes.add("paths " + change + " touches: not known (offline)");
+        var fact = "the paths " + change + " touches";
+        unknown.add(fact);
+        notes.add(fact + ": NOT KNOWN offline");
         return List.of();
     }
 
@@ -109,7 +131,7 @@ final class ExplainFacts implements ForgeFacts {
             notes.add("current head of " + change + ": " + current);
             return current;
         }
-        notes.add("current head of " + change + ": " + head + " (UNVERIFIED: from the payload)");
+        notes.add("current head of " + change + ": " + head + " (from the payload; the forge may have a newer one)");
         return head;
     }
 
@@ -121,7 +143,9 @@ final class ExplainFacts implements ForgeFacts {
                     + (file.isPresent() ? "present" : "absent"));
             return file;
         }
-        notes.add(path + " on the default branch of " + repo.fullName() + ": not read (offline)");
+        var fact = path + " on the default branch of " + repo.fullName() + " (the repository's own policy)";
+        unknown.add(fact);
+        notes.add(fact + ": NOT KNOWN offline (taken as absent)");
         return Optional.empty();
     }
 

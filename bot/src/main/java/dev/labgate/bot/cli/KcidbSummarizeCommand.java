@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /** {@code labgate kcidb summarize HEAD.json... [--baseline BASE.json]...}: labgate's verdict over KCIDB files. */
-@Command(name = "summarize", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = KcidbCommand.USAGE,
+@Command(name = "summarize", mixinStandardHelpOptions = true,
         description = {"The verdict over the KCIDB results of a head commit, compared with its base when given.",
                 "Exit 0 whatever the verdict (read it from the output); 64 when the command line or a file "
                         + "cannot be used."})

@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code labgate kcidb validate FILE...}: every violation of the KCIDB v5.3 schema, with its JSON path. */
-@Command(name = "validate", mixinStandardHelpOptions = true, exitCodeOnInvalidInput = KcidbCommand.USAGE,
+@Command(name = "validate", mixinStandardHelpOptions = true,
         description = {"Check KCIDB v5.3 files against every rule of the schema.",
-                "Prints each violation as FILE: PATH: MESSAGE. Exit 0 when every file is valid, 1 otherwise."})
+                "Prints each violation as FILE: PATH: MESSAGE. Exit 0 when every file is valid, 1 otherwise, "
+                        + "64 when a file cannot be read."})
 public final class KcidbValidateCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "KCIDB JSON files (read streaming; any size)")
@@ -30,6 +31,15 @@ public final class KcidbValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
+        // A file that is not there is a mistake in the command line, not an invalid KCIDB file.
+        for (var file : files) {
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                spec.commandLine().getErr().println("labgate kcidb validate: cannot read " + file + ": "
+                        + (Files.exists(file) ? Files.isDirectory(file) ? "a directory" : "permission denied"
+                        : "no such file"));
+                return KcidbCommand.USAGE;
+            }
+        }
         var validator = new KcidbValidator();
         var invalid = 0;
         for (var file : files) {

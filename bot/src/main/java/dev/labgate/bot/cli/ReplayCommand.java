@@ -1,5 +1,6 @@
 package dev.labgate.bot.cli;
 
+import dev.labgate.bot.LabgateSettings;
 import dev.labgate.forge.github.GitHubWebhooks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,9 +62,15 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--forge", defaultValue = "github", description = "github or gitlab (default: ${DEFAULT-VALUE})")
     ForgeKind forge;
 
-    @Option(names = "--url", defaultValue = "http://localhost:8080", paramLabel = "URL",
-            description = "the labgate service (default: ${DEFAULT-VALUE}); the path /webhooks/<forge> is added")
+    @Option(names = "--url", paramLabel = "URL",
+            description = "the labgate service; the path /webhooks/<forge> is added (default: the address the "
+                    + "service started from the same data directory wrote in it, else http://localhost:8080)")
     URI url;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "the service's data directory, where it notes its address (default: LABGATE_DATA_DIR, "
+                    + "else ./data)")
+    Path dataDir;
 
     @Option(names = "--delivery", paramLabel = "ID", description = "the delivery id to send (default: a new UUID)")
     String delivery;
@@ -115,7 +122,8 @@ public final class ReplayCommand implements Callable<Integer> {
             return USAGE;
         }
         var id = delivery == null ? UUID.randomUUID().toString() : delivery;
-        var target = url.resolve((url.getPath().endsWith("/") ? "" : url.getPath() + "/")
+        var base = service();
+        var target = base.resolve((base.getPath().endsWith("/") ? "" : base.getPath() + "/")
                 + (retry != null ? "api/deliveries/retry" : "webhooks/" + forge));
         var request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("User-Agent", "labgate-replay")
@@ -146,6 +154,21 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         err.println(line);
         return 1;
+    }
+
+    /** Where the service listens: --url, else what it noted in its data directory at start, else the default port. */
+    private URI service() {
+        if (url != null) {
+            return url;
+        }
+        var directory = dataDir != null ? dataDir
+                : Optional.ofNullable(environment.apply("LABGATE_DATA_DIR")).filter(d -> !d.isBlank()).map(Path::of)
+                .orElse(Path.of("data"));
+        try {
+            return URI.create(Files.readString(directory.resolve(LabgateSettings.ADDRESS_FILE)).strip());
+        } catch (IOException | IllegalArgumentException e) {
+            return URI.create("http://localhost:8080");
+        }
     }
 
     private Map<String, String> headers(String secret, String id, byte[] body) {

@@ -42,6 +42,12 @@ public final class PagesController {
         this.layout = new Layout(settings.publicUrl().map(u -> URI.create(u).getRawPath()).orElse(""));
     }
 
+    /** The service's address alone leads to the runs: a newcomer who opens it sees where to look. */
+    @Get("/")
+    public HttpResponse<?> home() {
+        return HttpResponse.seeOther(URI.create(layout.runs()));
+    }
+
     @Get("/runs/{id}")
     @Produces(MediaType.TEXT_HTML)
     public HttpResponse<String> run(@PathVariable String id) {

@@ -38,7 +38,7 @@ class KcidbCommandTest {
             """;
 
     private int run(String... args) {
-        var cli = new CommandLine(new Labgate());
+        var cli = Labgate.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -61,13 +61,12 @@ class KcidbCommandTest {
         var bad = file("bad.json", HEAD.replace("\"ci:b2\", \"checkout_id\"", "\"b2\", \"checkout_id\"")
                 .replace("\"FAIL\"", "\"BROKEN\""));
 
-        var code = run("kcidb", "validate", bad.toString(), tmp.resolve("missing.json").toString());
+        var code = run("kcidb", "validate", bad.toString());
 
         assertThat(code).isEqualTo(1);
         assertThat(out.toString()).contains(bad + ": $.builds[0].id: must be '<origin>:<local id>'")
                 .contains(bad + ": $.tests[1].status: must be one of FAIL, ERROR, MISS, PASS, DONE, SKIP, not \"BROKEN\"")
-                .contains(bad + ": 2 violations")
-                .contains("missing.json: $: cannot be read: no such file");
+                .contains(bad + ": 2 violations");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -42,7 +44,7 @@ import java.util.function.Predicate;
  * {@link GitHubEvents}; facts and reports through the REST API of {@link GitHubConnection}.
  * With a GitHub App, statuses are check runs whose summary carries the run's details.
  */
-public final class GitHubForge implements Forge, ForgeUsage {
+public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitHubForge.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,6 +53,7 @@ public final class GitHubForge implements Forge, ForgeUsage {
     private static final int MAX_FILE_PAGES = 30;
     private static final int MAX_COMMIT_PAGES = 3;
     private static final int MAX_COMMENT_PAGES = 30;
+    private static final int MAX_REVIEW_PAGES = 10;
 
     private final GitHubSettings settings;
     private final GitHubWebhooks webhooks;
@@ -196,6 +199,21 @@ public final class GitHubForge implements Forge, ForgeUsage {
         return connection.pages(Use.FACT, client(change.repo()), "list the commits of " + change,
                         pullPath(change) + "/commits?per_page=100", MAX_COMMIT_PAGES).stream()
                 .map(c -> c.path("sha").asText()).toList();
+    }
+
+    /**
+     * Reviews in the state {@code APPROVED} whose {@code commit_id} is the head: GitHub records the
+     * commit a review was submitted on, and a dismissed review is shown as {@code DISMISSED}
+     * (docs.github.com/en/rest/pulls/reviews#list-reviews-for-a-pull-request).
+     */
+    @Override
+    public List<HeadApprovals.Given> approvalsOf(ChangeRef change, String headSha) {
+        return connection.pages(Use.FACT, client(change.repo()), "list the reviews of " + change,
+                        pullPath(change) + "/reviews?per_page=100", MAX_REVIEW_PAGES).stream()
+                .filter(r -> "APPROVED".equals(r.path("state").asText()) && headSha.equals(r.path("commit_id").asText()))
+                .map(r -> new HeadApprovals.Given(new Person(r.path("user").path("login").asText()),
+                        Instant.parse(r.path("submitted_at").asText()), "approving review " + r.path("id").asText()))
+                .toList();
     }
 
     @Override

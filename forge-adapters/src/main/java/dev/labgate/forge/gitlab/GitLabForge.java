@@ -1,6 +1,7 @@
 package dev.labgate.forge.gitlab;
 
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Command;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
@@ -8,10 +9,12 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
 import dev.labgate.forge.BodyLimit;
+import dev.labgate.forge.CommentCommands;
 import dev.labgate.forge.Comments;
 import dev.labgate.forge.ForgeUsage;
 import dev.labgate.forge.RateBudget;
@@ -20,6 +23,7 @@ import org.gitlab4j.api.GitLabApiException;
 import org.gitlab4j.api.models.CommitStatusFilter;
 import org.gitlab4j.api.models.Diff;
 import org.gitlab4j.api.models.MergeRequest;
+import org.gitlab4j.api.models.MergeRequestVersion;
 import org.gitlab4j.api.models.Note;
 import org.gitlab4j.api.models.User;
 import org.gitlab4j.models.Constants.ActionType;
@@ -33,8 +37,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,7 +55,7 @@ import java.util.function.Predicate;
  * {@link GitLabEvents}; facts and reports through gitlab4j-api ({@link GitLabConnection}).
  * A merge request's summary is a note on it; statuses are commit statuses on the head.
  */
-public final class GitLabForge implements Forge, ForgeUsage {
+public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
 
     private static final Logger LOG = LoggerFactory.getLogger(GitLabForge.class);
     /** SSH key uses that sign commits (app/models/key.rb: {@code usage_type} enum). */
@@ -196,6 +202,52 @@ public final class GitLabForge implements Forge, ForgeUsage {
                 .map(c -> c.getId()).toList());
         Collections.reverse(newestFirst);
         return newestFirst;
+    }
+
+    /**
+     * {@code /labgate ok-to-test} notes written while {@code headSha} was the merge request's head.
+     * GitLab keeps a diff version per push with its {@code head_commit_sha} and {@code created_at}
+     * (docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions); a note (created and last
+     * edited, docs.gitlab.com/api/notes/#list-all-merge-request-notes) between that version and the
+     * next one approves that head and no other, as the service binds an approval to the head of its time.
+     */
+    @Override
+    public List<HeadApprovals.Given> approvalsOf(ChangeRef change, String headSha) {
+        var project = change.repo().fullName();
+        var versions = new ArrayList<>(connection.call(Use.FACT, "list the versions of " + change,
+                api -> api.getMergeRequestApi().getDiffVersions(project, change.number())));
+        versions.sort(Comparator.comparing(MergeRequestVersion::getCreatedAt));
+        var windows = new ArrayList<Instant[]>();
+        for (int i = 0; i < versions.size(); i++) {
+            if (headSha.equals(versions.get(i).getHeadCommitSha())) {
+                windows.add(new Instant[] {versions.get(i).getCreatedAt().toInstant(),
+                        i + 1 < versions.size() ? versions.get(i + 1).getCreatedAt().toInstant() : Instant.MAX});
+            }
+        }
+        if (windows.isEmpty()) {
+            return List.of();
+        }
+        var given = new ArrayList<HeadApprovals.Given>();
+        for (var note : connection.call(Use.FACT, "list the notes of " + change,
+                api -> api.getNotesApi().getMergeRequestNotes(project, change.number(), SortOrder.ASC,
+                        Note.OrderBy.CREATED_AT))) {
+            if (Boolean.TRUE.equals(note.getSystem()) || note.getAuthor() == null
+                    || !(CommentCommands.find(note.getBody()) instanceof CommentCommands.Known known)
+                    || known.command() != Command.OK_TO_TEST) {
+                continue;
+            }
+            var created = note.getCreatedAt().toInstant();
+            var edited = note.getUpdatedAt() == null ? created : note.getUpdatedAt().toInstant();
+            if (windows.stream().anyMatch(w -> within(created, w) && within(edited, w))) {
+                given.add(new HeadApprovals.Given(new Person(note.getAuthor().getUsername()), created,
+                        "/labgate ok-to-test in note " + note.getId()));
+            }
+        }
+        return given;
+    }
+
+    private static boolean within(Instant at, Instant[] window) {
+        return !at.isBefore(window[0]) && at.isBefore(window[1]);
     }
 
     @Override
