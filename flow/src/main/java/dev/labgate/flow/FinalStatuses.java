@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -91,7 +92,7 @@ public final class FinalStatuses {
             var shown = forge.statusOf(repo, run.headSha(), status.context());
             LOG.info("run {}: status {} on {} is in doubt since {} (a write got no answer); the forge shows {}, "
                     + "labgate writes {}", run.id(), status.context(), run.headSha(), doubt.get(),
-                    shown.map(s -> s.name().toLowerCase()).orElse("none"), status.state().name().toLowerCase());
+                    shown.map(s -> s.name().toLowerCase(Locale.ROOT)).orElse("none"), status.state().name().toLowerCase(Locale.ROOT));
             if (status.state().isFinal() && agrees(status.state(), shown)) {
                 return;
             }
@@ -121,7 +122,7 @@ public final class FinalStatuses {
             return Check.AGREES;
         }
         LOG.warn("run {}: the forge shows status {} on {} as {} although the run ended {}; writing it again", run.id(),
-                expected.context(), run.headSha(), shown.map(s -> s.name().toLowerCase()).orElse("missing"),
+                expected.context(), run.headSha(), shown.map(s -> s.name().toLowerCase(Locale.ROOT)).orElse("missing"),
                 run.state().label());
         forges.get(run.subject().repo().forge()).setStatus(run.subject(), run.headSha(), expected);
         return Check.REPAIRED;

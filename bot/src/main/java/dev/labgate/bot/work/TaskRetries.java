@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * What happens when a durable task fails, by {@link RetryPolicy#OUTSIDE_CALLS}: an outside call
@@ -95,7 +96,7 @@ final class TaskRetries<T> implements FailureHandler<T> {
     }
 
     private static String seconds(Duration wait) {
-        return wait.toMillis() < 10_000 ? String.format("%.1fs", wait.toMillis() / 1000.0) : wait.toSeconds() + "s";
+        return wait.toMillis() < 10_000 ? String.format(Locale.ROOT, "%.1fs", wait.toMillis() / 1000.0) : wait.toSeconds() + "s";
     }
 
     static String message(Throwable cause) {
