@@ -15,6 +15,10 @@ import dev.labgate.lab.kernelci.KernelCiLab;
 import dev.labgate.lab.kernelci.KernelCiSettings;
 import dev.labgate.lab.lava.LavaLab;
 import dev.labgate.lab.lava.LavaSettings;
+import dev.labgate.lab.sandbox.Bubblewrap;
+import dev.labgate.lab.sandbox.Limits;
+import dev.labgate.lab.sandbox.SandboxSetup;
+import dev.labgate.lab.sandbox.Unconfined;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +38,9 @@ import java.util.function.Function;
 /**
  * The labs of the policy in force, built on first use and rebuilt when their definition changes.
  * Secrets are read from the environment variables the policy names. A lab that cannot work as
- * configured (a missing token, a bad template) is still built, as a lab that refuses every run
- * with the reason, so that the run ends with that reason instead of a crash.
+ * configured (a missing token, a bad template, no sandbox for a command lab) is still built, as a
+ * lab that refuses every run with the reason, so that the run ends with that reason instead of a
+ * crash.
  */
 public final class PolicyLabs implements Labs, AutoCloseable {
 
@@ -51,7 +56,7 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     public record Context(Function<String, String> environment, Optional<String> publicUrl, byte[] callbackKey) {
     }
 
-    private record Built(LabSpec spec, Lab lab) {
+    private record Built(LabSpec spec, Lab lab, Optional<SandboxSetup> sandbox) {
     }
 
     private final PolicySource policies;
@@ -86,16 +91,7 @@ public final class PolicyLabs implements Labs, AutoCloseable {
         if (spec == null) {
             return Optional.empty();
         }
-        return Optional.of(built.compute(name, (k, old) -> {
-            if (old != null && old.spec().equals(spec)) {
-                return old;
-            }
-            var lab = build(spec);
-            if (warn && lab instanceof Unusable unusable) {
-                LOG.warn("{}; its runs end with this reason until the policy is fixed", unusable.reason());
-            }
-            return new Built(spec, lab);
-        }).lab());
+        return Optional.of(built(name, spec, warn).lab());
     }
 
     /**
@@ -111,22 +107,79 @@ public final class PolicyLabs implements Labs, AutoCloseable {
         return problems;
     }
 
-    private Lab build(LabSpec spec) {
+    /**
+     * How the code of a command lab's runs is confined on this host (its lab is built if it was
+     * not); empty for other labs.
+     */
+    public Optional<SandboxSetup> sandbox(String name) {
+        var spec = policies.current().labs().get(name);
+        return spec == null ? Optional.empty() : built(name, spec, false).sandbox();
+    }
+
+    private Built built(String name, LabSpec spec, boolean warn) {
+        return built.compute(name, (k, old) -> {
+            if (old != null && old.spec().equals(spec)) {
+                return old;
+            }
+            var lab = build(spec);
+            if (warn && lab.lab() instanceof Unusable unusable) {
+                LOG.warn("{}; its runs end with this reason until the policy is fixed", unusable.reason());
+            }
+            if (warn && lab.sandbox().filter(s -> s instanceof SandboxSetup.Ready ready
+                    && ready.sandbox() instanceof Unconfined).isPresent()) {
+                LOG.warn(SandboxReport.of(spec.name(), lab.sandbox().get()).text());
+            }
+            return lab;
+        });
+    }
+
+    private Built build(LabSpec spec) {
         try {
             if (spec instanceof LabSpec.KernelCi kernelci) {
-                return kernelCi(kernelci);
+                return new Built(spec, kernelCi(kernelci), Optional.empty());
             }
             if (spec instanceof LabSpec.Lava lava) {
-                return lava(lava);
+                return new Built(spec, lava(lava), Optional.empty());
             }
             var command = (LabSpec.Command) spec;
-            return new CommandLab(command.name(), new CommandSettings(command.command(), command.timeout(),
-                    command.env(), command.maxOutputBytes()), scratch(command.name()), fetcher, starter, clock);
+            var setup = sandbox(command, Optional.of(dataDir), scratch(command.name()));
+            if (setup instanceof SandboxSetup.Ready ready) {
+                var confinement = command.confinement();
+                var limits = new Limits(confinement.cpu(), confinement.memory(), confinement.processes(),
+                        confinement.output(), confinement.disk());
+                return new Built(spec, new CommandLab(command.name(), new CommandSettings(command.command(),
+                        command.timeout(), command.env(), command.maxOutputBytes(), limits), ready.sandbox(),
+                        scratch(command.name()), fetcher, starter, clock), Optional.of(setup));
+            }
+            return new Built(spec, new Unusable(spec.name(), SandboxReport.of(command.name(), setup).text()),
+                    Optional.of(setup));
         } catch (IllegalArgumentException e) {
             var reason = e.getMessage().startsWith("lab " + spec.name() + ": ") ? e.getMessage()
                     : "lab " + spec.name() + ": " + e.getMessage();
-            return new Unusable(spec.name(), reason);
+            return new Built(spec, new Unusable(spec.name(), reason), Optional.empty());
         }
+    }
+
+    /**
+     * The sandbox a command lab's runs get on this host, tried once in {@code scratch}: bubblewrap
+     * unless the operator wrote {@code sandbox: none}; refused (never a silent fallback) where
+     * bubblewrap cannot start, or where a read-only path the lab grants would show labgate's data.
+     *
+     * @param dataDir labgate's data directory, where known
+     */
+    public static SandboxSetup sandbox(LabSpec.Command spec, Optional<Path> dataDir, Path scratch) {
+        var confinement = spec.confinement();
+        if (!confinement.sandboxed()) {
+            return new SandboxSetup.Ready(new Unconfined());
+        }
+        var data = dataDir.map(d -> d.toAbsolutePath().normalize());
+        for (var path : confinement.readOnly()) {
+            if (data.filter(d -> d.startsWith(path) || path.startsWith(d)).isPresent()) {
+                return new SandboxSetup.Refused("the read-only path " + path + " would show labgate's data directory "
+                        + data.get() + " (its database, keys and other runs) to the command");
+            }
+        }
+        return Bubblewrap.setUp(confinement.network(), confinement.readOnly(), scratch);
     }
 
     private Lab kernelCi(LabSpec.KernelCi spec) {

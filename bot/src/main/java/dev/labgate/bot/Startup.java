@@ -2,6 +2,7 @@ package dev.labgate.bot;
 
 import dev.labgate.bot.work.WorkRunner;
 import dev.labgate.flow.Forges;
+import dev.labgate.lab.sandbox.SandboxSetup;
 import io.micronaut.context.event.ApplicationEventListener;
 import io.micronaut.runtime.server.event.ServerStartupEvent;
 import jakarta.inject.Provider;
@@ -93,6 +94,17 @@ final class Startup implements ApplicationEventListener<ServerStartupEvent> {
                 .collect(Collectors.joining(", ")));
         labs.problems().forEach(problem -> LOG.warn("{}; its runs will end with this reason until the policy is "
                 + "fixed ('labgate config check' shows the same)", problem));
+        // Every start, so that a lab that runs a change's code without a sandbox is never missed.
+        for (var lab : p.labs().keySet()) {
+            labs.sandbox(lab).filter(SandboxSetup.Ready.class::isInstance).map(setup -> SandboxReport.of(lab, setup))
+                    .ifPresent(report -> {
+                        if (report.level() == SandboxReport.Level.WARNING) {
+                            LOG.warn(report.text());
+                        } else {
+                            LOG.info(report.text());
+                        }
+                    });
+        }
         LOG.info("data: {} ({})", settings.dataDir().toAbsolutePath().normalize(), database.url()
                 .map(DatabaseFactory::describe).orElse("embedded H2 database in this directory"));
         LOG.info("runs: {}/runs, labs: {}/labs (the same as JSON under {}/api)", base, base, base);

@@ -6,6 +6,7 @@ import dev.labgate.testkit.FakeForge;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -87,8 +88,8 @@ class MergeRequestFlowTest {
     }
 
     @Test
-    void a_maintainers_retest_note_runs_the_head_again() {
-        try (var scenario = new Scenario(tmp, "echo run >> " + tmp.resolve("runs.log").toAbsolutePath());
+    void a_maintainers_retest_note_runs_the_head_again() throws Exception {
+        try (var scenario = new Scenario(tmp, "echo ran the head");
              var labgate = new RunningLabgate(scenario.properties())) {
             scenario.gitlab.permission(Scenario.REPO, "dana", Permission.Level.WRITE);
             scenario.gitlab.permission(Scenario.REPO, "max", Permission.Level.MAINTAIN);
@@ -105,7 +106,10 @@ class MergeRequestFlowTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> finalStatuses(scenario, scenario.head).size() == 2);
             assertThat(finalStatuses(scenario, scenario.head))
                     .allSatisfy(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
-            assertThat(tmp.resolve("runs.log")).hasContent("run\nrun");
+            try (var runs = Files.list(tmp.resolve("data/work/local"))) {
+                assertThat(runs.map(run -> run.resolve("output.log"))).as("two runs of the command")
+                        .hasSize(2).allSatisfy(log -> assertThat(log).hasContent("ran the head"));
+            }
         }
     }
 

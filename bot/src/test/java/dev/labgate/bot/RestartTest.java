@@ -3,6 +3,7 @@ package dev.labgate.bot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,13 +42,15 @@ class RestartTest {
 
     @Test
     void a_restart_while_the_lab_runs_finishes_the_run_with_exactly_one_final_status() {
-        var marker = tmp.resolve("started");
-        try (var scenario = new Scenario(tmp, "touch " + marker + " && sleep 3 && test -f hello.txt")) {
+        // The command runs in the sandbox, which writes where its first process is once it runs.
+        var work = tmp.resolve("data/work/local");
+        try (var scenario = new Scenario(tmp, "sleep 3 && test -f hello.txt")) {
             scenario.github.permission(Scenario.REPO, "alice", "write");
             try (var first = new RunningLabgate(scenario.properties())) {
                 first.postGitHub("pull_request", "d-restart-2", Fixtures.pullRequest("opened", Scenario.REPO, 7,
                         "alice", scenario.head, scenario.base, false), Scenario.SECRET);
-                await().atMost(Duration.ofSeconds(20)).until(() -> marker.toFile().exists());
+                await().atMost(Duration.ofSeconds(20)).until(() -> Files.isDirectory(work) && Files.list(work)
+                        .anyMatch(run -> Files.exists(run.resolve("sandbox.json"))));
             }
             assertThat(finalStatuses(scenario.github, scenario.head)).isEmpty();
 

@@ -16,12 +16,18 @@ final class LabParser {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
     static final long DEFAULT_MAX_OUTPUT = 1024 * 1024;
+    static final int DEFAULT_PROCESSES = 1024;
+    static final long DEFAULT_OUTPUT_LIMIT = 64L << 20;
+    static final long DEFAULT_DISK_LIMIT = 20L << 30;
+    /** Where the sandbox has mounts of its own, which a read-only path may not cover. */
+    private static final List<String> SANDBOX_OWN = List.of("/proc", "/dev", "/tmp", "/labgate");
+    private static final Set<String> LIMIT_KEYS = Set.of("cpu", "memory", "processes", "output", "disk");
     static final int MAX_FILTERS = 8;
 
     private static final Set<String> COMMON = Set.of("type", "timeout", "tier", "max-concurrent", "retries");
     private static final String TYPE_NAMES = "command, kernelci, lava";
     private static final Map<String, Set<String>> TYPES = Map.of(
-            "command", Set.of("command", "env", "max-output"),
+            "command", Set.of("command", "env", "max-output", "sandbox", "network", "read-only", "limits"),
             "kernelci", Set.of("pipeline-url", "api-url", "token-env", "tree-url", "push-url", "push-token-env",
                     "branch", "jobfilter", "platformfilter", "poll-interval", "dashboard-url"),
             "lava", Set.of("url", "token-env", "template", "variables", "artifacts-url", "poll-interval"));
@@ -101,10 +107,81 @@ final class LabParser {
         var command = s.required("command", PolicyNode::string, "command: make -j2 defconfig all");
         var timeout = s.optional("timeout", PolicyNode::duration).orElse(DEFAULT_TIMEOUT);
         var env = new LinkedHashMap<String, String>();
-        s.optional("env", n -> Optional.of(n.entries())).ifPresent(m -> m.forEach((k, v) -> v.string()
-                .ifPresent(value -> env.put(k, value))));
+        s.optional("env", n -> Optional.of(n.entries())).ifPresent(m -> m.forEach((k, v) -> {
+            if (!k.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                v.error("'" + k + "' is not the name of an environment variable", "use letters, digits and '_'");
+            }
+            v.string().ifPresent(value -> env.put(k, value));
+        }));
         var maxOutput = s.optional("max-output", PolicyNode::size).orElse(DEFAULT_MAX_OUTPUT);
-        return command.map(c -> new LabSpec.Command(name, c, timeout, env, maxOutput));
+        var confinement = confinement(s);
+        return command.flatMap(c -> confinement.map(k -> new LabSpec.Command(name, c, timeout, env, maxOutput, k)));
+    }
+
+    private static Optional<LabSpec.Confinement> confinement(Section s) {
+        var sandboxed = s.optional("sandbox", node -> node.string().flatMap(text -> switch (text.trim()) {
+            case "bubblewrap" -> Optional.of(true);
+            case "none" -> Optional.of(false);
+            default -> {
+                node.error("unknown sandbox '" + text + "'", "bubblewrap (the default) or none (the command then "
+                        + "runs as labgate's own user and can read its secrets)");
+                yield Optional.empty();
+            }
+        }));
+        if (s.entries().containsKey("sandbox") && sandboxed.isEmpty()) {
+            return Optional.empty();
+        }
+        var network = s.optional("network", PolicyNode::bool).orElse(false);
+        var readOnly = s.optional("read-only", LabParser::readOnlyPaths).orElse(List.of());
+        if (!sandboxed.orElse(true)) {
+            for (var key : List.of("network", "read-only")) {
+                Optional.ofNullable(s.entries().get(key)).ifPresent(node -> node.error("'" + key
+                        + "' has no meaning with sandbox: none", "remove it: without a sandbox the command reaches "
+                        + "everything labgate's user can"));
+            }
+        }
+        var limits = Optional.ofNullable(s.entries().get("limits")).map(node -> node.entries(LIMIT_KEYS))
+                .orElse(Map.of());
+        var cpu = Optional.ofNullable(limits.get("cpu")).flatMap(PolicyNode::duration);
+        var memory = Optional.ofNullable(limits.get("memory")).flatMap(n -> positiveSize(n));
+        var processes = Optional.ofNullable(limits.get("processes")).flatMap(n -> n.integer(8, 1_000_000))
+                .orElse(DEFAULT_PROCESSES);
+        var output = Optional.ofNullable(limits.get("output")).flatMap(LabParser::positiveSize)
+                .orElse(DEFAULT_OUTPUT_LIMIT);
+        var disk = Optional.ofNullable(limits.get("disk")).flatMap(LabParser::positiveSize).orElse(DEFAULT_DISK_LIMIT);
+        return Optional.of(new LabSpec.Confinement(sandboxed.orElse(true), network, readOnly, cpu, memory, processes,
+                output, disk));
+    }
+
+    private static Optional<Long> positiveSize(PolicyNode node) {
+        return node.size().filter(size -> {
+            if (size <= 0) {
+                node.error("a limit must be larger than zero", "write it like 512M or 20G");
+            }
+            return size > 0;
+        });
+    }
+
+    /** Absolute host paths, each a place of its own in the sandbox. */
+    private static Optional<List<Path>> readOnlyPaths(PolicyNode node) {
+        var paths = new java.util.ArrayList<Path>();
+        for (var item : node.isScalar() ? List.of(node) : node.items()) {
+            item.string().ifPresent(text -> {
+                var path = Path.of(text.trim());
+                if (path.isAbsolute() && path.getNameCount() == 0) {
+                    item.error("the whole host cannot be made visible", "name the directories the command needs");
+                } else if (!path.isAbsolute() || !path.normalize().equals(path) || text.trim().endsWith("/")) {
+                    item.error("'" + text + "' is not an absolute path without '..' or a trailing '/'",
+                            "write it like /opt/toolchains");
+                } else if (SANDBOX_OWN.stream().anyMatch(own -> path.startsWith(own))) {
+                    item.error(path + " is the sandbox's own", "the sandbox has its own " + String.join(", ",
+                            SANDBOX_OWN) + "; name another path");
+                } else {
+                    paths.add(path);
+                }
+            });
+        }
+        return Optional.of(paths);
     }
 
     private static Optional<LabSpec> kernelCi(String name, Section s) {

@@ -26,19 +26,42 @@ public sealed interface LabSpec {
     }
 
     /**
-     * A command run on the labgate host in a fresh checkout of the head commit.
+     * A command run on the labgate host in a fresh checkout of the head commit, in a sandbox.
      *
      * @param command a shell command line, run with {@code sh -c}
      * @param env extra environment variables for the command
-     * @param maxOutputBytes how much of the output is kept (the tail is kept when it is longer)
+     * @param maxOutputBytes how much of the end of the output is read for the log excerpt
+     * @param confinement the command's sandbox and limits
      */
-    record Command(String name, String command, Duration timeout, Map<String, String> env, long maxOutputBytes)
-            implements LabSpec {
+    record Command(String name, String command, Duration timeout, Map<String, String> env, long maxOutputBytes,
+                   Confinement confinement) implements LabSpec {
         public Command {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(command, "command");
             Objects.requireNonNull(timeout, "timeout");
             env = Map.copyOf(env);
+            Objects.requireNonNull(confinement, "confinement");
+        }
+    }
+
+    /**
+     * How a command lab's command is confined: the code under test runs in it (docs/labs.md).
+     *
+     * @param sandboxed false only for the operator's explicit {@code sandbox: none}
+     * @param network whether the command keeps the host's network
+     * @param readOnly host paths the command may read, at the same place
+     * @param cpu CPU time of all the run's processes together, if limited
+     * @param memory resident memory of all the run's processes together, in bytes, if limited
+     * @param processes processes and threads at once
+     * @param output bytes the command may print
+     * @param disk bytes in the checkout and the run's {@code /tmp} together
+     */
+    record Confinement(boolean sandboxed, boolean network, List<Path> readOnly, Optional<Duration> cpu,
+                       Optional<Long> memory, int processes, long output, long disk) {
+        public Confinement {
+            readOnly = List.copyOf(readOnly);
+            Objects.requireNonNull(cpu, "cpu");
+            Objects.requireNonNull(memory, "memory");
         }
     }
 

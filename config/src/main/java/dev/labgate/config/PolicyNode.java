@@ -168,12 +168,14 @@ final class PolicyNode {
                 factor = 1024;
             } else if (t.endsWith("M")) {
                 factor = 1024 * 1024;
+            } else if (t.endsWith("G")) {
+                factor = 1024L * 1024 * 1024;
             }
             var digits = factor == 1 ? t : t.substring(0, t.length() - 1);
             try {
                 return Optional.of(Long.parseLong(digits) * factor);
             } catch (NumberFormatException e) {
-                error("'" + text + "' is not a size", "write it like 65536, 64K or 1M");
+                error("'" + text + "' is not a size", "write it like 65536, 64K, 1M or 2G");
                 return Optional.empty();
             }
         });

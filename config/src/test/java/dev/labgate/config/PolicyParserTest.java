@@ -109,6 +109,33 @@ class PolicyParserTest {
                         "relative to the policy file"),
                 arguments("an invalid regular expression in a known issue is shown with its position",
                         "known-issues:\n  - id: x\n    test-path: 'a(b'\n", 3, 16, "not a valid regular expression", ""),
+                arguments("an unknown sandbox is refused with the two there are",
+                        "labs:\n  local:\n    type: command\n    command: make\n    sandbox: docker\n", 5, 14,
+                        "unknown sandbox 'docker'", "bubblewrap (the default) or none"),
+                arguments("network without a sandbox means nothing and is refused",
+                        "labs:\n  local:\n    type: command\n    command: make\n    sandbox: none\n"
+                                + "    network: false\n", 6, 14, "'network' has no meaning with sandbox: none", ""),
+                arguments("a relative read-only path is refused",
+                        "labs:\n  local:\n    type: command\n    command: make\n    read-only: [opt/cc]\n", 5, 17,
+                        "'opt/cc' is not an absolute path", "/opt/toolchains"),
+                arguments("a read-only path over the sandbox's own /proc is refused",
+                        "labs:\n  local:\n    type: command\n    command: make\n    read-only:\n      - /opt/cc\n"
+                                + "      - /proc/1\n", 7, 9, "/proc/1 is the sandbox's own", ""),
+                arguments("the whole host cannot be granted read-only",
+                        "labs:\n  local:\n    type: command\n    command: make\n    read-only: /\n", 5, 16,
+                        "the whole host cannot be made visible", ""),
+                arguments("a misspelt limit is named with its near neighbour",
+                        "labs:\n  local:\n    type: command\n    command: make\n    limits:\n      proceses: 64\n", 6, 7,
+                        "unknown key 'proceses'", "did you mean 'processes'?"),
+                arguments("a limit that is not a size says how to write one",
+                        "labs:\n  local:\n    type: command\n    command: make\n    limits: {disk: lots}\n", 5, 20,
+                        "'lots' is not a size", "2G"),
+                arguments("a process limit too small for a shell is refused",
+                        "labs:\n  local:\n    type: command\n    command: make\n    limits: {processes: 2}\n", 5, 25,
+                        "2 is out of range", "a number from 8"),
+                arguments("a command lab's variable must be a variable name",
+                        "labs:\n  local:\n    type: command\n    command: make\n    env: {'A B': x}\n", 5, 18,
+                        "'A B' is not the name of an environment variable", ""),
                 arguments("a bracket left open is reported on the line that opened it, not past the end",
                         "labs:\n  local: [a\n", 2, 10, "never closed", "indentation"),
                 arguments("an unclosed quote is reported on its own line",
@@ -203,6 +230,33 @@ class PolicyParserTest {
                 Map.of("device_type", "bbb"), URI.create("https://files.example.org/labgate/"), Duration.ofSeconds(30),
                 Duration.ofHours(3)));
         assertThat(policy.access("board-farm")).isEqualTo(LabAccess.DEFAULT);
+    }
+
+    @Test
+    void a_command_lab_is_sandboxed_without_network_and_limited_unless_its_operator_says_otherwise() {
+        var policy = parser.parse("""
+                labs:
+                  plain:
+                    type: command
+                    command: make
+                  built:
+                    type: command
+                    command: make -j8
+                    network: true
+                    read-only: [/opt/toolchains, /srv/ccache]
+                    limits: {cpu: 2h, memory: 8G, processes: 4096, output: 256M, disk: 40G}
+                  trusted-tool:
+                    type: command
+                    command: ./tools/run
+                    sandbox: none
+                """, dir).policy().orElseThrow();
+
+        assertThat(((LabSpec.Command) policy.labs().get("plain")).confinement()).isEqualTo(new LabSpec.Confinement(
+                true, false, List.of(), Optional.empty(), Optional.empty(), 1024, 64L << 20, 20L << 30));
+        assertThat(((LabSpec.Command) policy.labs().get("built")).confinement()).isEqualTo(new LabSpec.Confinement(
+                true, true, List.of(Path.of("/opt/toolchains"), Path.of("/srv/ccache")), Optional.of(Duration.ofHours(2)),
+                Optional.of(8L << 30), 4096, 256L << 20, 40L << 30));
+        assertThat(((LabSpec.Command) policy.labs().get("trusted-tool")).confinement().sandboxed()).isFalse();
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.labgate.action.ExitCode;
 import dev.labgate.action.OneShot;
 import dev.labgate.action.Runner;
 import dev.labgate.bot.PolicyLabs;
+import dev.labgate.bot.SandboxReport;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.forge.git.GitChangeCommits;
@@ -75,6 +76,11 @@ public final class ActionCommand implements Callable<Integer> {
         new SecureRandom().nextBytes(unusedCallbackKey);
         try (var labs = new PolicyLabs(() -> policy, scratch.resolve("labs"), clock,
                 new PolicyLabs.Context(env::get, Optional.empty(), unusedCallbackKey))) {
+            for (var lab : policy.labs().keySet()) {
+                labs.sandbox(lab).map(setup -> SandboxReport.of(lab, setup)).ifPresent(report -> out.println(
+                        "labgate action: " + (report.level() == SandboxReport.Level.INFO ? ""
+                                : report.level() + ": ") + report.text()));
+            }
             var commits = new GitChangeCommits(scratch.resolve("git"), scratch.resolve("keys"), clock);
             var oneShot = new OneShot(OneShot.gate(commits, clock, howToApprove(runner)), labs,
                     new VerdictAggregator(), clock, duration -> Thread.sleep(duration.toMillis()), out);

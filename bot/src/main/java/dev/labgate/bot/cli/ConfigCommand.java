@@ -1,8 +1,10 @@
 package dev.labgate.bot.cli;
 
 import dev.labgate.bot.PolicyLabs;
+import dev.labgate.bot.SandboxReport;
 import dev.labgate.config.Policy;
 import dev.labgate.config.PolicyParser;
+import dev.labgate.lab.sandbox.SandboxSetup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -13,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -45,8 +48,15 @@ public final class ConfigCommand {
 
         private final Function<String, String> environment = System::getenv;
 
-        /** The checks the service runs on each lab before its first run (templates, URLs, tokens' shape). */
-        private List<String> labProblems(Policy policy) {
+        /** What the service's lab checks find: the labs it could not use, and how each command lab is sandboxed. */
+        private record LabChecks(List<String> problems, List<SandboxReport> sandboxes) {
+        }
+
+        /**
+         * The checks the service runs on each lab before its first run (templates, URLs, tokens'
+         * shape, the sandbox of a command lab, tried on this host).
+         */
+        private LabChecks labChecks(Policy policy) {
             Path scratch;
             try {
                 scratch = Files.createTempDirectory("labgate-config-check");
@@ -57,7 +67,12 @@ public final class ConfigCommand {
             try (var labs = new PolicyLabs(() -> policy, scratch, Clock.systemUTC(), new PolicyLabs.Context(
                     name -> Optional.ofNullable(environment.apply(name)).orElse(STAND_IN_SECRET),
                     Optional.empty(), key))) {
-                return labs.problems();
+                var sandboxes = new ArrayList<SandboxReport>();
+                for (var name : policy.labs().keySet()) {
+                    labs.sandbox(name).filter(SandboxSetup.Ready.class::isInstance)
+                            .ifPresent(setup -> sandboxes.add(SandboxReport.of(name, setup)));
+                }
+                return new LabChecks(labs.problems(), sandboxes);
             } finally {
                 try (var paths = Files.walk(scratch)) {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -88,7 +103,8 @@ public final class ConfigCommand {
                 return 1;
             }
             var policy = result.policy().orElseThrow();
-            var problems = labProblems(policy);
+            var checks = labChecks(policy);
+            var problems = checks.problems();
             if (!problems.isEmpty()) {
                 problems.forEach(problem -> err.println(file + ": " + problem));
                 err.println(file + ": " + problems.size() + (problems.size() == 1 ? " error" : " errors"));
@@ -96,6 +112,11 @@ public final class ConfigCommand {
             }
             out.println(file + ": valid (version " + policy.version() + "): " + policy.repositories().size()
                     + " repositories, " + policy.labs().size() + " labs, " + policy.plans().size() + " plans");
+            // A command lab without a sandbox is valid (the operator's choice) but said loudly.
+            for (var report : checks.sandboxes()) {
+                out.println(file + ": " + (report.level() == SandboxReport.Level.WARNING ? "WARNING: " : "note: ")
+                        + report.text());
+            }
             // Not an error: the check may run where the service's secrets are not.
             for (var lab : policy.labs().values()) {
                 for (var variable : lab.secretVariables()) {

@@ -13,6 +13,9 @@ import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.lab.KcidbSchema;
 import dev.labgate.lab.git.TreeFetcher;
+import dev.labgate.lab.sandbox.Limits;
+import dev.labgate.lab.sandbox.RealBubblewrap;
+import dev.labgate.lab.sandbox.Sandbox;
 import dev.labgate.testkit.TestClock;
 import dev.labgate.testkit.TestRepository;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -32,7 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
 
-/** The command lab on a real git repository whose script prints KUnit and kselftest results. */
+/** The command lab, in the real bubblewrap sandbox, on a real git repository whose script prints KUnit and kselftest results. */
 class CommandLabTest {
 
     static final String SCRIPT = """
@@ -56,8 +60,11 @@ class CommandLabTest {
             exit "${EXIT:-0}"
             """;
 
+    static final Limits LIMITS = new Limits(Optional.empty(), Optional.empty(), 256, 16 << 20, 256 << 20);
+
     @TempDir
     Path dir;
+    Sandbox sandbox;
     TestRepository forge;
     ExecutorService executor;
     final TestClock clock = new TestClock(Instant.parse("2026-01-01T10:00:00Z"));
@@ -65,6 +72,7 @@ class CommandLabTest {
 
     @BeforeEach
     void setUp() {
+        sandbox = RealBubblewrap.sandbox(dir.resolve("check"));
         forge = TestRepository.create(dir.resolve("forge"), "example-org/linux");
         head = forge.commit("refs/pull/3/head", null, "tests", Map.of("run-tests.sh", SCRIPT));
         executor = Executors.newSingleThreadExecutor();
@@ -77,8 +85,12 @@ class CommandLabTest {
     }
 
     CommandLab lab(String command, Map<String, String> env) {
-        return new CommandLab("local", new CommandSettings(command, Duration.ofMinutes(5), env, 1 << 20),
-                dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")), executor, clock);
+        return new CommandLab("local", settings(command, env), sandbox, dir.resolve("work"),
+                new TreeFetcher(dir.resolve("mirrors")), executor, clock);
+    }
+
+    static CommandSettings settings(String command, Map<String, String> env) {
+        return new CommandSettings(command, Duration.ofMinutes(5), env, 1 << 20, LIMITS);
     }
 
     TreeRequest request(String runId) {
@@ -145,9 +157,7 @@ class CommandLabTest {
 
     @org.junit.jupiter.api.Test
     void a_command_killed_at_the_timeout_is_an_error_of_the_harness() throws Exception {
-        var lab = new CommandLab("local", new CommandSettings("echo 'KTAP version 1'; echo '1..1'; sleep 600",
-                Duration.ofMinutes(5), Map.of(), 1 << 20), dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")),
-                executor, clock);
+        var lab = lab("echo 'KTAP version 1'; echo '1..1'; sleep 600", Map.of());
         var run = lab.submit(request("run-1"));
         await().atMost(Duration.ofSeconds(20)).until(() -> lab.poll(run).equals(
                 new LabProgress.Running("running the command")));
@@ -171,8 +181,8 @@ class CommandLabTest {
                 || running.note().equals("running the command"));
 
         var otherExecutor = Executors.newSingleThreadExecutor();
-        var restarted = new CommandLab("local", new CommandSettings("sh run-tests.sh", Duration.ofMinutes(5),
-                Map.of(), 1 << 20), dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")), otherExecutor, clock);
+        var restarted = new CommandLab("local", settings("sh run-tests.sh", Map.of()), sandbox, dir.resolve("work"),
+                new TreeFetcher(dir.resolve("mirrors")), otherExecutor, clock);
         var results = finish(restarted, new LabRun(run.lab(), run.externalId(), run.url()));
         otherExecutor.shutdownNow();
 
@@ -180,16 +190,15 @@ class CommandLabTest {
     }
 
     @org.junit.jupiter.api.Test
-    void submitting_a_finished_run_again_runs_it_again() throws Exception {
-        var lab = lab("sh run-tests.sh; echo ran >> ../../runs", Map.of());
+    void submitting_a_finished_run_again_runs_it_again() {
+        var lab = lab("cat /proc/sys/kernel/random/uuid", Map.of());
         var run = lab.submit(request("run-1"));
-        finish(lab, run);
+        var first = finish(lab, run).tests().get(0).logExcerpt();
 
         lab.submit(request("run-1"));
-        finish(lab, run);
+        var second = finish(lab, run).tests().get(0).logExcerpt();
 
-        assertThat(Files.readAllLines(dir.resolve("work/runs"))).as("one line per run of the command")
-                .containsExactly("ran", "ran");
+        assertThat(second).as("a fresh run prints a fresh value").matches("[0-9a-f-]{36}").isNotEqualTo(first);
     }
 
     private static KcidbData finish(CommandLab lab, LabRun run) {
