@@ -142,7 +142,7 @@ public final class PolicyLabs implements Labs, AutoCloseable {
                 return new Built(spec, lava(lava), Optional.empty());
             }
             var command = (LabSpec.Command) spec;
-            var setup = sandbox(command, Optional.of(dataDir), scratch(command.name()));
+            var setup = sandbox(command, Optional.of(dataDir), dataDir.resolve("sandbox-check-" + command.name()));
             if (setup instanceof SandboxSetup.Ready ready) {
                 var confinement = command.confinement();
                 var limits = new Limits(confinement.cpu(), confinement.memory(), confinement.processes(),

@@ -101,6 +101,7 @@ public final class Bubblewrap implements Sandbox {
      *
      * @param network whether the command keeps the host's network
      * @param readOnly host paths the command may read, at the same place
+     * @param scratch a directory to make the trial run in, deleted afterwards
      */
     public static SandboxSetup setUp(boolean network, List<Path> readOnly, Path scratch) {
         var bwrap = LOCATIONS.stream().filter(Files::isExecutable).findFirst();
@@ -248,8 +249,7 @@ public final class Bubblewrap implements Sandbox {
     }
 
     /** Starts a sandbox for {@code true} the way a run does; the reason it failed, if it did. */
-    private Optional<String> tryOnce(Path scratch) {
-        var run = scratch.resolve("sandbox-check");
+    private Optional<String> tryOnce(Path run) {
         try {
             RunDirectory.delete(run);
             Files.createDirectories(run.resolve("tree"));
