@@ -52,6 +52,22 @@ class CliTest {
     }
 
     @Test
+    void config_check_says_how_each_command_lab_is_sandboxed_here_and_loudly_where_it_is_not() throws Exception {
+        var policy = Files.writeString(tmp.resolve("policy.yml"), """
+                labs:
+                  unsafe: {type: command, command: make, sandbox: none}
+                  broken: {type: command, command: make, read-only: [/no/such/labgate/path]}
+                """);
+
+        var result = run("config", "check", policy.toString());
+
+        assertThat(result.exit()).as("the file is valid; the host is another matter").isZero();
+        assertThat(result.out()).contains(policy + ": WARNING: lab unsafe runs the change's code WITHOUT A SANDBOX")
+                .contains(policy + ": ERROR: lab broken cannot run: no sandbox: the read-only path "
+                        + "/no/such/labgate/path does not exist on this host");
+    }
+
+    @Test
     void config_check_notes_a_lab_secret_that_is_not_set_in_its_environment() throws Exception {
         Files.writeString(tmp.resolve("boot.yaml"), "device_type: qemu\njob_name: boot\nactions: []\n");
         var policy = Files.writeString(tmp.resolve("policy.yml"), """

@@ -257,6 +257,38 @@ class SandboxServiceTest {
         assertThat(labgate.get("/health").statusCode()).isEqualTo(200);
     }
 
+    @Test
+    void a_lab_without_a_sandbox_is_refused_or_warned_about_loudly_at_every_start() throws Exception {
+        start("""
+                unsafe:
+                  type: command
+                  command: 'true'
+                  sandbox: none
+                broken:
+                  type: command
+                  command: 'true'
+                  read-only: [/no/such/labgate/path]
+                """, """
+                - lab: unsafe
+                - lab: broken
+                """);
+        var logged = log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        assertThat(logged).contains("WARN lab unsafe runs the change's code WITHOUT A SANDBOX (sandbox: none): it runs "
+                + "as labgate's own user and can read labgate's secrets, database and keys, and act as labgate; only "
+                + "for code as trusted as labgate itself");
+        assertThat(logged).contains("ERROR lab broken cannot run: no sandbox: the read-only path /no/such/labgate/path "
+                + "does not exist on this host; its runs end as errors until the sandbox can start");
+
+        open(7, "alice");
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> runs(7).size() == 2
+                && runs(7).stream().allMatch(r -> r.state().isTerminal()));
+        var byLab = runs(7).stream().collect(java.util.stream.Collectors.toMap(Run::lab, r -> r));
+        assertThat(byLab.get("unsafe").state()).isEqualTo(RunState.PASSED);
+        assertThat(byLab.get("broken").state()).isEqualTo(RunState.ERRORED);
+        assertThat(byLab.get("broken").note()).contains("the read-only path /no/such/labgate/path does not exist");
+    }
+
     /** Sections of a command's output, as the sandbox tests print them. */
     static final class SandboxedSections {
         static List<String> of(String output, String name) {
