@@ -65,8 +65,9 @@ final class SecretScan {
                 if (inEnv && SECRET_ENV_NAME.matcher(key).matches() && value instanceof ScalarNode scalar
                         && !scalar.getValue().isEmpty()) {
                     new PolicyNode(value, childPath, errors).error("the value of " + key + " looks like a secret "
-                            + "written in the policy", "remove it: the command inherits labgate's environment, so "
-                            + "set " + key + " where labgate runs");
+                            + "written in the policy", "remove it: the command is the change's code, which must "
+                            + "never hold a secret (it could print it); a step that needs " + key + " belongs outside "
+                            + "the lab");
                     continue;
                 }
                 walk(value, childPath, key.equals("env"), errors);

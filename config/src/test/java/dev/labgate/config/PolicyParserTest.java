@@ -90,7 +90,7 @@ class PolicyParserTest {
                         "looks like a token or key", "environment"),
                 arguments("a secret in a command lab's environment is refused with the way to pass it",
                         "labs:\n  local:\n    type: command\n    command: make\n    env:\n      KCI_TOKEN: hunter2\n",
-                        6, 18, "the value of KCI_TOKEN looks like a secret", "set KCI_TOKEN where labgate runs"),
+                        6, 18, "the value of KCI_TOKEN looks like a secret", "a step that needs KCI_TOKEN belongs outside"),
                 arguments("an unknown lab type names the type it probably meant",
                         "labs:\n  lab1:\n    type: kernelc\n", 3, 11, "unknown lab type 'kernelc'",
                         "did you mean 'kernelci'?"),

@@ -32,9 +32,9 @@ import java.util.stream.Stream;
  * <p>When labgate runs as root, the user namespace alone would leave the command with uid 0 on the
  * host, where the kernel does not enforce the process limit; the command line then first drops to
  * {@link #ROOT_SANDBOX_UID} with {@code setpriv}. bubblewrap resolves the paths it binds as that
- * user, who cannot enter labgate's directories, so a private mount namespace
- * ({@code unshare --mount}) first binds them under a fresh tmpfs on {@code /tmp} that only the
- * sandbox's set-up sees.
+ * user, who cannot enter labgate's directories, so a first bubblewrap, as root, binds them under a
+ * fresh tmpfs on {@code /tmp} in a mount namespace that only the sandbox's set-up sees (a third of
+ * the CPU time {@code unshare} and {@code mount} took for the same).
  */
 public final class Bubblewrap implements Sandbox {
 
@@ -57,27 +57,6 @@ public final class Bubblewrap implements Sandbox {
     private static final List<String> NETWORK_ETC = List.of("/etc/hosts", "/etc/resolv.conf", "/etc/host.conf",
             "/etc/gai.conf");
     private static final long SHM_BYTES = 64L << 20;
-    /**
-     * Run as root inside a private mount namespace: mounts a tmpfs at the given stage directory,
-     * binds each path before {@code --} at {@code <stage>/<n>}, moves the stage onto {@code /tmp}
-     * (where the sandbox user can reach it), and runs the rest.
-     */
-    private static final String STAGE = """
-            set -e
-            stage=$1; shift
-            mkdir -p "$stage"
-            mount -t tmpfs -o mode=0755,size=1m labgate-stage "$stage"
-            i=0
-            while [ "$1" != -- ]; do
-              if [ -d "$1" ]; then mkdir "$stage/$i"; else touch "$stage/$i"; fi
-              mount --bind "$1" "$stage/$i"
-              i=$((i + 1)); shift
-            done
-            shift
-            mount --move "$stage" /tmp
-            exec "$@"
-            """;
-
     private final Path bwrap;
     private final boolean asRoot;
     private final boolean network;
@@ -211,9 +190,13 @@ public final class Bubblewrap implements Sandbox {
         if (!asRoot) {
             return args;
         }
-        var line = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "--", "sh", "-c", STAGE,
-                "labgate-stage", workspace.run().resolve("stage").toString()));
-        staged.forEach(path -> line.add(path.toString()));
+        // A first bubblewrap, as root and in a mount namespace of its own only, shows the host as it is
+        // but with the run's paths bound under a fresh /tmp, where the sandbox's user can reach them.
+        var line = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent", "--dev-bind", "/", "/", "--tmpfs",
+                "/tmp"));
+        for (int i = 0; i < staged.size(); i++) {
+            line.addAll(List.of("--bind", staged.get(i).toString(), "/tmp/" + i));
+        }
         line.addAll(List.of("--", "setpriv", "--reuid=" + ROOT_SANDBOX_UID, "--regid=" + ROOT_SANDBOX_UID,
                 "--clear-groups", "--inh-caps=-all", "--"));
         line.addAll(args);
