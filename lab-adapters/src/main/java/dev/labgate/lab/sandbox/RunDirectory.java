@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
@@ -57,7 +58,7 @@ public final class RunDirectory {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) throws IOException {
                 // Listing it and deleting in it need the owner's permissions, which the command may have taken.
-                Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwx------"));
+                ownerOnly(d);
                 return FileVisitResult.CONTINUE;
             }
 
@@ -83,7 +84,13 @@ public final class RunDirectory {
         if (!Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        ownerOnly(path);
         return true;
+    }
+
+    /** rwx for the owner, on the directory itself: a symbolic link put in its place is refused, not followed. */
+    private static void ownerOnly(Path dir) throws IOException {
+        Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(PosixFilePermissions.fromString("rwx------"));
     }
 }
