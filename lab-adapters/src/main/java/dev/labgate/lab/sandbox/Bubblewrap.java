@@ -57,6 +57,8 @@ public final class Bubblewrap implements Sandbox {
     private static final List<String> NETWORK_ETC = List.of("/etc/hosts", "/etc/resolv.conf", "/etc/host.conf",
             "/etc/gai.conf");
     private static final long SHM_BYTES = 64L << 20;
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
+
     private final Path bwrap;
     private final boolean asRoot;
     private final boolean network;
@@ -278,6 +280,4 @@ public final class Bubblewrap implements Sandbox {
         }
         return "";
     }
-
-    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(30);
 }
