@@ -14,8 +14,8 @@ public record SandboxReport(Level level, String text) {
 
     public static SandboxReport of(String lab, SandboxSetup setup) {
         if (setup instanceof SandboxSetup.Refused refused) {
-            return new SandboxReport(Level.ERROR, "lab " + lab + " cannot run: no sandbox: " + refused.reason()
-                    + "; its runs end as errors until the sandbox can start");
+            return new SandboxReport(Level.ERROR, "lab " + lab + ": no sandbox can start on this host: "
+                    + refused.reason());
         }
         var sandbox = ((SandboxSetup.Ready) setup).sandbox();
         if (sandbox instanceof Unconfined) {

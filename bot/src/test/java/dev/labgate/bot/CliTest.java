@@ -53,18 +53,23 @@ class CliTest {
 
     @Test
     void config_check_says_how_each_command_lab_is_sandboxed_here_and_loudly_where_it_is_not() throws Exception {
-        var policy = Files.writeString(tmp.resolve("policy.yml"), """
+        var unsafe = Files.writeString(tmp.resolve("unsafe.yml"), """
                 labs:
                   unsafe: {type: command, command: make, sandbox: none}
+                """);
+        var broken = Files.writeString(tmp.resolve("broken.yml"), """
+                labs:
                   broken: {type: command, command: make, read-only: [/no/such/labgate/path]}
                 """);
 
-        var result = run("config", "check", policy.toString());
+        var warned = run("config", "check", unsafe.toString());
+        var refused = run("config", "check", broken.toString());
 
-        assertThat(result.exit()).as("the file is valid; the host is another matter").isZero();
-        assertThat(result.out()).contains(policy + ": WARNING: lab unsafe runs the change's code WITHOUT A SANDBOX")
-                .contains(policy + ": ERROR: lab broken cannot run: no sandbox: the read-only path "
-                        + "/no/such/labgate/path does not exist on this host");
+        assertThat(warned.exit()).as("the operator's choice, said loudly").isZero();
+        assertThat(warned.out()).contains(unsafe + ": WARNING: lab unsafe runs the change's code WITHOUT A SANDBOX");
+        assertThat(refused.exit()).as("a lab the service could not use").isEqualTo(1);
+        assertThat(refused.err()).contains(broken + ": lab broken: no sandbox can start on this host: the read-only "
+                + "path /no/such/labgate/path does not exist on this host");
     }
 
     @Test

@@ -276,8 +276,9 @@ class SandboxServiceTest {
         assertThat(logged).contains("WARN lab unsafe runs the change's code WITHOUT A SANDBOX (sandbox: none): it runs "
                 + "as labgate's own user and can read labgate's secrets, database and keys, and act as labgate; only "
                 + "for code as trusted as labgate itself");
-        assertThat(logged).contains("ERROR lab broken cannot run: no sandbox: the read-only path /no/such/labgate/path "
-                + "does not exist on this host; its runs end as errors until the sandbox can start");
+        assertThat(logged).contains("WARN lab broken: no sandbox can start on this host: the read-only path "
+                + "/no/such/labgate/path does not exist on this host; its runs will end with this reason until the "
+                + "policy is fixed ('labgate config check' shows the same)");
 
         open(7, "alice");
 
