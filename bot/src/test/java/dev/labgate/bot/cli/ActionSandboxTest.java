@@ -14,13 +14,16 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -66,6 +69,7 @@ class ActionSandboxTest {
                         type: command
                         timeout: 2m
                         command: |
+                          {
                           echo "== env"; env | sort
                           echo "== pid 1"; tr '\\0' '\\n' < /proc/1/environ
                           echo "== parent"; tr '\\0' '\\n' < /proc/$PPID/environ
@@ -76,6 +80,11 @@ class ActionSandboxTest {
                           done
                           curl -s -m 5 -H "Authorization: token $GITHUB_TOKEN" GITHUB_URL/user && echo "CALLED GITHUB" \\
                             || echo "cannot call github"
+                          } 2>&1 | tee probe.txt
+                          # The job removes its work directories when it ends (and the lab's output file is
+                          # written as the command ends): keep a copy in the checkout until the test has read it.
+                          touch .probed
+                          while [ ! -e .read ]; do sleep 0.1; done
                     plans:
                       - lab: local
                     """.replace("OUTPUT", files.get("GITHUB_OUTPUT").toString())
@@ -98,12 +107,15 @@ class ActionSandboxTest {
             env.put("LABGATE_LAVA_TOKEN", LAB_TOKEN);
             env.put("LABGATE_TIMEOUT", "2");
 
-            var ran = action(env);
+            var process = action(env);
+            var tree = await().atMost(Duration.ofMinutes(2)).until(this::checkout, Optional::isPresent).orElseThrow();
+            var out = Files.readString(tree.resolve("probe.txt"));
+            Files.writeString(tree.resolve(".read"), "");
+            var ran = ended(process);
 
             assertThat(ran.exit()).as(ran.log()).isZero();
             assertThat(Files.readString(files.get("GITHUB_OUTPUT"))).contains("verdict=pass").doesNotContain("pwned");
             assertThat(ran.log()).contains("lab local: commands run in bubblewrap");
-            var out = commandOutput();
             assertThat(out).contains("cannot call github");
             assertThat(out.lines()).noneMatch(line -> line.matches("(WROTE|READ|CALLED) .*"));
             assertThat(out.lines().filter(line -> line.startsWith("cannot "))).hasSize(11);
@@ -121,8 +133,8 @@ class ActionSandboxTest {
     record Ran(int exit, String log) {
     }
 
-    /** Runs {@code labgate action} in a new JVM whose environment is exactly {@code env}. */
-    private Ran action(Map<String, String> env) throws IOException, InterruptedException {
+    /** Starts {@code labgate action} in a new JVM whose environment is exactly {@code env}. */
+    private Process action(Map<String, String> env) throws IOException {
         var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         var tmp = Files.createDirectories(dir.resolve("jvm-tmp"));
         var builder = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
@@ -130,17 +142,20 @@ class ActionSandboxTest {
                 .redirectOutput(dir.resolve("action.log").toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
-        var process = builder.start();
+        return builder.start();
+    }
+
+    private Ran ended(Process process) throws IOException, InterruptedException {
         assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("labgate action ends").isTrue();
         return new Ran(process.exitValue(), Files.readString(dir.resolve("action.log")));
     }
 
-    /** The command's output, where the job's lab kept it (under the JVM's temporary directory). */
-    private String commandOutput() throws IOException {
+    /** The run's checkout once the command has probed everything (under the JVM's temporary directory). */
+    private Optional<Path> checkout() throws IOException {
         try (Stream<Path> files = Files.walk(dir.resolve("jvm-tmp"))) {
-            var logs = files.filter(p -> p.getFileName().toString().equals("output.log")).toList();
-            assertThat(logs).hasSize(1);
-            return Files.readString(logs.get(0));
+            return files.filter(p -> p.getFileName().toString().equals(".probed")).map(Path::getParent).findFirst();
+        } catch (java.io.UncheckedIOException e) {
+            return Optional.empty(); // a directory went away while it was walked
         }
     }
 }
