@@ -290,12 +290,15 @@ class CliTest {
             var payload = Files.write(tmp.resolve("pr.json"), Fixtures.pullRequest("synchronize", Scenario.REPO, 7,
                     "alice", scenario.head, scenario.base, false));
             System.setProperty("labgate.github.api-url", scenario.github.url().toString());
+            // Where a service started here would keep its database: explain must not open it.
+            System.setProperty("labgate.data-dir", tmp.resolve("data").toString());
             Ran result;
             try {
                 result = run("explain", "--forge", "github", "--event", "pull_request", payload.toString(),
                         "--policy", tmp.resolve("policy.yml").toString());
             } finally {
                 System.clearProperty("labgate.github.api-url");
+                System.clearProperty("labgate.data-dir");
             }
             assertThat(result.exit()).as(result.err()).isZero();
             assertThat(result.out())

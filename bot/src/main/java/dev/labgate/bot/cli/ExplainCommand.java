@@ -40,6 +40,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -96,7 +97,10 @@ public final class ExplainCommand implements Callable<Integer> {
             err.println(payload + ": " + KcidbValidateCommand.describe(e));
             return USAGE;
         }
-        try (var context = ApplicationContext.builder().mainClass(Labgate.class).banner(false).start()) {
+        // Only the settings and the forges are needed. Metrics would bind the database's gauges and so
+        // open (or create) the data directory's database, which a running service holds locked.
+        try (var context = ApplicationContext.builder().mainClass(Labgate.class).banner(false)
+                .properties(Map.of("micronaut.metrics.enabled", false)).start()) {
             FilePolicySource policy;
             try {
                 // The same policy as 'labgate serve' would use: --policy, else LABGATE_POLICY (labgate.policy).
