@@ -7,6 +7,7 @@ import dev.labgate.core.trust.CommitRange;
 import dev.labgate.core.trust.SignerKeys;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.api.errors.TransportException;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -67,6 +68,13 @@ public final class GitChangeCommits implements ChangeCommits {
             }
             return CommitWalk.inspect(repository, head, excluded, CommitSignatures.of(keys, scratch, clock),
                     MAX_COMMITS);
+        } catch (TransportException e) {
+            // Named as what it is to the operator: the git server, not labgate, is failing.
+            throw new Unavailable("git: cannot fetch " + range.headRef() + " from " + range.cloneUrl()
+                    + " (the git server cannot be reached or refused the fetch): " + e.getMessage(), e);
+        } catch (CommitWalk.TooManyCommits e) {
+            throw new Unavailable("could not read the commits of " + range.headRef() + " from " + range.cloneUrl()
+                    + ": " + e.getMessage(), e, false);
         } catch (IOException | GitAPIException e) {
             throw new Unavailable("could not read the commits of " + range.headRef() + " from " + range.cloneUrl()
                     + ": " + e.getMessage(), e);
@@ -101,7 +109,7 @@ public final class GitChangeCommits implements ChangeCommits {
 
     private static ObjectId parse(String sha, String what) {
         if (sha == null || !sha.matches("[0-9a-f]{40}")) {
-            throw new Unavailable("the " + what + " '" + sha + "' is not a 40-digit commit id", null);
+            throw new Unavailable("the " + what + " '" + sha + "' is not a 40-digit commit id", null, false);
         }
         return ObjectId.fromString(sha);
     }

@@ -72,4 +72,28 @@ class GitChangeCommitsTest {
                     .hasMessageContaining("does not contain " + gone);
         }
     }
+
+    @Test
+    void a_git_server_that_cannot_be_reached_is_named_as_the_cause_and_retried() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        var commits = new GitChangeCommits(tmp.resolve("mirrors"), tmp.resolve("scratch"), Clock.systemUTC());
+        var url = "http://127.0.0.1:" + port + "/acme/linux.git";
+        assertThatThrownBy(() -> commits.inspect(new CommitRange(url, "refs/pull/7/head", "a".repeat(40),
+                "refs/heads/master", "b".repeat(40)), SignerKeys.NONE))
+                .isInstanceOfSatisfying(ChangeCommits.Unavailable.class, e -> assertThat(e.retryable()).isTrue())
+                .hasMessageStartingWith("git: cannot fetch refs/pull/7/head from " + url
+                        + " (the git server cannot be reached or refused the fetch)");
+    }
+
+    @Test
+    void a_head_that_is_no_commit_id_is_refused_for_good() {
+        var commits = new GitChangeCommits(tmp.resolve("mirrors"), tmp.resolve("scratch"), Clock.systemUTC());
+        assertThatThrownBy(() -> commits.inspect(new CommitRange("http://127.0.0.1:9/x.git", "refs/pull/7/head",
+                "not-a-sha", "refs/heads/master", ""), SignerKeys.NONE))
+                .isInstanceOfSatisfying(ChangeCommits.Unavailable.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessage("the head 'not-a-sha' is not a 40-digit commit id");
+    }
 }
