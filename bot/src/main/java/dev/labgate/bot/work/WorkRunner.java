@@ -24,6 +24,7 @@ import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunAdvancer;
+import dev.labgate.flow.ReviewReporter;
 import dev.labgate.flow.SummaryReporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,8 @@ public final class WorkRunner implements AutoCloseable {
     private final HeldWorkWatch heldWork;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, FailedWork failed,
+                      RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
+                      FailedWork failed,
                       MeterRegistry metrics) {
         var processed = Counter.builder("labgate.deliveries.processed")
                 .description("Deliveries processed (acted on or ignored)").register(metrics);
@@ -136,6 +138,7 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> {
                     var data = instance.getData();
                     summaries.report(data.subject(), data.headSha());
+                    reviews.report(data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         // One replica at a time runs a pass; a failed pass is simply the next one's work.

@@ -506,25 +506,7 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
     @Override
     public void review(ChangeRef change, Review review) {
         var client = client(change.repo());
-        var what = "read the head of " + change;
-        var pr = connection.expect(connection.request(Use.REPORT, client, what, "GET", pullPath(change), null),
-                client, what);
-        var head = pr.path("head").path("sha").asText();
-        if (!review.headSha().equalsIgnoreCase(head)) {
-            LOG.info("review of {} at {} skipped: its head is now {}", change, review.headSha(), head);
-            return;
-        }
         var me = login(change.repo());
-        var diff = new HashMap<String, FileDiff>();
-        for (var file : connection.pages(Use.REPORT, client, "list the files of " + change, pullPath(change)
-                + "/files?per_page=100", MAX_FILE_PAGES)) {
-            var name = file.path("filename").asText();
-            // GitHub gives no patch for binary files and for diffs too large to show: no line there takes a comment.
-            if (file.hasNonNull("patch") && !"removed".equals(file.path("status").asText())) {
-                diff.put(name, FileDiff.parse(name, file.path("previous_filename").asText(name),
-                        file.path("patch").asText()));
-            }
-        }
         var reviews = connection.pages(Use.REPORT, client, "list the reviews of " + change, pullPath(change)
                         + "/reviews?per_page=100", MAX_COMMENT_PAGES).stream()
                 .filter(r -> me.equalsIgnoreCase(r.path("user").path("login").asText()))
@@ -535,6 +517,28 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
                 .filter(c -> me.equalsIgnoreCase(c.path("user").path("login").asText()))
                 .filter(c -> FindingComments.liveFingerprint(c.path("body").asText()).isPresent())
                 .toList();
+        if (review.findings().isEmpty() && comments.isEmpty()
+                && reviews.stream().noneMatch(r -> "CHANGES_REQUESTED".equals(r.path("state").asText()))) {
+            return; // nothing found, nothing said before: nothing to do
+        }
+        var what = "read the head of " + change;
+        var pr = connection.expect(connection.request(Use.REPORT, client, what, "GET", pullPath(change), null),
+                client, what);
+        var head = pr.path("head").path("sha").asText();
+        if (!review.headSha().equalsIgnoreCase(head)) {
+            LOG.info("review of {} at {} skipped: its head is now {}", change, review.headSha(), head);
+            return;
+        }
+        var diff = new HashMap<String, FileDiff>();
+        for (var file : connection.pages(Use.REPORT, client, "list the files of " + change, pullPath(change)
+                + "/files?per_page=100", MAX_FILE_PAGES)) {
+            var name = file.path("filename").asText();
+            // GitHub gives no patch for binary files and for diffs too large to show: no line there takes a comment.
+            if (file.hasNonNull("patch") && !"removed".equals(file.path("status").asText())) {
+                diff.put(name, FileDiff.parse(name, file.path("previous_filename").asText(name),
+                        file.path("patch").asText()));
+            }
+        }
         var said = new HashSet<String>();
         var byReview = new HashMap<Long, Set<String>>();
         for (var comment : comments) {

@@ -28,7 +28,6 @@ import dev.labgate.forge.RateBudget.Use;
 import org.gitlab4j.api.GitLabApiException;
 import org.gitlab4j.api.models.CommitStatusFilter;
 import org.gitlab4j.api.models.Diff;
-import org.gitlab4j.api.models.Discussion;
 import org.gitlab4j.api.models.MergeRequest;
 import org.gitlab4j.api.models.MergeRequestVersion;
 import org.gitlab4j.api.models.Note;
@@ -453,6 +452,19 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
     @Override
     public void review(ChangeRef change, Review review) {
         var project = change.repo().fullName();
+        var me = username();
+        var own = connection.call(Use.REPORT, "list the discussions of " + change,
+                        api -> api.getDiscussionsApi().getMergeRequestDiscussions(project, change.number())).stream()
+                .filter(d -> d.getNotes() != null && !d.getNotes().isEmpty())
+                .filter(d -> d.getNotes().get(0).getAuthor() != null
+                        && me.equalsIgnoreCase(d.getNotes().get(0).getAuthor().getUsername()))
+                .filter(d -> !Boolean.TRUE.equals(d.getNotes().get(0).getResolved()))
+                .filter(d -> FindingComments.liveFingerprint(d.getNotes().get(0).getBody()).isPresent()
+                        || FindingComments.reviewedHead(d.getNotes().get(0).getBody()).isPresent())
+                .toList();
+        if (review.findings().isEmpty() && own.isEmpty()) {
+            return; // nothing found, nothing said before: nothing to do
+        }
         var version = connection.call(Use.REPORT, "list the diff versions of " + change,
                         api -> api.getMergeRequestApi().getDiffVersions(project, change.number())).stream()
                 .filter(v -> review.headSha().equalsIgnoreCase(v.getHeadCommitSha()))
@@ -470,14 +482,6 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
                 diff.put(file.getNewPath(), FileDiff.parse(file.getNewPath(), file.getOldPath(), file.getDiff()));
             }
         }
-        var me = username();
-        var own = connection.call(Use.REPORT, "list the discussions of " + change,
-                        api -> api.getDiscussionsApi().getMergeRequestDiscussions(project, change.number())).stream()
-                .filter(d -> d.getNotes() != null && !d.getNotes().isEmpty())
-                .filter(d -> d.getNotes().get(0).getAuthor() != null
-                        && me.equalsIgnoreCase(d.getNotes().get(0).getAuthor().getUsername()))
-                .filter(d -> !Boolean.TRUE.equals(d.getNotes().get(0).getResolved()))
-                .toList();
         var said = new HashSet<String>();
         var fingerprints = new HashMap<String, java.util.Set<String>>();
         for (var discussion : own) {
