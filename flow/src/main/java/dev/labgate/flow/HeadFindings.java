@@ -12,21 +12,21 @@ import java.util.List;
  * The findings labgate reports for the runs of one head: those in their results, less those its
  * base already had when labgate has results for the base on the same labs (see {@link Baselines}).
  */
-final class HeadFindings {
+public final class HeadFindings {
 
     /** @param compared whether the base's findings were there to take away */
-    record Found(List<Finding> findings, boolean compared) {
+    public record Found(List<Finding> findings, boolean compared) {
     }
 
     private final ResultStore results;
     private final Baselines baselines;
 
-    HeadFindings(ResultStore results, Baselines baselines) {
+    public HeadFindings(ResultStore results, Baselines baselines) {
         this.results = results;
         this.baselines = baselines;
     }
 
-    Found of(List<Run> runs) {
+    public Found of(List<Run> runs) {
         var all = KcidbData.empty();
         for (var run : runs) {
             var found = results.find(run.id());
