@@ -94,9 +94,11 @@ public final class FindingComments {
                     .append(review.detailsUrl() == null ? ".\n" : ", on the run page.\n");
         }
         if (draft.untouched() > 0) {
-            text.append("\n").append(draft.untouched()).append(draft.untouched() == 1 ? " finding is" : " findings are")
+            var one = draft.untouched() == 1;
+            text.append("\n").append(draft.untouched()).append(one ? " finding is" : " findings are")
                     .append(" in files this change does not touch; without results of its base labgate cannot tell"
-                            + " whether they are new, so they are only on the run page.\n");
+                            + " whether ").append(one ? "it is" : "they are").append(" new, so ")
+                    .append(one ? "it is" : "they are").append(" only on the run page.\n");
         }
         return text.toString();
     }
