@@ -32,14 +32,14 @@ final class CheckpatchOutput {
     private CheckpatchOutput() {
     }
 
-    static List<Finding> parse(List<String> lines) {
-        var findings = new ArrayList<Finding>();
+    static List<Spot> parse(List<String> lines) {
+        var findings = new ArrayList<Spot>();
         for (int i = 0; i < lines.size(); i++) {
             var oneLine = ONE_LINE.matcher(lines.get(i));
             if (oneLine.matches()) {
                 if (!PATCH_FILE.matcher(oneLine.group("path")).matches()) {
-                    findings.add(finding(oneLine.group("path"), oneLine.group("line"), oneLine.group("level"),
-                            oneLine.group("type"), oneLine.group("message")));
+                    findings.add(new Spot(finding(oneLine.group("path"), oneLine.group("line"),
+                            oneLine.group("level"), oneLine.group("type"), oneLine.group("message")), i, i));
                 }
                 continue;
             }
@@ -47,8 +47,8 @@ final class CheckpatchOutput {
             if (header.matches() && i + 1 < lines.size()) {
                 var here = HERE.matcher(lines.get(i + 1));
                 if (here.matches()) {
-                    findings.add(finding(here.group("path"), here.group("line"), header.group("level"),
-                            header.group("type"), header.group("message")));
+                    findings.add(new Spot(finding(here.group("path"), here.group("line"), header.group("level"),
+                            header.group("type"), header.group("message")), i, i + 1));
                     i++;
                 }
             }

@@ -32,14 +32,15 @@ final class CompilerOutput {
     }
 
     /** @param compiler the build's compiler as KCIDB records it ({@code gcc (Debian 12.2.0) 12.2.0}), may be null */
-    static List<Finding> parse(List<String> lines, String compiler) {
-        var findings = new ArrayList<Finding>();
+    static List<Spot> parse(List<String> lines, String compiler) {
+        var findings = new ArrayList<Spot>();
         var compilerName = compilerName(compiler);
-        var checking = false;
-        for (var line : lines) {
+        var checking = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            var line = lines.get(i);
             var kbuild = KBUILD.matcher(line);
             if (kbuild.matches()) {
-                checking = kbuild.group("command").equals("CHECK");
+                checking = kbuild.group("command").equals("CHECK") ? i : -1;
                 continue;
             }
             var diagnostic = DIAGNOSTIC.matcher(line);
@@ -49,20 +50,22 @@ final class CompilerOutput {
                     continue;
                 }
                 var message = diagnostic.group("message");
-                var tool = OPTION.matcher(message).find() || !checking ? compilerName : "sparse";
-                findings.add(Finding.at(diagnostic.group("path"), Integer.parseInt(diagnostic.group("line")),
+                var sparse = !OPTION.matcher(message).find() && checking >= 0;
+                findings.add(new Spot(Finding.at(diagnostic.group("path"), Integer.parseInt(diagnostic.group("line")),
                         column(diagnostic.group("column")), kind.endsWith("error") ? Finding.Severity.ERROR
-                                : Finding.Severity.WARNING, message, tool));
+                                : Finding.Severity.WARNING, message, sparse ? "sparse" : compilerName), i, i,
+                        sparse ? checking : -1));
                 continue;
             }
             var continuation = CONTINUATION.matcher(line);
             if (continuation.matches() && !findings.isEmpty()) {
-                var last = findings.get(findings.size() - 1);
-                if (last.path().equals(continuation.group("path"))
+                var spot = findings.get(findings.size() - 1);
+                var last = spot.finding();
+                if (spot.to() == i - 1 && last.path().equals(continuation.group("path"))
                         && last.line() == Integer.parseInt(continuation.group("line"))) {
-                    findings.set(findings.size() - 1, new Finding(last.path(), last.line(), last.column(),
+                    findings.set(findings.size() - 1, new Spot(new Finding(last.path(), last.line(), last.column(),
                             last.endLine(), last.severity(), last.message() + "\n" + continuation.group("message"),
-                            last.tool()));
+                            last.tool()), spot.from(), i, spot.context()));
                 }
             }
         }

@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The findings in a run's results: read from the log excerpts KCIDB keeps for builds and tests
@@ -54,13 +55,44 @@ public final class Findings {
      * @param compiler the build's compiler as KCIDB names it, to tell gcc from clang; may be null
      */
     public static List<Finding> parse(String log, String compiler) {
-        var lines = LogLines.of(log);
         var found = new LinkedHashSet<Finding>();
-        found.addAll(CheckpatchOutput.parse(lines));
-        found.addAll(CompilerOutput.parse(lines, compiler));
-        found.addAll(SmatchOutput.parse(lines));
-        found.addAll(KtapDiagnostics.parse(lines));
+        spots(LogLines.of(log), compiler).forEach(s -> found.add(s.finding()));
         return List.copyOf(found);
+    }
+
+    /**
+     * The lines of a log that findings are read from, in the log's order, up to {@code maxChars}
+     * characters: what a lab keeps as a log excerpt so that its findings outlive the rest of the log.
+     * Empty when the log has none.
+     */
+    public static String excerpt(String log, int maxChars) {
+        var lines = LogLines.of(log);
+        var keep = new TreeSet<Integer>();
+        for (var spot : spots(lines, null)) {
+            if (spot.context() >= 0) {
+                keep.add(spot.context());
+            }
+            for (int i = spot.from(); i <= spot.to(); i++) {
+                keep.add(i);
+            }
+        }
+        var excerpt = new StringBuilder();
+        for (var i : keep) {
+            if (excerpt.length() + lines.get(i).length() + 1 > maxChars) {
+                break;
+            }
+            excerpt.append(lines.get(i)).append('\n');
+        }
+        return excerpt.toString();
+    }
+
+    private static List<Spot> spots(List<String> lines, String compiler) {
+        var spots = new ArrayList<Spot>();
+        spots.addAll(CheckpatchOutput.parse(lines));
+        spots.addAll(CompilerOutput.parse(lines, compiler));
+        spots.addAll(SmatchOutput.parse(lines));
+        spots.addAll(KtapDiagnostics.parse(lines));
+        return spots;
     }
 
     /**

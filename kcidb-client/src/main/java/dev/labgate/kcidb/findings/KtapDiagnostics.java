@@ -30,29 +30,31 @@ final class KtapDiagnostics {
     private KtapDiagnostics() {
     }
 
-    static List<Finding> parse(List<String> lines) {
-        var findings = new ArrayList<Finding>();
+    static List<Spot> parse(List<String> lines) {
+        var findings = new ArrayList<Spot>();
         for (int i = 0; i < lines.size(); i++) {
             var kunit = KUNIT.matcher(lines.get(i));
             if (kunit.matches()) {
                 var message = new StringBuilder(kunit.group("kind")).append(" FAILED in ").append(kunit.group("test"));
+                var last = i;
                 for (int j = i + 1; j < lines.size() && j <= i + DETAIL_LINES; j++) {
                     var detail = lines.get(j);
                     if (detail.isBlank() || END.matcher(detail).matches()) {
                         break;
                     }
                     message.append('\n').append(detail.strip());
+                    last = j;
                 }
-                findings.add(Finding.at(kunit.group("path"), Integer.parseInt(kunit.group("line")), 0,
-                        Finding.Severity.ERROR, message.toString(), "kunit"));
+                findings.add(new Spot(Finding.at(kunit.group("path"), Integer.parseInt(kunit.group("line")), 0,
+                        Finding.Severity.ERROR, message.toString(), "kunit"), i, last));
                 continue;
             }
             var harness = HARNESS.matcher(lines.get(i));
             if (harness.matches()) {
                 var message = harness.group("message").strip();
-                findings.add(Finding.at(harness.group("path"), Integer.parseInt(harness.group("line")), 0,
+                findings.add(new Spot(Finding.at(harness.group("path"), Integer.parseInt(harness.group("line")), 0,
                         message.startsWith("Expected") ? Finding.Severity.ERROR : Finding.Severity.NOTICE,
-                        message + " (in " + harness.group("test") + ")", "kselftest"));
+                        message + " (in " + harness.group("test") + ")", "kselftest"), i, i));
             }
         }
         return findings;

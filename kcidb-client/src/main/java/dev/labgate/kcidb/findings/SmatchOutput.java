@@ -18,18 +18,18 @@ final class SmatchOutput {
     private SmatchOutput() {
     }
 
-    static List<Finding> parse(List<String> lines) {
-        var findings = new ArrayList<Finding>();
-        for (var line : lines) {
-            var m = MESSAGE.matcher(line);
+    static List<Spot> parse(List<String> lines) {
+        var findings = new ArrayList<Spot>();
+        for (int i = 0; i < lines.size(); i++) {
+            var m = MESSAGE.matcher(lines.get(i));
             if (m.matches()) {
                 var severity = switch (m.group("kind")) {
                     case "warn" -> Finding.Severity.WARNING;
                     case "info" -> Finding.Severity.NOTICE;
                     default -> Finding.Severity.ERROR;
                 };
-                findings.add(Finding.at(m.group("path"), Integer.parseInt(m.group("line")), 0, severity,
-                        m.group("message") + " (in " + m.group("function") + "())", "smatch"));
+                findings.add(new Spot(Finding.at(m.group("path"), Integer.parseInt(m.group("line")), 0, severity,
+                        m.group("message") + " (in " + m.group("function") + "())", "smatch"), i, i));
             }
         }
         return findings;

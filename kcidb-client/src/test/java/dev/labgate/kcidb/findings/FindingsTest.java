@@ -144,6 +144,18 @@ class FindingsTest {
         assertThat(Findings.newSince(head, base)).containsExactly(head.get(1), head.get(2));
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("an excerpt keeps the lines findings are read from, enough to read the same findings again")
+    void excerpt() {
+        var log = String.join("\n", List.of(fixture("build-gcc.log"), fixture("sparse.log"), fixture("checkpatch-verbose.txt"),
+                fixture("kunit.log"), "  LD      vmlinux", "done"));
+        var excerpt = Findings.excerpt(log, 16_384);
+        assertThat(excerpt).doesNotContain("LD      vmlinux", "   64 |", "total: 1 errors", "In function");
+        assertThat(Findings.parse(excerpt, "gcc 13")).containsExactlyElementsOf(Findings.parse(log, "gcc 13"));
+        assertThat(Findings.excerpt(log, 200)).hasSizeLessThanOrEqualTo(200).endsWith("\n");
+        assertThat(Findings.excerpt("  CC      init/main.o\n", 100)).isEmpty();
+    }
+
     private static String fixture(String name) {
         try (var in = FindingsTest.class.getResourceAsStream("/findings/" + name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
