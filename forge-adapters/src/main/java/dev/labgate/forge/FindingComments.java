@@ -4,9 +4,7 @@ import dev.labgate.core.forge.ForgeReports;
 import dev.labgate.core.review.Finding;
 import dev.labgate.core.review.Review;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -148,15 +146,5 @@ public final class FindingComments {
 
     static String shortSha(String sha) {
         return sha.length() > 12 ? sha.substring(0, 12) : sha;
-    }
-
-    /** Every fingerprint in a list of bodies that is still live: line comments and review bodies alike. */
-    public static List<String> liveFingerprints(List<String> bodies) {
-        var all = new ArrayList<String>();
-        for (var body : bodies) {
-            liveFingerprint(body).ifPresent(all::add);
-            all.addAll(listedFingerprints(body));
-        }
-        return all;
     }
 }

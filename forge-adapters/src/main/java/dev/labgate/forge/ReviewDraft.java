@@ -86,7 +86,7 @@ public record ReviewDraft(List<Placed> comments, List<Listed> listed, int unlist
         var untouched = 0;
         for (var finding : inReadingOrder) {
             var file = file(diff, finding.path());
-            var resolved = file.map(f -> finding.at(f.path())).orElse(finding);
+            var resolved = file.map(f -> finding.withPath(f.path())).orElse(finding);
             var line = file.flatMap(f -> f.line(finding.endLine()).or(() -> f.line(finding.line())));
             var base = Sha256.hex(resolved.tool() + "\n" + resolved.path() + "\n" + resolved.message() + "\n"
                     + line.map(l -> l.text().strip()).orElse(""), 8);

@@ -67,7 +67,7 @@ public record Finding(String path, int line, int column, int endLine, Severity s
     }
 
     /** The same finding at another path (the change's name for the file the tool named). */
-    public Finding at(String newPath) {
+    public Finding withPath(String newPath) {
         return new Finding(newPath, line, column, endLine, severity, message, tool);
     }
 }
