@@ -557,7 +557,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             currentVersion(mr).orElseThrow().diff().files().forEach(f -> list.add(diffJson(f)));
             return page(params, list);
         }
-        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first, one per head.
+        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first, one per head;
+        // .../versions/:id has the version's diffs.
         if (rest.equals("/versions") && method.equals("GET")) {
             var list = new ArrayList<JsonNode>();
             versions(mr.project(), mr.iid()).forEach(v -> list.add(0, versionJson(mr, v)));
@@ -709,7 +710,10 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                         && java.util.Objects.equals(l.newLine(), position.newLine()));
     }
 
-    /** PUT .../discussions/:id (the whole thread) or .../discussions/:id/notes/:note_id with resolved. */
+    /**
+     * PUT .../discussions/:id (the whole thread) or .../discussions/:id/notes/:note_id with
+     * {@code resolved} (lib/api/discussions.rb: resolve_discussion, resolve_note).
+     */
     private Answer resolve(MergeRequest mr, String id, Long noteId, boolean resolved) {
         var map = discussions.get(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid());
         var discussion = map == null ? null : map.get(id);
@@ -723,6 +727,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return Answer.json(200, discussionJson(mr, updated));
     }
 
+    /** PUT .../discussions/:id/notes/:note_id with {@code body}: only the note's author may edit it (lib/api/discussions.rb). */
     private Answer editDiscussionNote(MergeRequest mr, String id, long noteId, String body) {
         var map = discussions.get(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid());
         var discussion = map == null ? null : map.get(id);
