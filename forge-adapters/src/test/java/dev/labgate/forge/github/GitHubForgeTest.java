@@ -69,11 +69,11 @@ class GitHubForgeTest {
                 findings.add(Finding.at("drivers/a.c", i, i % 2 == 0 ? 5 : 0, i == 120 ? Finding.Severity.ERROR
                         : Finding.Severity.WARNING, "warning " + i, "gcc"));
             }
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running", null)
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running", null)
                     .withAnnotations(findings));
             assertThat(github.annotations(REPO, HEAD, "labgate/lab")).as("only a final check run is annotated").isEmpty();
             var before = github.requests().size();
-            forge.setStatus(REPO_REF, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, "Failed", null)
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, "Failed", null)
                     .withAnnotations(findings));
             assertThat(github.requests().subList(before, github.requests().size()))
                     .filteredOn(r -> r.path().contains("/check-runs/")).hasSize(3);
