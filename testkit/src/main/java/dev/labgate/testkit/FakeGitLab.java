@@ -690,7 +690,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             }
         }
         var note = new DiscussionNote(nextId(), botUsername, body, position, false, tick());
-        var discussion = new Discussion(String.format("%040x", nextId()), mr.iid(), List.of(note));
+        var discussion = new Discussion(String.format(Locale.ROOT, "%040x", nextId()), mr.iid(), List.of(note));
         discussions.computeIfAbsent(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid(),
                 k -> Collections.synchronizedMap(new LinkedHashMap<>())).put(discussion.id(), discussion);
         return Answer.json(201, discussionJson(mr, discussion));
