@@ -94,13 +94,4 @@ class GitHubReviewContractTest extends ReviewContract {
                 null));
         assertThat(github().reviews(REPO, 7)).extracting(FakeGitHub.Review::state).containsExactly("COMMENTED");
     }
-
-    @Test
-    @DisplayName("a head that is no longer the pull request's is not reviewed")
-    void a_stale_head_is_not_reviewed() {
-        var head = open(List.of(LONG_LINE));
-        push(List.of(LONG_LINE, "\tint ret;"));
-        forge.review(change, review(head, checkpatch(21)));
-        assertThat(github().reviews(REPO, 7)).isEmpty();
-    }
 }

@@ -63,4 +63,30 @@ class GitLabReviewContractTest extends ReviewContract {
             assertThat(d.notes().get(0).position().oldLine()).isEqualTo(19);
         });
     }
+
+    @Test
+    @DisplayName("a discussion a maintainer resolved while its finding is still there is not opened again")
+    void resolved_by_a_person_stays_said() {
+        var head = open(List.of("\tint ret;", LONG_LINE));
+        forge.review(change, review(head, checkpatch(22)));
+        var discussion = gitlab().discussions(REPO, 7).get(0);
+        gitlab().resolveDiscussion(REPO, 7, discussion.id(), "maintainer");
+        var next = push(List.of("\tint ret;", "\tu32 rate;", LONG_LINE));
+        forge.review(change, review(next, checkpatch(23)));
+        assertThat(gitlab().discussions(REPO, 7)).singleElement().satisfies(d -> {
+            assertThat(d.id()).isEqualTo(discussion.id());
+            assertThat(d.notes().get(0).resolvedBy()).as("left as the maintainer left it").isEqualTo("maintainer");
+        });
+    }
+
+    @Test
+    @DisplayName("labgate resolves its own discussion when the finding is gone, as itself")
+    void resolved_by_labgate_when_fixed() {
+        var head = open(List.of(LONG_LINE));
+        forge.review(change, review(head, checkpatch(21)));
+        var next = push(List.of("\twritel_relaxed(ACME_TIMER_CTRL_ALL, base + CTRL);"));
+        forge.review(change, review(next));
+        assertThat(gitlab().discussions(REPO, 7)).singleElement()
+                .satisfies(d -> assertThat(d.notes().get(0).resolvedBy()).isEqualTo("labgate-bot"));
+    }
 }

@@ -246,6 +246,16 @@ abstract class ReviewContract {
         assertThat(fake.reviewBodiesSeen(REPO, 7)).isEmpty();
     }
 
+    @Test
+    @DisplayName("a head that is no longer the change's is not reviewed")
+    void a_stale_head_is_not_reviewed() {
+        var head = open(List.of(LONG_LINE));
+        push(List.of(LONG_LINE, "\tint ret;"));
+        forge.review(change, review(head, checkpatch(21)));
+        assertThat(fake.lineCommentsSeen(REPO, 7)).isEmpty();
+        assertThat(fake.reviewBodiesSeen(REPO, 7)).isEmpty();
+    }
+
     /** The base file: 40 numbered lines, with {@code inserted} after line 20. */
     static String source(List<String> inserted) {
         var lines = new ArrayList<String>();

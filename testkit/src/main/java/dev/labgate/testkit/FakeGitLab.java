@@ -71,9 +71,15 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                            Integer oldLine, Integer newLine) {
     }
 
-    /** A note of a discussion; {@code position} is null for a discussion that is not on a line. */
-    public record DiscussionNote(long id, String author, String body, Position position, boolean resolved,
+    /**
+     * A note of a discussion; {@code position} is null for a discussion that is not on a line,
+     * {@code resolvedBy} (who resolved it) null while it is not resolved.
+     */
+    public record DiscussionNote(long id, String author, String body, Position position, String resolvedBy,
                                  Instant created) {
+        public boolean resolved() {
+            return resolvedBy != null;
+        }
     }
 
     /** A merge request discussion (a thread) as GitLab stores it. */
@@ -300,6 +306,14 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         }
         synchronized (list) {
             return List.copyOf(list);
+        }
+    }
+
+    /** A person resolves a thread (in the web page): the whole discussion, by {@code username}. */
+    public void resolveDiscussion(String project, long iid, String discussionId, String username) {
+        var mr = mergeRequest(project, iid).orElseThrow();
+        if (resolve(mr, discussionId, null, true, username).status() != 200) {
+            throw new IllegalArgumentException("no discussion " + discussionId + " on " + project + "!" + iid);
         }
     }
 
@@ -588,14 +602,15 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             if (!params.containsKey("resolved")) {
                 return Answer.json(400, JSON.createObjectNode().put("error", "resolved is missing"));
             }
-            return resolve(mr, m.group(1), null, Boolean.parseBoolean(params.get("resolved")));
+            return resolve(mr, m.group(1), null, Boolean.parseBoolean(params.get("resolved")), botUsername);
         }
         if ((m = match("^/discussions/([0-9a-f]+)/notes/(\\d+)$", rest)) != null && method.equals("PUT")) {
             if (params.containsKey("resolved") == params.containsKey("body")) {
                 return Answer.json(400, JSON.createObjectNode().put("error", "body, resolved are mutually exclusive"));
             }
             if (params.containsKey("resolved")) {
-                return resolve(mr, m.group(1), Long.parseLong(m.group(2)), Boolean.parseBoolean(params.get("resolved")));
+                return resolve(mr, m.group(1), Long.parseLong(m.group(2)), Boolean.parseBoolean(params.get("resolved")),
+                        botUsername);
             }
             return editDiscussionNote(mr, m.group(1), Long.parseLong(m.group(2)), params.get("body"));
         }
@@ -689,7 +704,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                         + "\"must be a valid line code\"]}"));
             }
         }
-        var note = new DiscussionNote(nextId(), botUsername, body, position, false, tick());
+        var note = new DiscussionNote(nextId(), botUsername, body, position, null, tick());
         var discussion = new Discussion(String.format(Locale.ROOT, "%040x", nextId()), mr.iid(), List.of(note));
         discussions.computeIfAbsent(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid(),
                 k -> Collections.synchronizedMap(new LinkedHashMap<>())).put(discussion.id(), discussion);
@@ -714,14 +729,15 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
      * PUT .../discussions/:id (the whole thread) or .../discussions/:id/notes/:note_id with
      * {@code resolved} (lib/api/discussions.rb: resolve_discussion, resolve_note).
      */
-    private Answer resolve(MergeRequest mr, String id, Long noteId, boolean resolved) {
+    private Answer resolve(MergeRequest mr, String id, Long noteId, boolean resolved, String by) {
         var map = discussions.get(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid());
         var discussion = map == null ? null : map.get(id);
         if (discussion == null) {
             return Answer.json(404, error("404 Discussion Not Found"));
         }
         var notes = discussion.notes().stream().map(n -> noteId == null || n.id() == noteId
-                ? new DiscussionNote(n.id(), n.author(), n.body(), n.position(), resolved, n.created()) : n).toList();
+                ? new DiscussionNote(n.id(), n.author(), n.body(), n.position(), resolved ? by : null, n.created())
+                : n).toList();
         var updated = new Discussion(id, discussion.iid(), notes);
         map.put(id, updated);
         return Answer.json(200, discussionJson(mr, updated));
@@ -739,7 +755,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         if (!note.author().equalsIgnoreCase(botUsername)) {
             return Answer.json(403, error("403 Forbidden"));
         }
-        var edited = new DiscussionNote(noteId, note.author(), body, note.position(), note.resolved(), note.created());
+        var edited = new DiscussionNote(noteId, note.author(), body, note.position(), note.resolvedBy(), note.created());
         map.put(id, new Discussion(id, discussion.iid(), discussion.notes().stream().map(n -> n.id() == noteId ? edited
                 : n).toList()));
         return Answer.json(200, discussionNoteJson(mr, edited));
@@ -773,8 +789,11 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                 .put("resolved", n.resolved()).put("created_at", "2026-01-01T00:00:00.000Z")
                 .put("updated_at", "2026-01-01T00:00:00.000Z");
         node.set("author", userJson(n.author()));
+        // lib/api/entities/note.rb: resolved_by is the user who resolved the note, null while it is open.
         if (n.resolved()) {
-            node.set("resolved_by", userJson(botUsername));
+            node.set("resolved_by", userJson(n.resolvedBy()));
+        } else {
+            node.putNull("resolved_by");
         }
         if (n.position() != null) {
             var p = n.position();

@@ -16,17 +16,17 @@ import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
-import dev.labgate.forge.BodyLimit;
 import dev.labgate.core.review.Finding;
 import dev.labgate.core.review.Review;
+import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
-import dev.labgate.forge.ForgeUsage;
-import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.FileDiff;
 import dev.labgate.forge.FindingComments;
+import dev.labgate.forge.ForgeUsage;
 import dev.labgate.forge.Payloads;
-import dev.labgate.forge.ReviewDraft;
+import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.RateBudget.Use;
+import dev.labgate.forge.ReviewDraft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -419,7 +420,7 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
     /** The findings as annotations, most severe first, in requests of at most 50. */
     private static List<ArrayNode> annotationBatches(List<Finding> findings) {
         var sorted = new ArrayList<>(findings);
-        sorted.sort(java.util.Comparator.comparing(Finding::severity).reversed());
+        sorted.sort(Comparator.comparing(Finding::severity).reversed());
         var batches = new ArrayList<ArrayNode>();
         for (int i = 0; i < Math.min(sorted.size(), MAX_ANNOTATIONS); i++) {
             if (i % ANNOTATIONS_PER_REQUEST == 0) {

@@ -9,25 +9,26 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
-import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.forge.ForgeException;
+import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.core.review.Review;
 import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.CommentCommands;
 import dev.labgate.forge.Comments;
-import dev.labgate.forge.ForgeUsage;
-import dev.labgate.forge.RateBudget;
-import dev.labgate.core.review.Review;
-import dev.labgate.forge.Comments;
 import dev.labgate.forge.FileDiff;
 import dev.labgate.forge.FindingComments;
-import dev.labgate.forge.ReviewDraft;
+import dev.labgate.forge.ForgeUsage;
+import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.RateBudget.Use;
+import dev.labgate.forge.ReviewDraft;
 import org.gitlab4j.api.GitLabApiException;
+import org.gitlab4j.api.models.AbstractUser;
 import org.gitlab4j.api.models.CommitStatusFilter;
 import org.gitlab4j.api.models.Diff;
+import org.gitlab4j.api.models.Discussion;
 import org.gitlab4j.api.models.MergeRequest;
 import org.gitlab4j.api.models.MergeRequestVersion;
 import org.gitlab4j.api.models.Note;
@@ -58,6 +59,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * GitLab as a {@link Forge}: webhooks checked by {@link GitLabWebhooks} and read by
@@ -446,8 +448,11 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
      * The findings of a head as merge request discussions: one on the line of each new finding
      * (positioned with the base, start and head SHAs of GitLab's diff version of that head), and
      * one without a position listing the new findings elsewhere. labgate's discussions on findings
-     * the head no longer has are resolved. A finding with a live discussion is never posted again,
-     * which also makes a repeated call post nothing.
+     * the head no longer has are resolved. A finding with a labgate discussion is never posted again,
+     * which also makes a repeated call post nothing; this holds too when a person resolved that
+     * discussion (they saw it), and stops holding only when labgate itself resolved it (the finding
+     * was gone), so a finding that comes back is discussed again. Nothing is posted for a head that
+     * is no longer the merge request's.
      */
     @Override
     public void review(ChangeRef change, Review review) {
@@ -456,23 +461,29 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
         var own = connection.call(Use.REPORT, "list the discussions of " + change,
                         api -> api.getDiscussionsApi().getMergeRequestDiscussions(project, change.number())).stream()
                 .filter(d -> d.getNotes() != null && !d.getNotes().isEmpty())
-                .filter(d -> d.getNotes().get(0).getAuthor() != null
-                        && me.equalsIgnoreCase(d.getNotes().get(0).getAuthor().getUsername()))
-                .filter(d -> !Boolean.TRUE.equals(d.getNotes().get(0).getResolved()))
+                .filter(d -> byMe(d.getNotes().get(0).getAuthor(), me))
+                .filter(d -> !(Boolean.TRUE.equals(d.getNotes().get(0).getResolved())
+                        && byMe(d.getNotes().get(0).getResolvedBy(), me)))
                 .filter(d -> FindingComments.liveFingerprint(d.getNotes().get(0).getBody()).isPresent()
                         || FindingComments.reviewedHead(d.getNotes().get(0).getBody()).isPresent())
                 .toList();
         if (review.findings().isEmpty() && own.isEmpty()) {
             return; // nothing found, nothing said before: nothing to do
         }
-        var version = connection.call(Use.REPORT, "list the diff versions of " + change,
-                        api -> api.getMergeRequestApi().getDiffVersions(project, change.number())).stream()
-                .filter(v -> review.headSha().equalsIgnoreCase(v.getHeadCommitSha()))
+        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first.
+        var versions = connection.call(Use.REPORT, "list the diff versions of " + change,
+                api -> api.getMergeRequestApi().getDiffVersions(project, change.number()));
+        var version = versions.stream().filter(v -> review.headSha().equalsIgnoreCase(v.getHeadCommitSha()))
                 .findFirst();
         if (version.isEmpty()) {
             // GitLab computes a push's diff version after the push; the task is retried until it has it.
             throw new ForgeException("GitLab has no diff of " + change + " at " + review.headSha() + " yet", true, null,
                     null);
+        }
+        if (!review.headSha().equalsIgnoreCase(versions.get(0).getHeadCommitSha())) {
+            LOG.info("review of {} at {} skipped: its head is now {}", change, review.headSha(),
+                    versions.get(0).getHeadCommitSha());
+            return;
         }
         var refs = version.get();
         var diff = new HashMap<String, FileDiff>();
@@ -483,7 +494,7 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
             }
         }
         var said = new HashSet<String>();
-        var fingerprints = new HashMap<String, java.util.Set<String>>();
+        var fingerprints = new HashMap<String, Set<String>>();
         for (var discussion : own) {
             var body = discussion.getNotes().get(0).getBody();
             var all = new HashSet<>(FindingComments.listedFingerprints(body));
@@ -494,8 +505,10 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
             }
         }
         var draft = ReviewDraft.of(review, diff, said);
+        var open = own.stream().filter(d -> !Boolean.TRUE.equals(d.getNotes().get(0).getResolved()))
+                .map(Discussion::getId).collect(Collectors.toSet());
         fingerprints.forEach((id, found) -> {
-            if (found.stream().noneMatch(draft.current()::contains)) {
+            if (open.contains(id) && found.stream().noneMatch(draft.current()::contains)) {
                 connection.call(Use.REPORT, "resolve discussion " + id + " of " + change,
                         api -> api.getDiscussionsApi().resolveMergeRequestDiscussion(project, change.number(), id, true));
             }
@@ -536,6 +549,10 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
             LOG.info("reviewed {} at {}: {} discussions on lines, {} findings listed", change, review.headSha(),
                     rest.comments().size(), rest.listed().size() + rest.unlisted());
         }
+    }
+
+    private static boolean byMe(AbstractUser<?> user, String me) {
+        return user != null && me.equalsIgnoreCase(user.getUsername());
     }
 
     /** GitLab keeps no log of failed hook deliveries that labgate could ask to replay. */

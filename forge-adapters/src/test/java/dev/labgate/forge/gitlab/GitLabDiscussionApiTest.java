@@ -97,7 +97,9 @@ class GitLabDiscussionApiTest {
                 .header("PRIVATE-TOKEN", "t").PUT(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(answer.body()).path("notes").get(0).path("resolved").asBoolean()).isTrue();
+        var note = JSON.readTree(answer.body()).path("notes").get(0);
+        assertThat(note.path("resolved").asBoolean()).isTrue();
+        assertThat(note.path("resolved_by").path("username").asText()).as("the token's user").isNotBlank();
         assertThat(gitlab.discussions("acme/linux", 7).get(0).resolved()).isTrue();
     }
 
