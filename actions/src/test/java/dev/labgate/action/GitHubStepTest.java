@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,8 +122,8 @@ class GitHubStepTest {
         var log = new ByteArrayOutputStream();
         var runner = new Runner.GitHub("acme/linux", URI.create("https://api.github.com"),
                 URI.create("https://github.com"), "t", "pull_request", dir.resolve("event.json"), Optional.empty(),
-                Optional.empty());
-        var findings = new java.util.ArrayList<Finding>();
+                Optional.empty(), Optional.empty(), Optional.empty());
+        var findings = new ArrayList<Finding>();
         for (int i = 1; i <= 12; i++) {
             findings.add(Finding.at("drivers/a.c", i, 0, Finding.Severity.WARNING, "warning " + i, "gcc"));
         }

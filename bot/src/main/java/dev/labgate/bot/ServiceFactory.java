@@ -189,8 +189,8 @@ final class ServiceFactory {
 
     @Singleton
     ReviewReporter reviewReporter(JdbcRunStore runs, JdbcResultStore results, Forges forges,
-                                  FilePolicySource policies, RunLinks links) {
-        return new ReviewReporter(runs, results, forges, policies, links);
+                                  FilePolicySource policies, RunLinks links, DbWorkQueue work) {
+        return new ReviewReporter(runs, results, forges, policies, links, work);
     }
 
     @Singleton

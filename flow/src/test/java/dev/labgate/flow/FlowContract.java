@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -151,7 +152,7 @@ abstract class FlowContract {
     }
 
     private static String driver(List<String> inserted) {
-        var lines = new java.util.ArrayList<String>();
+        var lines = new ArrayList<String>();
         IntStream.rangeClosed(1, 40).forEach(i -> lines.add("/* line " + i + " */"));
         lines.addAll(20, inserted);
         return String.join("\n", lines) + "\n";

@@ -107,7 +107,7 @@ final class FlowWorld {
                 new VerdictAggregator(), links, clock);
         reporter = new SummaryReporter(stores.runs, stores.results, stores.summaries, forges, stores.transactions,
                 new VerdictAggregator(), new PolicyKnownIssues(() -> policy), links);
-        reviewer = new ReviewReporter(stores.runs, stores.results, forges, () -> policy, links);
+        reviewer = new ReviewReporter(stores.runs, stores.results, forges, () -> policy, links, work);
         reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor,
                 new FinalStatuses(stores.runs, stores.results, forges, () -> policy, new VerdictAggregator(), links,
                         clock), clock,
@@ -171,6 +171,8 @@ final class FlowWorld {
                 if (advancer.advance(advance.runId()) instanceof Next.Again again) {
                     queue.putIfAbsent(work.id(), new Item(work, again.at(), order++));
                 }
+            } else if (work instanceof Work.ReviewHead review) {
+                reviewer.review(review.subject(), review.headSha());
             } else {
                 var report = (Work.Report) work;
                 reporter.report(report.subject(), report.headSha());

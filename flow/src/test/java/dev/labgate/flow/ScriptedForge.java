@@ -41,6 +41,8 @@ final class ScriptedForge implements Forge {
     final List<CommitStatus> statuses = new ArrayList<>();
     final List<String> replies = new ArrayList<>();
     final List<Review> reviews = new ArrayList<>();
+    /** What happens elsewhere while a review is being posted. */
+    Runnable duringReview = () -> { };
 
     @Override
     public String name() {
@@ -139,6 +141,7 @@ final class ScriptedForge implements Forge {
     @Override
     public void review(ChangeRef change, Review review) {
         reviews.add(review);
+        duringReview.run();
     }
 
     @Override

@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -628,7 +630,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             var all = new ArrayList<Note>(notes(mr.project(), mr.iid()));
             discussions(mr.project(), mr.iid()).forEach(d -> d.notes().forEach(n -> all.add(new Note(n.id(), mr.iid(),
                     n.body(), n.author(), false, n.created(), n.created()))));
-            all.sort(java.util.Comparator.comparingLong(Note::id));
+            all.sort(Comparator.comparingLong(Note::id));
             var list = new ArrayList<JsonNode>();
             all.forEach(n -> list.add(noteJson(mr, n)));
             if ("desc".equals(params.get("sort"))) {
@@ -721,8 +723,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return version.get().diff().files().stream()
                 .filter(f -> f.newPath().equals(path) || f.oldPath().equals(path))
                 .flatMap(f -> f.hunks().stream()).flatMap(h -> h.lines().stream())
-                .anyMatch(l -> java.util.Objects.equals(l.oldLine(), position.oldLine())
-                        && java.util.Objects.equals(l.newLine(), position.newLine()));
+                .anyMatch(l -> Objects.equals(l.oldLine(), position.oldLine())
+                        && Objects.equals(l.newLine(), position.newLine()));
     }
 
     /**

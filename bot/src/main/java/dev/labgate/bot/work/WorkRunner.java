@@ -20,6 +20,7 @@ import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.core.retry.OutsideCallFailure;
 import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.Subject;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.Reconciler;
@@ -141,6 +142,15 @@ public final class WorkRunner implements AutoCloseable {
                     reviews.report(data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
+        Task<WorkTasks.ReportData> review = Tasks.custom(WorkTasks.REVIEW)
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
+                        TaskRetries.message(cause), failures), retried))
+                .onDeadExecution(new TakeOver<>())
+                .execute((instance, context) -> {
+                    var data = instance.getData();
+                    reviews.review((Subject.Change) data.subject(), data.headSha());
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
         // One replica at a time runs a pass; a failed pass is simply the next one's work.
         RecurringTask<Void> reconcile = Tasks.recurring(WorkTasks.RECONCILE, new Every(tuning.reconcileInterval()))
                 .execute((instance, context) -> reconciler.pass());
@@ -148,7 +158,7 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> reconciler.pass());
         var name = name();
         this.scheduler = Scheduler.create(db.joiningDataSource(),
-                        List.of(processDeliveries, processDelivery, advanceRun, report, reconcileNow))
+                        List.of(processDeliveries, processDelivery, advanceRun, report, review, reconcileNow))
                 .startTasks(reconcile)
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name))

@@ -25,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -64,7 +65,7 @@ class GitHubForgeTest {
 
         @Test
         void a_final_check_run_carries_its_findings_as_annotations_fifty_per_request() {
-            var findings = new java.util.ArrayList<Finding>();
+            var findings = new ArrayList<Finding>();
             for (int i = 1; i <= 120; i++) {
                 findings.add(Finding.at("drivers/a.c", i, i % 2 == 0 ? 5 : 0, i == 120 ? Finding.Severity.ERROR
                         : Finding.Severity.WARNING, "warning " + i, "gcc"));
