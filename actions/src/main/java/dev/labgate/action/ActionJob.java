@@ -81,6 +81,7 @@ public final class ActionJob {
             var outcome = oneShot.run(forge, policy, event.get(), request.get());
             out.println("labgate action: " + outcome.message());
             report(runner, env, outcome);
+            outcome.review().ifPresent(pending -> review(runner, forge, pending));
             return outcome.exit();
         } catch (ForgeException | LabException e) {
             out.println("::error title=labgate::" + e.getMessage());
@@ -126,6 +127,27 @@ public final class ActionJob {
             var directory = artifacts(env);
             new GitLabArtifacts(directory).write(verdict, outcome.plan(), outcome.runUrl());
             out.println("labgate action: verdict written to " + directory.resolve("verdict.md"));
+        }
+    }
+
+    /**
+     * The findings of the change as review comments, through the job's token. A GitHub workflow
+     * whose token may not write reviews (no {@code pull-requests: write}) gets them as annotations.
+     */
+    private void review(Runner runner, Forge forge, OneShot.PendingReview pending) {
+        try {
+            forge.review(pending.change(), pending.review());
+            out.println("labgate action: " + pending.review().findings().size() + " findings reviewed on "
+                    + pending.change());
+        } catch (ForgeException e) {
+            if (runner instanceof Runner.GitHub github) {
+                out.println("labgate action: cannot review " + pending.change() + " (" + e.getMessage() + "); the "
+                        + "findings are annotations instead. Grant the workflow 'pull-requests: write' to have them as "
+                        + "review comments.");
+                new GitHubStep(github, out).annotate(pending.review().findings());
+            } else {
+                out.println("labgate action: cannot comment on " + pending.change() + ": " + e.getMessage());
+            }
         }
     }
 

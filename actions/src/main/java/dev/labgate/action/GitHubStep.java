@@ -1,6 +1,7 @@
 package dev.labgate.action;
 
 import dev.labgate.core.plan.TestPlan;
+import dev.labgate.core.review.Finding;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictMarkdown;
 
@@ -10,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,10 +35,13 @@ public final class GitHubStep {
         this.log = log;
     }
 
-    /** Writes the summary, outputs and annotations; the run URL is empty when no lab gave one. */
     /** The outputs {@link #report} writes, in order; action.yml declares exactly these. */
     public static final List<String> OUTPUTS = List.of("verdict", "regressions", "summary-path", "run-url");
 
+    /** GitHub shows at most 10 annotations of each level per step; more are not shown anywhere. */
+    static final int ANNOTATIONS_PER_LEVEL = 10;
+
+    /** Writes the summary, outputs and annotations; the run URL is empty when no lab gave one. */
     public void report(Verdict verdict, List<TestPlan.Entry> plan, Optional<String> runUrl) throws IOException {
         var markdown = VerdictMarkdown.render(verdict, plan);
         if (runner.stepSummary().isPresent()) {
@@ -51,6 +58,40 @@ public final class GitHubStep {
         for (var failure : verdict.failures()) {
             log.println(annotation(failure));
         }
+    }
+
+    /**
+     * Findings as annotations on the lines they name, which GitHub shows in the pull request's
+     * diff: the most severe first, as many of each level as a step may have, then how many more
+     * there are.
+     */
+    public void annotate(List<Finding> findings) {
+        var sorted = new ArrayList<>(findings);
+        sorted.sort(Comparator.comparing(Finding::severity).reversed());
+        var shown = new EnumMap<Finding.Severity, Integer>(Finding.Severity.class);
+        for (var finding : sorted) {
+            if (shown.merge(finding.severity(), 1, Integer::sum) <= ANNOTATIONS_PER_LEVEL) {
+                log.println(annotation(finding));
+            }
+        }
+        var hidden = sorted.size() - shown.values().stream().mapToInt(n -> Math.min(n, ANNOTATIONS_PER_LEVEL)).sum();
+        if (hidden > 0) {
+            log.println("labgate action: " + hidden + " more findings are not annotated (GitHub shows "
+                    + ANNOTATIONS_PER_LEVEL + " of each level per step)");
+        }
+    }
+
+    /** A workflow command that annotates the finding's line. */
+    static String annotation(Finding finding) {
+        var command = switch (finding.severity()) {
+            case ERROR -> "error";
+            case WARNING -> "warning";
+            case NOTICE -> "notice";
+        };
+        return "::" + command + " file=" + property(finding.path()) + ",line=" + finding.line() + ",endLine="
+                + finding.endLine() + (finding.column() > 0 && finding.endLine() == finding.line()
+                ? ",col=" + finding.column() : "") + ",title=" + property(finding.tool() + " " + finding.severity()
+                .label()) + "::" + data(finding.message());
     }
 
     /**

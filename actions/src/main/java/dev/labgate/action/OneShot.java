@@ -3,9 +3,11 @@ package dev.labgate.action;
 import dev.labgate.config.MaintainerFacts;
 import dev.labgate.config.Planner;
 import dev.labgate.config.Policy;
+import dev.labgate.config.Reporting;
 import dev.labgate.config.PolicyParser;
 import dev.labgate.config.TrustRules;
 import dev.labgate.core.Sha256;
+import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
@@ -19,6 +21,7 @@ import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.plan.TestPlan;
+import dev.labgate.core.review.Review;
 import dev.labgate.core.trust.Approval;
 import dev.labgate.core.trust.ChangeCommits;
 import dev.labgate.core.trust.TrustDecision;
@@ -29,6 +32,7 @@ import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.kcidb.KnownIssues;
 import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.kcidb.findings.Findings;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -63,7 +67,19 @@ public final class OneShot {
      * @param verdict empty when nothing was submitted
      */
     public record Outcome(ExitCode exit, String message, Optional<Verdict> verdict, List<TestPlan.Entry> plan,
-                          Optional<String> runUrl) {
+                          Optional<String> runUrl, Optional<PendingReview> review) {
+
+        public Outcome(ExitCode exit, String message, Optional<Verdict> verdict, List<TestPlan.Entry> plan,
+                       Optional<String> runUrl) {
+            this(exit, message, verdict, plan, runUrl, Optional.empty());
+        }
+    }
+
+    /**
+     * The review of a change's head the job should post: every lab answered, so its findings are all
+     * there. A one-shot job has no results of the base, so the findings are not compared with it.
+     */
+    public record PendingReview(ChangeRef change, Review review) {
     }
 
     /**
@@ -220,7 +236,8 @@ public final class OneShot {
                 return infra("lab " + entry.lab() + " refused the run: " + e.getMessage(), chosen);
             }
         }
-        return wait(forge, subject, head, submitted, request, chosen, PolicyKnownIssues.of(operator));
+        return wait(forge, subject, head, submitted, request, chosen, PolicyKnownIssues.of(operator),
+                operator.reporting().review());
     }
 
     /**
@@ -254,7 +271,8 @@ public final class OneShot {
     }
 
     private Outcome wait(Forge forge, Subject subject, String head, List<Submitted> submitted, Request request,
-                         List<TestPlan.Entry> plan, KnownIssues known) throws InterruptedException {
+                         List<TestPlan.Entry> plan, KnownIssues known, Reporting.Review reviews)
+            throws InterruptedException {
         var start = clock.instant();
         var deadline = start.plus(request.timeout());
         var waiting = new ArrayList<>(submitted);
@@ -319,8 +337,12 @@ public final class OneShot {
         }
         var runUrl = submitted.stream().map(s -> s.run().url()).filter(u -> u != null).findFirst();
         var exit = ExitCode.of(verdict, request.failOnRegression());
+        var change = subject instanceof Subject.Change c ? Optional.of(c.change()) : Optional.<ChangeRef>empty();
+        var review = change.filter(c -> reviews.enabled() && broken.isEmpty()).map(c -> new PendingReview(c,
+                new Review(head, Findings.of(all), false, reviews.maxComments(), reviews.requestChangesAt(),
+                        runUrl.orElse(null))));
         return new Outcome(exit, verdict.overall().label() + ": " + verdict.headline(), Optional.of(verdict), plan,
-                runUrl);
+                runUrl, review);
     }
 
     private static CommitStatus.State state(Verdict.Overall overall) {

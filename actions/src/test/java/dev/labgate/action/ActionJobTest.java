@@ -3,6 +3,7 @@ package dev.labgate.action;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.config.PolicyParser;
 import dev.labgate.core.forge.Permission;
+import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabProgress;
@@ -79,6 +80,96 @@ class ActionJobTest {
                     .contains("qemu: queued").doesNotContain("gh-token");
             assertThat(github.statusesSeen("acme/linux", HEAD)).extracting(FakeForge.Status::state)
                     .containsExactly(FakeForge.State.PENDING, FakeForge.State.FAILURE);
+        }
+    }
+
+    static final String DIFF = """
+            diff --git a/a.c b/a.c
+            --- a/a.c
+            +++ b/a.c
+            @@ -1,2 +1,3 @@
+             int a;
+            +int a_long_line_that_checkpatch_does_not_like_at_all_because_it_is_longer_than_a_hundred_columns_wide;
+             int b;
+            """;
+
+    static LabProgress finishedWithCheckpatch() {
+        return new LabProgress.Finished(KcidbData.of(List.of(), List.of(), List.of(dev.labgate.core.kcidb.Test.of("lab:t1", "lab:b1", "lab",
+                "checkpatch", Status.FAIL).withLog(null, "a.c:2: WARNING: line length of 104 exceeds 100 columns\n"))));
+    }
+
+    Map<String, String> gitHubEnv(FakeGitHub github) throws Exception {
+        Files.write(dir.resolve("event.json"), github.changeDelivery("acme/linux", 9, "pushed").body());
+        return Map.of("GITHUB_ACTIONS", "true", "GITHUB_REPOSITORY", "acme/linux",
+                "GITHUB_API_URL", github.url().toString(), "GITHUB_TOKEN", "gh-token",
+                "GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_EVENT_PATH", dir.resolve("event.json").toString(),
+                "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString(),
+                "GITHUB_OUTPUT", dir.resolve("output").toString(), "LABGATE_TIMEOUT", "30");
+    }
+
+    ExitCode runOnGitHub(FakeGitHub github) throws Exception {
+        return job().run(gitHubEnv(github), runner -> new GitHubForge(GitHubSettings.withToken("github",
+                ((Runner.GitHub) runner).apiUrl(), URI.create("https://github.example"), List.of(),
+                ((Runner.GitHub) runner).token(), "labgate-bot"), clock), OneShotTest.policy());
+    }
+
+    @Test
+    void gitHubWithPullRequestsWriteReviewsTheFindingOnItsLine() throws Exception {
+        try (var github = new FakeGitHub("labgate-bot").acceptToken("gh-token")) {
+            github.openChange("acme/linux", 9, "alice", HEAD, "d".repeat(40), false, List.of("a.c"), List.of(HEAD));
+            github.changeDiff("acme/linux", 9, DIFF);
+            github.permission("acme/linux", "alice", Permission.Level.WRITE);
+            lab.script(finishedWithCheckpatch());
+
+            runOnGitHub(github);
+
+            assertThat(github.reviewComments("acme/linux", 9)).singleElement().satisfies(c -> {
+                assertThat(c.path()).isEqualTo("a.c");
+                assertThat(c.line()).isEqualTo(2);
+                assertThat(c.body()).contains("line length of 104 exceeds 100 columns");
+            });
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("1 findings reviewed").doesNotContain("::warning");
+        }
+    }
+
+    @Test
+    void gitHubWithoutPullRequestsWriteAnnotatesTheFindingInstead() throws Exception {
+        try (var github = new FakeGitHub("labgate-bot").acceptToken("gh-token").forbidReviews()) {
+            github.openChange("acme/linux", 9, "alice", HEAD, "d".repeat(40), false, List.of("a.c"), List.of(HEAD));
+            github.changeDiff("acme/linux", 9, DIFF);
+            github.permission("acme/linux", "alice", Permission.Level.WRITE);
+            lab.script(finishedWithCheckpatch());
+
+            runOnGitHub(github);
+
+            assertThat(github.reviews("acme/linux", 9)).isEmpty();
+            assertThat(log.toString(StandardCharsets.UTF_8)).contains("pull-requests: write")
+                    .contains("::warning file=a.c,line=2,endLine=2,title=checkpatch warning::line length of 104 "
+                            + "exceeds 100 columns");
+        }
+    }
+
+    @Test
+    void gitLabMergeRequestGetsADiscussionOnTheLine() throws Exception {
+        try (var gitlab = new FakeGitLab("glpat-token", "labgate-bot")) {
+            gitlab.openChange("acme/linux", 4, "alice", HEAD, "d".repeat(40), false, List.of("a.c"), List.of(HEAD));
+            gitlab.changeDiff("acme/linux", 4, DIFF);
+            gitlab.permission("acme/linux", "alice", Permission.Level.WRITE);
+            lab.script(finishedWithCheckpatch());
+            var env = Map.of("GITLAB_CI", "true", "CI_PROJECT_PATH", "acme/linux",
+                    "CI_API_V4_URL", gitlab.url() + "/api/v4", "CI_COMMIT_SHA", HEAD, "CI_MERGE_REQUEST_IID", "4",
+                    "LABGATE_GITLAB_TOKEN", "glpat-token", "LABGATE_ARTIFACTS", dir.resolve("r").toString());
+            var policy = new PolicyParser().parse(OneShotTest.POLICY.replace("- github: acme/linux",
+                    "- gitlab: acme/linux")).policy().orElseThrow();
+
+            job().run(env, runner -> new GitLabForge(new GitLabSettings("gitlab", ((Runner.GitLab) runner).serverUrl(),
+                    ((Runner.GitLab) runner).serverUrl(), List.of(), ((Runner.GitLab) runner).token(), "labgate-bot"),
+                    clock), policy);
+
+            assertThat(gitlab.discussions("acme/linux", 4)).singleElement().satisfies(d -> {
+                assertThat(d.notes().get(0).position().newLine()).isEqualTo(2);
+                assertThat(d.notes().get(0).body()).contains("line length of 104 exceeds 100 columns");
+            });
         }
     }
 

@@ -3,6 +3,7 @@ package dev.labgate.action;
 import dev.labgate.core.event.ForgeEvent.ChangeAction;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.review.Finding;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.forge.github.GitHubForge;
 import dev.labgate.forge.github.GitHubSettings;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,5 +115,25 @@ class GitHubStepTest {
         assertThat(change.author().login()).isEqualTo("alice");
         assertThat(change.fromFork()).isTrue();
         assertThat(change.change().number()).isEqualTo(12);
+    }
+
+    @Test
+    void findingsAreAnnotatedMostSevereFirstTenOfEachLevelWithTheirPlaceEscaped(@TempDir Path dir) {
+        var log = new ByteArrayOutputStream();
+        var runner = new Runner.GitHub("acme/linux", URI.create("https://api.github.com"),
+                URI.create("https://github.com"), "t", "pull_request", dir.resolve("event.json"), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty());
+        var findings = new ArrayList<Finding>();
+        for (int i = 1; i <= 12; i++) {
+            findings.add(Finding.at("drivers/a.c", i, 0, Finding.Severity.WARNING, "warning " + i, "gcc"));
+        }
+        findings.add(Finding.at("drivers/odd,name:x.c", 3, 7, Finding.Severity.ERROR, "50% wrong\nsecond line",
+                "sparse"));
+        new GitHubStep(runner, new PrintStream(log, true, StandardCharsets.UTF_8)).annotate(findings);
+        var lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(0)).isEqualTo("::error file=drivers/odd%2Cname%3Ax.c,line=3,endLine=3,col=7,"
+                + "title=sparse error::50%25 wrong%0Asecond line");
+        assertThat(lines).filteredOn(l -> l.startsWith("::warning ")).hasSize(10);
+        assertThat(lines).last().asString().contains("2 more findings are not annotated");
     }
 }

@@ -27,6 +27,7 @@ import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunLinks;
+import dev.labgate.flow.ReviewReporter;
 import dev.labgate.flow.SummaryReporter;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.forge.git.GitChangeCommits;
@@ -187,13 +188,20 @@ final class ServiceFactory {
     }
 
     @Singleton
+    ReviewReporter reviewReporter(JdbcRunStore runs, JdbcResultStore results, Forges forges,
+                                  FilePolicySource policies, RunLinks links, DbWorkQueue work) {
+        return new ReviewReporter(runs, results, forges, policies, links, work);
+    }
+
+    @Singleton
     @Bean(preDestroy = "close")
     WorkRunner workRunner(Database db, WorkSettings work, DeliveryProcessor deliveries, JdbcDeliveryStore store,
-                          RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, FailedWork failed,
+                          RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
+                          FailedWork failed,
                           ReconcileSettings reconcile, MeterRegistry metrics) {
         return new WorkRunner(db, new WorkRunner.Tuning(work.threads(), work.pollingInterval(),
                 work.heartbeatInterval(), work.missedHeartbeats(), reconcile.interval()), deliveries, store, runs,
-                summaries, reconciler, failed, metrics);
+                summaries, reviews, reconciler, failed, metrics);
     }
 
     @Singleton

@@ -206,6 +206,23 @@ abstract class DatabaseContractTest {
     }
 
     @Test
+    void the_review_of_a_head_is_one_task_however_many_reports_queue_it_also_while_it_runs() {
+        var client = SchedulerClient.Builder.create(db.joiningDataSource()).serializer(new JacksonSerializer())
+                .jdbcCustomization(WorkRunner.jdbcCustomization(db)).build();
+        var queue = new DbWorkQueue(client, db, clock, () -> { });
+        var change = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/linux"), 7));
+        queue.enqueueNow(new Work.ReviewHead(change, "a".repeat(40)));
+        queue.enqueueNow(new Work.ReviewHead(change, "a".repeat(40)));
+        db.update("update scheduled_tasks set picked = true, picked_by = 'replica-1'");
+        queue.enqueueNow(new Work.ReviewHead(change, "a".repeat(40)));
+        queue.enqueueNow(new Work.ReviewHead(change, "b".repeat(40)));
+        var tasks = db.query("select task_name || ' ' || task_instance from scheduled_tasks order by task_instance",
+                rs -> rs.getString(1));
+        assertThat(tasks).containsExactly("review github:acme/linux#7|" + "a".repeat(40) + "|review",
+                "review github:acme/linux#7|" + "b".repeat(40) + "|review");
+    }
+
+    @Test
     void a_second_reporter_waits_for_the_summary_lock_until_the_first_commits() throws Exception {
         var summaries = new JdbcSummaryStore(db, clock);
         var holding = new CountDownLatch(1);

@@ -95,6 +95,46 @@ class PullRequestFlowTest {
     }
 
     @Test
+    void a_line_a_style_check_warns_about_gets_one_review_comment_which_the_fixing_push_retires() {
+        // The lab's command checks line lengths in the tree it checked out and prints what it finds as checkpatch does.
+        var check = "awk 'length > 100 { print FILENAME \":\" FNR \": WARNING: line length of \" length "
+                + "\" exceeds 100 columns\" }' hello.txt";
+        try (var scenario = new Scenario(tmp, check); var labgate = start(scenario)) {
+            var head = scenario.git.commit("refs/pull/7/head", scenario.base, "add a long line",
+                    Map.of("README", "a kernel\n", "hello.txt", "hello\n" + "x".repeat(104) + "\n"));
+            scenario.github.permission(Scenario.REPO, "alice", "write");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", head, scenario.base, false, List.of("hello.txt"),
+                    List.of(head));
+            scenario.github.changeDiff(Scenario.REPO, 7, scenario.git.diff(scenario.base, head));
+            labgate.postGitHub("pull_request", "d-1", Fixtures.pullRequest("opened", Scenario.REPO, 7, "alice", head,
+                    scenario.base, false), Scenario.SECRET);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> scenario.github.reviewComments(Scenario.REPO, 7).size() == 1);
+            assertThat(scenario.github.reviewComments(Scenario.REPO, 7)).singleElement().satisfies(c -> {
+                assertThat(c.path()).isEqualTo("hello.txt");
+                assertThat(c.line()).isEqualTo(2);
+                assertThat(c.commitId()).isEqualTo(head);
+                assertThat(c.body()).contains("**checkpatch** warning: line length of 104 exceeds 100 columns")
+                        .contains("https://labgate.example/runs/");
+            });
+            assertThat(scenario.github.reviews(Scenario.REPO, 7)).singleElement()
+                    .satisfies(r -> assertThat(r.state()).isEqualTo("COMMENTED"));
+
+            var fixed = scenario.git.commit("refs/pull/7/head", head, "shorter",
+                    Map.of("README", "a kernel\n", "hello.txt", "hello\nshort now\n"));
+            scenario.github.pushToChange(Scenario.REPO, 7, fixed);
+            scenario.github.changeDiff(Scenario.REPO, 7, scenario.git.diff(scenario.base, fixed));
+            labgate.postGitHub("pull_request", "d-2", Fixtures.pullRequest("synchronize", Scenario.REPO, 7, "alice",
+                    fixed, scenario.base, false), Scenario.SECRET);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> scenario.github.reviewComments(Scenario.REPO, 7).get(0)
+                    .body().startsWith(ForgeReports.MARKER_PREFIX + "finding-fixed "));
+            assertThat(scenario.github.reviewComments(Scenario.REPO, 7)).hasSize(1);
+            assertThat(scenario.github.reviews(Scenario.REPO, 7)).hasSize(1);
+        }
+    }
+
+    @Test
     void an_author_without_write_permission_waits_for_approval_and_nothing_runs() {
         try (var scenario = new Scenario(tmp, "touch " + tmp.resolve("ran").toAbsolutePath());
              var labgate = start(scenario)) {

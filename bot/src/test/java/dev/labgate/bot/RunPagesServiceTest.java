@@ -106,6 +106,8 @@ class RunPagesServiceTest {
                 "40 tests:", "37 PASS", "2 FAIL", "1 ERROR", SeededRuns.HOSTILE_MESSAGE,
                 "topic/<script>alert('branch')</script>", "alice (the commit): alice has write access to acme/linux",
                 "local is open to anyone");
+        assertThat(page.select("#code + p + ul li").text()).contains("drivers/net/phy/acme.c:12:5", "warning",
+                "compiler", "unused variable '</li><script>alert(\\'gcc\\')</script>'");
         assertThat(page.select("a[href=https://lab.example/jobs/log/f1.txt]")).hasSize(1);
         assertThat(page.select("a:contains(log)")).as("a javascript: log URL is no link").hasSize(1);
 
@@ -142,6 +144,8 @@ class RunPagesServiceTest {
                 .isEqualTo(2);
         assertThat(verdict.get("infraErrors").get("total").asInt()).isEqualTo(1);
         assertThat(verdict.get("counts").get("PASS").asLong()).isEqualTo(37);
+        assertThat(run.get("code").get("total").asInt()).isEqualTo(1);
+        assertThat(run.get("code").get("shown").get(0).get("line").asInt()).isEqualTo(12);
         assertThat(run.get("labs")).hasSize(2);
         assertThat(run.get("labs").get(1).get("why").asText()).isEqualTo("plan 'arm64' (touches arch/arm64/Kconfig)");
         assertThat(run.get("commit").get("message").asText()).isEqualTo(SeededRuns.HOSTILE_MESSAGE);

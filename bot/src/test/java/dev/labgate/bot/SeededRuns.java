@@ -46,6 +46,8 @@ final class SeededRuns {
     static final String STAGING_HEAD = "3333333333333333333333333333333333333333";
     static final String HOSTILE_PATH = "kselftest.<img src=x onerror=alert(1)>.net";
     static final String HOSTILE_EXCERPT = "</li><script>alert('log')</script>";
+    static final String HOSTILE_WARNING = "drivers/net/phy/acme.c:12:5: warning: unused variable "
+            + "'</li><script>alert(\\'gcc\\')</script>' [-Wunused-variable]";
     static final String HOSTILE_MESSAGE = "net: fix </pre><script>alert('commit')</script>";
     static final String CLONE_URL = "https://x-access-token:never-shown@git.example/acme/linux.git";
 
@@ -150,7 +152,7 @@ final class SeededRuns {
                 checkout.gitCommitHash(), null, null, HOSTILE_MESSAGE, checkout.gitRepositoryBranch(), null, null,
                 null, null, null, null, null, null, null, null, null, null, null);
         var build = Build.of("labgate:b-" + runId, checkout.id(), "labgate").withConfig("x86_64", "defconfig")
-                .withStatus(Status.PASS);
+                .withStatus(Status.PASS).withLog(null, "  CC      drivers/net/phy/acme.o\n" + HOSTILE_WARNING + "\n");
         var tests = new ArrayList<Test>();
         for (int i = 0; i < 37; i++) {
             tests.add(Test.of("labgate:t" + i, build.id(), "labgate", "kunit.suite.case_" + i, Status.PASS));

@@ -2,6 +2,7 @@ package dev.labgate.config;
 
 import dev.labgate.core.Sha256;
 import dev.labgate.core.forge.Permission;
+import dev.labgate.core.review.Finding;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -48,7 +49,8 @@ public final class PolicyParser {
     private static final Set<String> PLAN = Set.of("name", "lab", "tests", "paths");
     private static final Set<String> QUOTAS = Set.of("runs-per-author-per-day", "concurrent-runs-per-lab",
             "retests-per-head");
-    private static final Set<String> REPORTING = Set.of("statuses", "summary-comment");
+    private static final Set<String> REPORTING = Set.of("statuses", "summary-comment", "review");
+    private static final Set<String> REVIEW = Set.of("enabled", "max-comments", "request-changes");
     private static final Set<String> KNOWN_ISSUE = Set.of("id", "test-path", "log", "description");
     /** What a repository's own extension may say: whom it trusts more, and which tests it wants. */
     private static final Set<String> EXTENSION = Set.of("staging-branches", "trust", "plans");
@@ -315,7 +317,28 @@ public final class PolicyParser {
     private static Reporting reporting(PolicyNode node) {
         var entries = node.entries(REPORTING);
         return new Reporting(section(entries, "statuses").flatMap(PolicyNode::bool).orElse(true),
-                section(entries, "summary-comment").flatMap(PolicyNode::bool).orElse(true));
+                section(entries, "summary-comment").flatMap(PolicyNode::bool).orElse(true),
+                section(entries, "review").map(PolicyParser::review).orElse(Reporting.Review.DEFAULT));
+    }
+
+    private static Reporting.Review review(PolicyNode node) {
+        var entries = node.entries(REVIEW);
+        var defaults = Reporting.Review.DEFAULT;
+        var requestChanges = section(entries, "request-changes").flatMap(n -> n.string().flatMap(word -> {
+            var severity = switch (word.toLowerCase(Locale.ROOT)) {
+                case "never" -> Optional.<Optional<Finding.Severity>>of(Optional.empty());
+                case "error", "errors" -> Optional.of(Optional.of(Finding.Severity.ERROR));
+                case "warning", "warnings" -> Optional.of(Optional.of(Finding.Severity.WARNING));
+                default -> Optional.<Optional<Finding.Severity>>empty();
+            };
+            if (severity.isEmpty()) {
+                n.error("unknown severity '" + word + "'", "write never, error or warning");
+            }
+            return severity;
+        })).orElse(defaults.requestChangesAt());
+        return new Reporting.Review(section(entries, "enabled").flatMap(PolicyNode::bool).orElse(defaults.enabled()),
+                section(entries, "max-comments").flatMap(n -> n.integer(0, 100)).orElse(defaults.maxComments()),
+                requestChanges);
     }
 
     private static List<KnownIssue> knownIssues(PolicyNode node) {

@@ -1,6 +1,7 @@
 package dev.labgate.config;
 
 import dev.labgate.core.forge.Permission;
+import dev.labgate.core.review.Finding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -136,6 +137,9 @@ class PolicyParserTest {
                 arguments("a command lab's variable must be a variable name",
                         "labs:\n  local:\n    type: command\n    command: make\n    env: {'A B': x}\n", 5, 18,
                         "'A B' is not the name of an environment variable", ""),
+                arguments("a review that requests changes at a severity that does not exist says which there are",
+                        "reporting:\n  review:\n    request-changes: critical\n", 3, 22,
+                        "unknown severity 'critical'", "never, error or warning"),
                 arguments("a bracket left open is reported on the line that opened it, not past the end",
                         "labs:\n  local: [a\n", 2, 10, "never closed", "indentation"),
                 arguments("an unclosed quote is reported on its own line",
@@ -257,6 +261,17 @@ class PolicyParserTest {
                 true, true, List.of(Path.of("/opt/toolchains"), Path.of("/srv/ccache")), Optional.of(Duration.ofHours(2)),
                 Optional.of(8L << 30), 4096, 256L << 20, 40L << 30));
         assertThat(((LabSpec.Command) policy.labs().get("trusted-tool")).confinement().sandboxed()).isFalse();
+    }
+
+    @Test
+    void reviews_are_on_with_ten_comments_and_never_request_changes_unless_the_policy_says_so() {
+        assertThat(parser.parse(LABS).policy().orElseThrow().reporting().review())
+                .isEqualTo(new Reporting.Review(true, 10, Optional.empty()));
+        var review = parser.parse(LABS + "reporting:\n  review:\n    max-comments: 3\n    request-changes: error\n")
+                .policy().orElseThrow().reporting().review();
+        assertThat(review).isEqualTo(new Reporting.Review(true, 3, Optional.of(Finding.Severity.ERROR)));
+        assertThat(parser.parse(LABS + "reporting:\n  review:\n    enabled: false\n").policy().orElseThrow()
+                .reporting().review().enabled()).isFalse();
     }
 
     @Test

@@ -51,6 +51,8 @@ public final class FinalStatuses {
     private final Forges forges;
     private final PolicyKnownIssues knownIssues;
     private final Baselines baselines;
+    private final HeadFindings findings;
+    private final PolicySource policies;
     private final VerdictAggregator verdicts;
     private final RunLinks links;
     private final Clock clock;
@@ -62,12 +64,18 @@ public final class FinalStatuses {
         this.forges = forges;
         this.knownIssues = new PolicyKnownIssues(policies);
         this.baselines = new Baselines(runs, results);
+        this.findings = new HeadFindings(results, baselines);
+        this.policies = policies;
         this.verdicts = verdicts;
         this.links = links;
         this.clock = clock;
     }
 
-    /** The status a run shows now: progress while it runs, its verdict with details once it ended. */
+    /**
+     * The status a run shows now: progress while it runs, its verdict with details once it ended,
+     * and then its findings as annotations where the forge has them (GitHub check runs) unless the
+     * policy turned reviews off.
+     */
     CommitStatus of(Run run) {
         var status = StatusText.of(run, links.run(run.id()));
         if (!run.state().isTerminal()) {
@@ -76,7 +84,9 @@ public final class FinalStatuses {
         var details = SummaryMarkdown.render(run.headSha(), List.of(run),
                 verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
                         knownIssues.get()), links, runs.whys(run.subject().key(), run.headSha()));
-        return status.withDetails(details);
+        status = status.withDetails(details);
+        return policies.current().reporting().review().enabled()
+                ? status.withAnnotations(findings.of(List.of(run)).findings()) : status;
     }
 
     /**

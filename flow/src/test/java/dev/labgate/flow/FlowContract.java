@@ -7,13 +7,19 @@ import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.run.RunState;
 import dev.labgate.testkit.FakeForge;
 import dev.labgate.testkit.TestClock;
+import dev.labgate.testkit.TestRepository;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +34,8 @@ abstract class FlowContract {
     static final String HEAD = "1".repeat(40);
     static final String NEW_HEAD = "2".repeat(40);
 
+    @TempDir
+    Path root;
     protected FakeForge fake;
     protected FlowWorld world;
 
@@ -125,6 +133,81 @@ abstract class FlowContract {
             assertThat(s.targetUrl()).startsWith("https://labgate.example/runs/");
         });
         assertThat(summary()).contains("✅ passed").contains(HEAD);
+        assertThat(world.faults).isEmpty();
+    }
+
+    private static final String DRIVER = "drivers/usb/core.c";
+    private static final String LONG_LINE = "\tusb_hcd_link_urb_to_ep(hcd, urb) ? dev_warn(&urb->dev->dev, \"linking the URB "
+            + "failed\\n\") : 0;";
+
+    /** The diff of a change that inserts these lines after line 20 of a 40-line driver, as git computes it. */
+    private String diffInserting(List<String> lines) {
+        try (var git = TestRepository.create(root, REPO)) {
+            var base = git.commit("refs/heads/base-" + lines.size() + lines.hashCode(), null, "base",
+                    Map.of(DRIVER, driver(List.of())));
+            var head = git.commit("refs/heads/head-" + lines.size() + lines.hashCode(), base, "change",
+                    Map.of(DRIVER, driver(lines)));
+            return git.diff(base, head);
+        }
+    }
+
+    private static String driver(List<String> inserted) {
+        var lines = new ArrayList<String>();
+        IntStream.rangeClosed(1, 40).forEach(i -> lines.add("/* line " + i + " */"));
+        lines.addAll(20, inserted);
+        return String.join("\n", lines) + "\n";
+    }
+
+    private static String checkpatch(int line) {
+        return DRIVER + ":" + line + ": WARNING: line length of 104 exceeds 100 columns\n"
+                + "total: 0 errors, 1 warnings, 42 lines checked\n";
+    }
+
+    private List<FakeForge.LineComment> liveLineComments() {
+        return fake.lineCommentsSeen(REPO, 7).stream().filter(c -> !c.resolved() && c.body().startsWith(
+                ForgeReports.MARKER_PREFIX + "finding ")).toList();
+    }
+
+    /** A change adds a line checkpatch warns about; the test finishes with checkpatch's output. */
+    private void openWithAWarning() {
+        fake.permission(REPO, "alice", Permission.Level.WRITE);
+        fake.openChange(REPO, 7, "alice", HEAD, BASE, false, List.of(DRIVER), List.of(HEAD));
+        fake.changeDiff(REPO, 7, diffInserting(List.of("\tint ret;", LONG_LINE)));
+        world.deliver(fake.changeDelivery(REPO, 7, "opened"));
+        world.settle();
+        world.lab.finishAll("checkpatch", Status.FAIL, checkpatch(22));
+        world.settle();
+    }
+
+    private void pushAndFinish(List<String> inserted, String log) {
+        fake.pushToChange(REPO, 7, NEW_HEAD);
+        fake.changeDiff(REPO, 7, diffInserting(inserted));
+        world.deliver(fake.changeDelivery(REPO, 7, "pushed"));
+        world.settle();
+        world.lab.finishAll("checkpatch", log.contains("WARNING") ? Status.FAIL : Status.PASS, log);
+        world.settle();
+    }
+
+    @Test
+    void a_line_with_a_checkpatch_warning_gets_one_comment_on_it_which_the_fixing_head_retires() {
+        openWithAWarning();
+        assertThat(liveLineComments()).singleElement().satisfies(c -> {
+            assertThat(c.path()).isEqualTo(DRIVER);
+            assertThat(c.line()).isEqualTo(22);
+            assertThat(c.body()).contains("line length of 104 exceeds 100 columns").contains("labgate.example/runs/");
+        });
+        pushAndFinish(List.of("\tint ret;", "\tusb_hcd_link_urb_to_ep(hcd, urb);"), "total: 0 errors, 0 warnings\n");
+        assertThat(fake.lineCommentsSeen(REPO, 7)).hasSize(1);
+        assertThat(liveLineComments()).isEmpty();
+        assertThat(world.faults).isEmpty();
+    }
+
+    @Test
+    void a_checkpatch_warning_still_there_in_the_next_head_keeps_its_one_comment() {
+        openWithAWarning();
+        pushAndFinish(List.of("\tint ret;", "\tu32 rate;", LONG_LINE), checkpatch(23));
+        assertThat(fake.lineCommentsSeen(REPO, 7)).hasSize(1);
+        assertThat(liveLineComments()).hasSize(1);
         assertThat(world.faults).isEmpty();
     }
 

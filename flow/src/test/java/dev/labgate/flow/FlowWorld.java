@@ -48,6 +48,7 @@ final class FlowWorld {
     final DeliveryProcessor processor;
     final RunAdvancer advancer;
     final SummaryReporter reporter;
+    final ReviewReporter reviewer;
     final Reconciler reconciler;
     final List<String> faults = new ArrayList<>();
     private final Map<String, Item> queue = new LinkedHashMap<>();
@@ -106,6 +107,7 @@ final class FlowWorld {
                 new VerdictAggregator(), links, clock);
         reporter = new SummaryReporter(stores.runs, stores.results, stores.summaries, forges, stores.transactions,
                 new VerdictAggregator(), new PolicyKnownIssues(() -> policy), links);
+        reviewer = new ReviewReporter(stores.runs, stores.results, forges, () -> policy, links, work);
         reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor,
                 new FinalStatuses(stores.runs, stores.results, forges, () -> policy, new VerdictAggregator(), links,
                         clock), clock,
@@ -169,9 +171,12 @@ final class FlowWorld {
                 if (advancer.advance(advance.runId()) instanceof Next.Again again) {
                     queue.putIfAbsent(work.id(), new Item(work, again.at(), order++));
                 }
+            } else if (work instanceof Work.ReviewHead review) {
+                reviewer.review(review.subject(), review.headSha());
             } else {
                 var report = (Work.Report) work;
                 reporter.report(report.subject(), report.headSha());
+                reviewer.report(report.subject(), report.headSha());
             }
         } catch (ForgeException e) {
             if (!e.retryable()) {

@@ -11,6 +11,7 @@ import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.core.review.Review;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +40,9 @@ final class ScriptedForge implements Forge {
     final List<String> asked = new ArrayList<>();
     final List<CommitStatus> statuses = new ArrayList<>();
     final List<String> replies = new ArrayList<>();
+    final List<Review> reviews = new ArrayList<>();
+    /** What happens elsewhere while a review is being posted. */
+    Runnable duringReview = () -> { };
 
     @Override
     public String name() {
@@ -132,6 +136,12 @@ final class ScriptedForge implements Forge {
     @Override
     public Optional<CommitStatus.State> statusOf(RepoRef repo, String sha, String context) {
         return statuses.stream().filter(s -> s.context().equals(context)).reduce((a, b) -> b).map(CommitStatus::state);
+    }
+
+    @Override
+    public void review(ChangeRef change, Review review) {
+        reviews.add(review);
+        duringReview.run();
     }
 
     @Override

@@ -64,9 +64,14 @@ final class ScriptedLab implements Lab {
 
     /** Every run submitted and not yet finished ends with one test of this path and status. */
     void finishAll(String path, Status status) {
+        finishAll(path, status, null);
+    }
+
+    /** Every run submitted and not yet finished ends with one test of this path and status, and this log excerpt. */
+    void finishAll(String path, Status status, String logExcerpt) {
         for (var request : submitted) {
             finished.putIfAbsent(request.runId(), KcidbData.of(List.of(), List.of(),
-                    List.of(Test.of(name + ":" + request.runId(), null, name, path, status))));
+                    List.of(Test.of(name + ":" + request.runId(), null, name, path, status).withLog(null, logExcerpt))));
         }
     }
 

@@ -23,6 +23,16 @@ public interface FakeForge extends AutoCloseable {
     record Comment(String id, String author, String body) {
     }
 
+    /**
+     * A comment on a line of a change's diff as it is now (GitHub: a review comment; GitLab: the
+     * first note of a positioned discussion).
+     *
+     * @param line the line of the head's diff it sits on; 0 when the forge shows it as outdated
+     * @param resolved whether its thread is resolved (GitLab; GitHub's REST API cannot resolve)
+     */
+    record LineComment(String id, String author, String path, int line, String body, boolean resolved) {
+    }
+
     /** A webhook delivery as the forge would send it: its event name header and raw body. */
     record Delivery(String event, byte[] body) {
     }
@@ -36,6 +46,12 @@ public interface FakeForge extends AutoCloseable {
     /** Opens a change (or replaces it) with this head, base and author; {@code fork}: the head lives in the author's fork. */
     void openChange(String repo, long number, String author, String head, String base, boolean fork,
                     List<String> files, List<String> commits);
+
+    /**
+     * The change's diff at its current head, as {@code git diff <base> <head>} writes it: the forge
+     * lists these files, hands out these hunks, and accepts comments only on lines they show.
+     */
+    void changeDiff(String repo, long number, String gitDiff);
 
     /** Moves the head of an open change (a push, or a force-push). */
     void pushToChange(String repo, long number, String newHead);
@@ -60,6 +76,15 @@ public interface FakeForge extends AutoCloseable {
     /** The comments of a change as they are now, oldest first. */
     List<Comment> commentsSeen(String repo, long number);
 
+    /** The comments on lines of a change, oldest first. */
+    List<LineComment> lineCommentsSeen(String repo, long number);
+
+    /**
+     * The bodies of labgate's reviews of a change (GitHub) or of its discussions without a position
+     * (GitLab), oldest first.
+     */
+    List<String> reviewBodiesSeen(String repo, long number);
+
     /** The delivery the forge sends when a change is opened ({@code opened}) or pushed ({@code pushed}). */
     Delivery changeDelivery(String repo, long number, String action);
 
@@ -83,6 +108,9 @@ public interface FakeForge extends AutoCloseable {
 
     /** Applies the writes held back, as a forge does that had them queued; returns how many. */
     int applyHeld();
+
+    /** Runs {@code action} just before the next {@code method} request whose path matches {@code pathRegex} is answered. */
+    void beforeNext(String method, String pathRegex, Runnable action);
 
     /** The next {@code count} requests are refused as rate-limited, the forge's usual way. */
     void rateLimitNext(int count);

@@ -57,11 +57,30 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         }
     }
 
-    /** A webhook delivery in the App's delivery log. */
-    /** A pull request review as GitHub keeps it: the commit it was submitted on, and its state. */
-    public record Review(long id, long number, String user, String state, String commitId, Instant submittedAt) {
+    /**
+     * A pull request review as GitHub keeps it: the commit it was submitted on, its body, and its
+     * state (COMMENTED, CHANGES_REQUESTED, APPROVED, DISMISSED, or PENDING before it is submitted).
+     */
+    public record Review(long id, long number, String user, String body, String state, String commitId,
+                         Instant submittedAt) {
     }
 
+    /**
+     * A review comment on a line of a pull request's diff, as it was written.
+     *
+     * @param line the line (RIGHT: of the head's file) at {@code commitId}
+     * @param lineText that line's text, by which GitHub follows the comment to later heads
+     */
+    public record ReviewComment(long id, long reviewId, long number, String user, String path, int line,
+                                Integer startLine, String side, String body, String commitId, String lineText) {
+    }
+
+    /** A check run annotation as GitHub stores it. */
+    public record Annotation(long checkRunId, String path, int startLine, int endLine, Integer startColumn,
+                             Integer endColumn, String level, String title, String message) {
+    }
+
+    /** A webhook delivery in the App's delivery log. */
     public record HookDelivery(long id, String guid, String event, int statusCode) {
     }
 
@@ -97,6 +116,10 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     private final Map<String, String> branches = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> events = new ConcurrentHashMap<>();
     private final List<HookDelivery> deliveries = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ChangeDiff> diffs = new ConcurrentHashMap<>();
+    private final Map<String, Map<Long, ReviewComment>> reviewComments = new ConcurrentHashMap<>();
+    private final Map<Long, List<Annotation>> annotations = new ConcurrentHashMap<>();
+    private volatile boolean reviewsForbidden;
     private final List<String> redelivered = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> installations = new ConcurrentHashMap<>();
     private final Set<String> installationTokens = ConcurrentHashMap.newKeySet();
@@ -255,23 +278,65 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         }
     }
 
-    /** Adds a comment as if a person wrote it. */
     /**
      * A review submitted on {@code commitId} ({@code APPROVED}, {@code CHANGES_REQUESTED},
      * {@code COMMENTED} or {@code DISMISSED}, the states the reviews API lists).
      */
     public Review review(String fullName, long number, String user, String state, String commitId) {
-        var review = new Review(nextId(), number, user, state, commitId, Instant.now());
+        var review = new Review(nextId(), number, user, "", state, commitId, Instant.now());
         reviews.computeIfAbsent(fullName.toLowerCase(Locale.ROOT) + "#" + number,
                 k -> Collections.synchronizedList(new ArrayList<>())).add(review);
         return review;
     }
 
+    /** Adds a comment as if a person wrote it. */
     public Comment addComment(String fullName, long issue, String author, String body) {
         var comment = new Comment(nextId(), issue, body, author);
         comments.computeIfAbsent(fullName.toLowerCase(Locale.ROOT) + "#" + issue, k -> Collections.synchronizedMap(
                 new LinkedHashMap<>())).put(comment.id(), comment);
         return comment;
+    }
+
+    /**
+     * The token may not write pull request reviews: a workflow's GITHUB_TOKEN without
+     * {@code pull-requests: write} (GitHub answers 403 "Resource not accessible by integration").
+     */
+    public FakeGitHub forbidReviews() {
+        this.reviewsForbidden = true;
+        return this;
+    }
+
+    /** Reviews of a pull request, oldest first, as they are now. */
+    public List<Review> reviews(String fullName, long number) {
+        var list = reviews.get(fullName.toLowerCase(Locale.ROOT) + "#" + number);
+        if (list == null) {
+            return List.of();
+        }
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
+    /** Review comments of a pull request, oldest first, as they were written (bodies as they are now). */
+    public List<ReviewComment> reviewComments(String fullName, long number) {
+        var map = reviewComments.get(fullName.toLowerCase(Locale.ROOT) + "#" + number);
+        if (map == null) {
+            return List.of();
+        }
+        synchronized (map) {
+            return List.copyOf(map.values());
+        }
+    }
+
+    /** The annotations of the check runs of a commit with this name, in the order they were added. */
+    public List<Annotation> annotations(String fullName, String sha, String name) {
+        var all = new ArrayList<Annotation>();
+        for (var run : checkRuns(fullName, sha)) {
+            if (run.name().equals(name)) {
+                all.addAll(annotations.getOrDefault(run.id(), List.of()));
+            }
+        }
+        return all;
     }
 
     // ---- the API
@@ -398,9 +463,14 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
             if (tooLong != null) {
                 return Answer.json(422, tooLong);
             }
+            var refused = annotationsRefused(in);
+            if (refused != null) {
+                return Answer.json(422, error(refused));
+            }
             var run = checkRun(nextId(), in, null);
             checkRuns.computeIfAbsent(key + "@" + run.sha(), k -> Collections.synchronizedList(new ArrayList<>()))
                     .add(run);
+            annotate(run.id(), in);
             see(key, run);
             return Answer.json(201, checkRunJson(fullName, run));
         }
@@ -420,7 +490,12 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                                 return Answer.json(422, tooLong);
                             }
                             var run = checkRun(id, in, old);
+                            var refused = annotationsRefused(in);
+                            if (refused != null) {
+                                return Answer.json(422, error(refused));
+                            }
                             list.getValue().set(i, run);
+                            annotate(id, in);
                             see(key, run);
                             return Answer.json(200, checkRunJson(fullName, run));
                         }
@@ -455,7 +530,20 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
             if (pr == null) {
                 return Answer.json(404, error("Not Found"));
             }
+            var diff = diffs.get(key + "#" + pr.number() + "@" + pr.head());
             var list = new ArrayList<JsonNode>();
+            if (diff != null) {
+                // GitHub leaves "patch" out of binary files and files whose diff is too large (docs: "List pull requests files").
+                for (var file : diff.files()) {
+                    var node = JSON.createObjectNode().put("sha", "0".repeat(40)).put("filename", file.newPath())
+                            .put("status", file.status().name().toLowerCase(Locale.ROOT)).put("patch", file.patch());
+                    if (file.status() == ChangeDiff.Status.RENAMED) {
+                        node.put("previous_filename", file.oldPath());
+                    }
+                    list.add(node);
+                }
+                return page(query, path, list);
+            }
             for (var file : pr.files()) {
                 var node = JSON.createObjectNode().put("sha", "0".repeat(40)).put("status", "modified").put("additions", 1)
                         .put("deletions", 0).put("changes", 1);
@@ -472,23 +560,48 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         }
         // docs.github.com/en/rest/pulls/reviews#list-reviews-for-a-pull-request: oldest first, each with
         // the commit it was submitted on (commit_id), its state and submitted_at; paginated.
-        if ((m = match("^/pulls/(\\d+)/reviews$", rest)) != null && method.equals("GET")) {
-            if (!pulls.containsKey(key + "#" + m.group(1))) {
+        if ((m = match("^/pulls/(\\d+)/reviews$", rest)) != null) {
+            var pr = pulls.get(key + "#" + m.group(1));
+            if (pr == null) {
+                return Answer.json(404, error("Not Found"));
+            }
+            if (method.equals("GET")) {
+                var list = new ArrayList<JsonNode>();
+                reviews(fullName, pr.number()).forEach(r -> list.add(reviewJson(fullName, r)));
+                return page(query, path, list);
+            }
+            if (method.equals("POST")) {
+                return createReview(fullName, pr, identity, JSON.readTree(body));
+            }
+        }
+        if ((m = match("^/pulls/(\\d+)/reviews/(\\d+)/dismissals$", rest)) != null && method.equals("PUT")) {
+            return dismissReview(fullName, Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), JSON.readTree(body));
+        }
+        if ((m = match("^/pulls/(\\d+)/comments$", rest)) != null && method.equals("GET")) {
+            var pr = pulls.get(key + "#" + m.group(1));
+            if (pr == null) {
                 return Answer.json(404, error("Not Found"));
             }
             var list = new ArrayList<JsonNode>();
-            for (var r : List.copyOf(reviews.getOrDefault(key + "#" + m.group(1), List.of()))) {
-                var node = JSON.createObjectNode().put("id", r.id()).put("node_id", "PRR_" + r.id())
-                        .put("body", "").put("state", r.state()).put("commit_id", r.commitId())
-                        .put("submitted_at", r.submittedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                                .toString())
-                        .put("author_association", "NONE")
-                        .put("html_url", "https://github.example/" + fullName + "/pull/" + r.number()
-                                + "#pullrequestreview-" + r.id());
-                node.set("user", user(r.user()));
-                list.add(node);
-            }
+            reviewComments(fullName, pr.number()).forEach(c -> list.add(reviewCommentJson(fullName, pr, c)));
             return page(query, path, list);
+        }
+        if ((m = match("^/pulls/comments/(\\d+)$", rest)) != null && method.equals("PATCH")) {
+            var id = Long.parseLong(m.group(1));
+            var map = reviewComments.entrySet().stream().filter(e -> e.getKey().startsWith(key + "#"))
+                    .map(Map.Entry::getValue).filter(c -> c.containsKey(id)).findFirst();
+            if (map.isEmpty()) {
+                return Answer.json(404, error("Not Found"));
+            }
+            var old = map.get().get(id);
+            if (!old.user().equalsIgnoreCase(identity)) {
+                return Answer.json(403, error("labgate may only edit its own comments"));
+            }
+            var updated = new ReviewComment(id, old.reviewId(), old.number(), old.user(), old.path(), old.line(),
+                    old.startLine(), old.side(), JSON.readTree(body).path("body").asText(), old.commitId(),
+                    old.lineText());
+            map.get().put(id, updated);
+            return Answer.json(200, reviewCommentJson(fullName, pulls.get(key + "#" + old.number()), updated));
         }
         if ((m = match("^/pulls/(\\d+)/commits$", rest)) != null && method.equals("GET")) {
             var pr = pulls.get(key + "#" + m.group(1));
@@ -561,6 +674,175 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
             return Answer.json(200, commentJson(fullName, updated));
         }
         return Answer.json(404, error("Not Found"));
+    }
+
+    /**
+     * POST /pulls/{n}/reviews as GitHub answers it (REST docs, "Create a review for a pull
+     * request"): comments are placed by {@code line} and {@code side} (RIGHT: the head's file,
+     * LEFT: the base's), optionally {@code start_line}, on lines the diff of {@code commit_id}
+     * shows; one comment that is not refuses the whole review with 422 (the messages are GitHub's).
+     */
+    private Answer createReview(String fullName, PullRequest pr, String identity, JsonNode in) {
+        if (reviewsForbidden) {
+            return Answer.json(403, error("Resource not accessible by integration"));
+        }
+        var event = in.path("event").asText("");
+        var state = switch (event) {
+            case "COMMENT" -> "COMMENTED";
+            case "REQUEST_CHANGES" -> "CHANGES_REQUESTED";
+            case "APPROVE" -> "APPROVED";
+            case "" -> "PENDING";
+            default -> null;
+        };
+        if (state == null) {
+            return Answer.json(422, unprocessable("event is not one of APPROVE, REQUEST_CHANGES, COMMENT"));
+        }
+        var body = in.path("body").asText("");
+        // docs: body is "Required when using REQUEST_CHANGES or COMMENT for the event parameter"
+        if (body.isBlank() && (event.equals("COMMENT") || event.equals("REQUEST_CHANGES"))) {
+            return Answer.json(422, unprocessable("Body can't be blank"));
+        }
+        if (characters(body) > MAX_COMMENT) {
+            return Answer.json(422, unprocessable("Body is too long (maximum is 65536 characters)"));
+        }
+        var commit = in.path("commit_id").asText(pr.head());
+        if (!commit.equals(pr.head()) && !pr.commits().contains(commit)) {
+            return Answer.json(422, unprocessable("commit_id is not part of the pull request"));
+        }
+        var diff = diffs.get(fullName.toLowerCase(Locale.ROOT) + "#" + pr.number() + "@" + commit);
+        var placed = new ArrayList<ReviewComment>();
+        var reviewId = nextId();
+        for (var comment : in.path("comments")) {
+            if (comment.has("position")) {
+                return Answer.json(422, unprocessable("the fake models line/side placement only, not position"));
+            }
+            var file = diff == null ? Optional.<ChangeDiff.File>empty() : diff.file(comment.path("path").asText());
+            if (file.isEmpty()) {
+                return Answer.json(422, unprocessable("Path could not be resolved"));
+            }
+            var side = ChangeDiff.Side.valueOf(comment.path("side").asText("RIGHT"));
+            var line = comment.path("line").asInt(0);
+            var hunk = file.get().hunk(side, line);
+            if (hunk.isEmpty()) {
+                return Answer.json(422, unprocessable("Pull request review thread line must be part of the diff and "
+                        + "Pull request review thread diff hunk can't be blank"));
+            }
+            Integer start = comment.has("start_line") ? comment.path("start_line").asInt() : null;
+            if (start != null) {
+                var startSide = ChangeDiff.Side.valueOf(comment.path("start_side").asText(side.name()));
+                if (start >= line) {
+                    return Answer.json(422, unprocessable("Pull request review thread start line must precede the "
+                            + "end line."));
+                }
+                if (hunk.get().line(startSide, start).isEmpty()) {
+                    return Answer.json(422, unprocessable("Pull request review thread start line must be part of the "
+                            + "same hunk as the line."));
+                }
+            }
+            var text = comment.path("body").asText("");
+            if (text.isBlank() || characters(text) > MAX_COMMENT) {
+                return Answer.json(422, unprocessable(text.isBlank() ? "Body can't be blank"
+                        : "Body is too long (maximum is 65536 characters)"));
+            }
+            placed.add(new ReviewComment(nextId(), reviewId, pr.number(), identity, file.get().newPath(), line, start,
+                    side.name(), text, commit, hunk.get().line(side, line).orElseThrow().text()));
+        }
+        var key = fullName.toLowerCase(Locale.ROOT) + "#" + pr.number();
+        var review = new Review(reviewId, pr.number(), identity, body, state, commit, Instant.now());
+        reviews.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>())).add(review);
+        var map = reviewComments.computeIfAbsent(key, k -> Collections.synchronizedMap(new LinkedHashMap<>()));
+        placed.forEach(c -> map.put(c.id(), c));
+        return Answer.json(200, reviewJson(fullName, review));
+    }
+
+    /**
+     * PUT /pulls/{n}/reviews/{id}/dismissals (REST docs, "Dismiss a review for a pull request"):
+     * only a review that approves or requests changes can be dismissed.
+     */
+    private Answer dismissReview(String fullName, long number, long id, JsonNode in) {
+        if (reviewsForbidden) {
+            return Answer.json(403, error("Resource not accessible by integration"));
+        }
+        var list = reviews.get(fullName.toLowerCase(Locale.ROOT) + "#" + number);
+        if (list == null) {
+            return Answer.json(404, error("Not Found"));
+        }
+        synchronized (list) {
+            for (int i = 0; i < list.size(); i++) {
+                var review = list.get(i);
+                if (review.id() != id) {
+                    continue;
+                }
+                if (in.path("message").asText("").isBlank()) {
+                    return Answer.json(422, unprocessable("message can't be blank"));
+                }
+                if (!review.state().equals("CHANGES_REQUESTED") && !review.state().equals("APPROVED")) {
+                    return Answer.json(422, unprocessable("Can not dismiss a " + review.state().toLowerCase(Locale.ROOT)
+                            + " pull request review"));
+                }
+                var dismissed = new Review(review.id(), review.number(), review.user(), review.body(), "DISMISSED",
+                        review.commitId(), review.submittedAt());
+                list.set(i, dismissed);
+                return Answer.json(200, reviewJson(fullName, dismissed));
+            }
+        }
+        return Answer.json(404, error("Not Found"));
+    }
+
+    private ObjectNode reviewJson(String fullName, Review review) {
+        var node = JSON.createObjectNode().put("id", review.id()).put("node_id", "PRR_" + review.id())
+                .put("body", review.body()).put("state", review.state()).put("commit_id", review.commitId())
+                .put("html_url", "https://github.example/" + fullName + "/pull/" + review.number()
+                        + "#pullrequestreview-" + review.id())
+                .put("pull_request_url", url() + "/repos/" + fullName + "/pulls/" + review.number())
+                .put("submitted_at", review.submittedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                .put("author_association", "NONE");
+        node.set("user", user(review.user()));
+        return node;
+    }
+
+    /**
+     * A review comment as GitHub shows it at the pull request's head now: on the same line while
+     * the head is the commit it was written on; followed to the line with the same text in a later
+     * head's diff; else outdated, with {@code line} null and its original commit (REST docs, "List
+     * review comments on a pull request": line, original_line, commit_id, original_commit_id).
+     */
+    private ObjectNode reviewCommentJson(String fullName, PullRequest pr, ReviewComment c) {
+        Integer line = null;
+        if (pr.head().equals(c.commitId())) {
+            line = c.line();
+        } else {
+            var diff = diffs.get(fullName.toLowerCase(Locale.ROOT) + "#" + pr.number() + "@" + pr.head());
+            var file = diff == null ? Optional.<ChangeDiff.File>empty() : diff.file(c.path());
+            if (file.isPresent()) {
+                line = file.get().hunks().stream().flatMap(h -> h.lines().stream())
+                        .filter(l -> l.newLine() != null && l.text().equals(c.lineText())).map(ChangeDiff.Line::newLine)
+                        .findFirst().orElse(null);
+            }
+        }
+        var node = JSON.createObjectNode().put("id", c.id()).put("pull_request_review_id", c.reviewId())
+                .put("path", c.path()).put("original_line", c.line()).put("side", c.side())
+                .put("commit_id", line == null ? c.commitId() : pr.head()).put("original_commit_id", c.commitId())
+                .put("body", c.body()).put("diff_hunk", "@@ -1 +1 @@")
+                .put("html_url", "https://github.example/" + fullName + "/pull/" + c.number() + "#discussion_r" + c.id())
+                .put("created_at", "2026-01-01T00:00:00Z").put("updated_at", "2026-01-01T00:00:00Z");
+        if (line == null) {
+            node.putNull("line");
+        } else {
+            node.put("line", line);
+        }
+        if (c.startLine() != null) {
+            node.put("original_start_line", c.startLine());
+        }
+        node.set("user", user(c.user()));
+        return node;
+    }
+
+    private static ObjectNode unprocessable(String message) {
+        var node = JSON.createObjectNode().put("message", "Unprocessable Entity")
+                .put("documentation_url", "https://docs.github.com/rest/pulls/reviews").put("status", "422");
+        node.putArray("errors").add(message);
+        return node;
     }
 
     /** The App's own endpoints, authorized by its JWT. */
@@ -718,6 +1000,42 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                 in.has("details_url") ? in.path("details_url").asText() : old == null ? null : old.detailsUrl());
     }
 
+    /**
+     * Why GitHub would refuse a check run's annotations, or null: at most 50 in one request, each
+     * with a path, lines and a level of notice, warning or failure, columns only on one line (REST
+     * docs, "Create a check run", output.annotations).
+     */
+    private static String annotationsRefused(JsonNode in) {
+        var list = in.path("output").path("annotations");
+        if (list.size() > 50) {
+            return "Invalid request. Only 50 annotations may be sent in one request; " + list.size() + " were supplied.";
+        }
+        for (var a : list) {
+            if (a.path("path").asText("").isEmpty() || !a.path("start_line").canConvertToInt()
+                    || !a.path("end_line").canConvertToInt() || a.path("message").asText("").isEmpty()) {
+                return "Invalid request. An annotation needs path, start_line, end_line and message.";
+            }
+            if (!Set.of("notice", "warning", "failure").contains(a.path("annotation_level").asText())) {
+                return "Invalid request. annotation_level is not one of notice, warning, failure.";
+            }
+            if (a.has("start_column") && a.path("start_line").asInt() != a.path("end_line").asInt()) {
+                return "Invalid request. start_column and end_column are only allowed on one line.";
+            }
+        }
+        return null;
+    }
+
+    /** Each request's annotations are added to those the check run has (docs: "annotations are appended"). */
+    private void annotate(long checkRunId, JsonNode in) {
+        var list = annotations.computeIfAbsent(checkRunId, k -> Collections.synchronizedList(new ArrayList<>()));
+        for (var a : in.path("output").path("annotations")) {
+            list.add(new Annotation(checkRunId, a.path("path").asText(), a.path("start_line").asInt(),
+                    a.path("end_line").asInt(), a.has("start_column") ? a.path("start_column").asInt() : null,
+                    a.has("end_column") ? a.path("end_column").asInt() : null, a.path("annotation_level").asText(),
+                    a.path("title").asText(null), a.path("message").asText()));
+        }
+    }
+
     private ObjectNode checkRunJson(String fullName, CheckRun run) {
         var node = JSON.createObjectNode().put("id", run.id()).put("head_sha", run.sha()).put("name", run.name())
                 .put("status", run.status()).put("conclusion", run.conclusion()).put("details_url", run.detailsUrl())
@@ -834,6 +1152,30 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
                            List<String> changedFiles, List<String> commits) {
         pullRequest(new PullRequest(repo, number, "change " + number, author, head, base, "master", fork, true, false,
                 changedFiles, commits));
+    }
+
+    @Override
+    public void changeDiff(String repo, long number, String gitDiff) {
+        var pr = pullRequest(repo, number).orElseThrow();
+        var diff = ChangeDiff.parse(gitDiff);
+        diffs.put(repo.toLowerCase(Locale.ROOT) + "#" + number + "@" + pr.head(), diff);
+        pullRequest(new PullRequest(pr.repo(), pr.number(), pr.title(), pr.author(), pr.head(), pr.base(), pr.baseRef(),
+                pr.fork(), pr.open(), pr.draft(), diff.names(), pr.commits()));
+    }
+
+    @Override
+    public List<FakeForge.LineComment> lineCommentsSeen(String repo, long number) {
+        var pr = pullRequest(repo, number).orElseThrow();
+        return reviewComments(repo, number).stream().map(c -> {
+            var shown = reviewCommentJson(pr.repo(), pr, c).path("line");
+            return new FakeForge.LineComment(String.valueOf(c.id()), c.user(), c.path(), shown.isNull() ? 0
+                    : shown.asInt(), c.body(), false);
+        }).toList();
+    }
+
+    @Override
+    public List<String> reviewBodiesSeen(String repo, long number) {
+        return reviews(repo, number).stream().map(Review::body).toList();
     }
 
     @Override

@@ -12,10 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,8 +48,11 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                        Instant updated) {
     }
 
-    /** A diff version: GitLab records one each time a merge request's head changes. */
-    public record Version(long id, String head, String base, Instant created) {
+    /**
+     * A diff version: GitLab records one each time a merge request's head changes, with the diff
+     * between its base (and start) and that head.
+     */
+    public record Version(long id, String head, String base, String start, Instant created, ChangeDiff diff) {
     }
 
     /**
@@ -60,6 +65,33 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         public MergeRequest {
             files = List.copyOf(files);
             commits = List.copyOf(commits);
+        }
+    }
+
+    /** Where a diff note sits: GitLab's position of a text note. */
+    public record Position(String baseSha, String startSha, String headSha, String oldPath, String newPath,
+                           Integer oldLine, Integer newLine) {
+    }
+
+    /**
+     * A note of a discussion; {@code position} is null for a discussion that is not on a line,
+     * {@code resolvedBy} (who resolved it) null while it is not resolved.
+     */
+    public record DiscussionNote(long id, String author, String body, Position position, String resolvedBy,
+                                 Instant created) {
+        public boolean resolved() {
+            return resolvedBy != null;
+        }
+    }
+
+    /** A merge request discussion (a thread) as GitLab stores it. */
+    public record Discussion(String id, long iid, List<DiscussionNote> notes) {
+        public Discussion {
+            notes = List.copyOf(notes);
+        }
+
+        public boolean resolved() {
+            return notes.stream().allMatch(DiscussionNote::resolved);
         }
     }
 
@@ -93,6 +125,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private final Map<String, List<Version>> versions = new ConcurrentHashMap<>();
     /** Orders the times the fake records (versions, notes): one second per event, so order never ties. */
     private final AtomicLong clock = new AtomicLong();
+    private final Map<String, Map<String, Discussion>> discussions = new ConcurrentHashMap<>();
     private volatile int limitedLeft;
 
     public FakeGitLab(String token) throws IOException {
@@ -181,6 +214,11 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return this;
     }
 
+    /**
+     * Stores (or replaces) a merge request. Like GitLab, which records a diff version each time the
+     * head changes, a new head gets a version; its diff changes the first line of each of the
+     * merge request's files until {@link #changeDiff} gives the real one.
+     */
     public FakeGitLab mergeRequest(MergeRequest mr) {
         user(mr.author());
         var key = mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid();
@@ -188,7 +226,16 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         var list = versions.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()));
         synchronized (list) {
             if (list.isEmpty() || !list.get(list.size() - 1).head().equals(mr.head())) {
-                list.add(new Version(nextId(), mr.head(), mr.base(), tick()));
+                var diff = new StringBuilder();
+                for (var file : mr.files()) {
+                    var arrow = file.indexOf(" -> ");
+                    var oldPath = arrow > 0 ? file.substring(0, arrow) : file;
+                    var newPath = arrow > 0 ? file.substring(arrow + 4) : file;
+                    diff.append("diff --git a/").append(oldPath).append(" b/").append(newPath).append("\n--- a/")
+                            .append(oldPath).append("\n+++ b/").append(newPath).append("\n@@ -1 +1 @@\n-old\n+new\n");
+                }
+                list.add(new Version(nextId(), mr.head(), mr.base(), mr.base(), tick(),
+                        ChangeDiff.parse(diff.toString())));
             }
         }
         if (!mr.fork()) {
@@ -251,6 +298,36 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         notes.computeIfAbsent(project.toLowerCase(Locale.ROOT) + "!" + iid, k -> Collections.synchronizedMap(
                 new LinkedHashMap<>())).put(note.id(), note);
         return note;
+    }
+
+    /** The diff versions of a merge request, oldest first. */
+    public List<Version> versions(String project, long iid) {
+        var list = versions.get(project.toLowerCase(Locale.ROOT) + "!" + iid);
+        if (list == null) {
+            return List.of();
+        }
+        synchronized (list) {
+            return List.copyOf(list);
+        }
+    }
+
+    /** A person resolves a thread (in the web page): the whole discussion, by {@code username}. */
+    public void resolveDiscussion(String project, long iid, String discussionId, String username) {
+        var mr = mergeRequest(project, iid).orElseThrow();
+        if (resolve(mr, discussionId, null, true, username).status() != 200) {
+            throw new IllegalArgumentException("no discussion " + discussionId + " on " + project + "!" + iid);
+        }
+    }
+
+    /** Discussions of a merge request, oldest first, as they are now. */
+    public List<Discussion> discussions(String project, long iid) {
+        var map = discussions.get(project.toLowerCase(Locale.ROOT) + "!" + iid);
+        if (map == null) {
+            return List.of();
+        }
+        synchronized (map) {
+            return List.copyOf(map.values());
+        }
     }
 
     // ---- the API
@@ -493,15 +570,51 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         }
         if (rest.equals("/diffs") && method.equals("GET")) {
             var list = new ArrayList<JsonNode>();
-            for (var file : mr.files()) {
-                var arrow = file.indexOf(" -> ");
-                var oldPath = arrow > 0 ? file.substring(0, arrow) : file;
-                var newPath = arrow > 0 ? file.substring(arrow + 4) : file;
-                list.add(JSON.createObjectNode().put("old_path", oldPath).put("new_path", newPath)
-                        .put("a_mode", "100644").put("b_mode", "100644").put("new_file", false)
-                        .put("renamed_file", arrow > 0).put("deleted_file", false).put("diff", "@@ -1 +1 @@\n"));
-            }
+            currentVersion(mr).orElseThrow().diff().files().forEach(f -> list.add(diffJson(f)));
             return page(params, list);
+        }
+        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first, one per head;
+        // .../versions/:id has the version's diffs.
+        if (rest.equals("/versions") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>();
+            versions(mr.project(), mr.iid()).forEach(v -> list.add(0, versionJson(mr, v)));
+            return page(params, list);
+        }
+        if ((m = match("^/versions/(\\d+)$", rest)) != null && method.equals("GET")) {
+            var id = Long.parseLong(m.group(1));
+            var found = versions(mr.project(), mr.iid()).stream().filter(v -> v.id() == id).findFirst();
+            if (found.isEmpty()) {
+                return Answer.json(404, error("404 Not found"));
+            }
+            var node = versionJson(mr, found.get());
+            node.putArray("commits");
+            var diffs = node.putArray("diffs");
+            found.get().diff().files().forEach(f -> diffs.add(diffJson(f)));
+            return Answer.json(200, node);
+        }
+        if (rest.equals("/discussions") && method.equals("GET")) {
+            var list = new ArrayList<JsonNode>();
+            discussions(mr.project(), mr.iid()).forEach(d -> list.add(discussionJson(mr, d)));
+            return page(params, list);
+        }
+        if (rest.equals("/discussions") && method.equals("POST")) {
+            return createDiscussion(mr, params);
+        }
+        if ((m = match("^/discussions/([0-9a-f]+)$", rest)) != null && method.equals("PUT")) {
+            if (!params.containsKey("resolved")) {
+                return Answer.json(400, JSON.createObjectNode().put("error", "resolved is missing"));
+            }
+            return resolve(mr, m.group(1), null, Boolean.parseBoolean(params.get("resolved")), botUsername);
+        }
+        if ((m = match("^/discussions/([0-9a-f]+)/notes/(\\d+)$", rest)) != null && method.equals("PUT")) {
+            if (params.containsKey("resolved") == params.containsKey("body")) {
+                return Answer.json(400, JSON.createObjectNode().put("error", "body, resolved are mutually exclusive"));
+            }
+            if (params.containsKey("resolved")) {
+                return resolve(mr, m.group(1), Long.parseLong(m.group(2)), Boolean.parseBoolean(params.get("resolved")),
+                        botUsername);
+            }
+            return editDiscussionNote(mr, m.group(1), Long.parseLong(m.group(2)), params.get("body"));
         }
         if (rest.equals("/commits") && method.equals("GET")) {
             var list = new ArrayList<JsonNode>();
@@ -512,20 +625,14 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
             }
             return page(params, list);
         }
-        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first, one per head.
-        if (rest.equals("/versions") && method.equals("GET")) {
-            var list = new ArrayList<JsonNode>();
-            for (var v : List.copyOf(versions.getOrDefault(key, List.of()))) {
-                list.add(0, JSON.createObjectNode().put("id", v.id()).put("head_commit_sha", v.head())
-                        .put("base_commit_sha", v.base()).put("start_commit_sha", v.base())
-                        .put("created_at", v.created().toString()).put("merge_request_id", mr.iid() * 17)
-                        .put("state", "collected").put("real_size", String.valueOf(mr.files().size())));
-            }
-            return page(params, list);
-        }
         if (rest.equals("/notes") && method.equals("GET")) {
+            // Every note of the merge request, those of threads too, oldest first (docs: "List all merge request notes").
+            var all = new ArrayList<Note>(notes(mr.project(), mr.iid()));
+            discussions(mr.project(), mr.iid()).forEach(d -> d.notes().forEach(n -> all.add(new Note(n.id(), mr.iid(),
+                    n.body(), n.author(), false, n.created(), n.created()))));
+            all.sort(Comparator.comparingLong(Note::id));
             var list = new ArrayList<JsonNode>();
-            notes(mr.project(), mr.iid()).forEach(n -> list.add(noteJson(mr, n)));
+            all.forEach(n -> list.add(noteJson(mr, n)));
             if ("desc".equals(params.get("sort"))) {
                 Collections.reverse(list);
             }
@@ -561,6 +668,158 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         return Answer.json(404, error("404 Not Found"));
     }
 
+    private Optional<Version> currentVersion(MergeRequest mr) {
+        return versions(mr.project(), mr.iid()).stream().filter(v -> v.head().equals(mr.head())).reduce((a, b) -> b);
+    }
+
+    /**
+     * POST /merge_requests/:iid/discussions as GitLab answers it (lib/api/discussions.rb): with a
+     * position, a DiffNote whose line must be a line of the diff between the position's start and
+     * head SHAs: an added line by {@code new_line} alone, a removed one by {@code old_line} alone, a
+     * context line by both (Gitlab::Diff::File#line_for_position). Anything else leaves the note
+     * without a line code, which GitLab refuses with 400 (DiffNote validates :line_code).
+     */
+    private Answer createDiscussion(MergeRequest mr, Map<String, String> params) {
+        var body = params.get("body");
+        if (body == null || body.isBlank()) {
+            return Answer.json(400, JSON.createObjectNode().put("error", "body is missing"));
+        }
+        if (body.length() > 1_000_000) {
+            return Answer.json(400, error("400 Bad request - Note {:note=>[\"is too long (maximum is 1000000 characters)\"]}"));
+        }
+        Position position = null;
+        if (params.keySet().stream().anyMatch(k -> k.startsWith("position["))) {
+            for (var required : List.of("base_sha", "start_sha", "head_sha", "position_type")) {
+                if (!params.containsKey("position[" + required + "]")) {
+                    return Answer.json(400, JSON.createObjectNode().put("error", "position[" + required + "] is missing"));
+                }
+            }
+            if (!Set.of("text", "image").contains(params.get("position[position_type]"))) {
+                return Answer.json(400, JSON.createObjectNode().put("error",
+                        "position[position_type] does not have a valid value"));
+            }
+            position = new Position(params.get("position[base_sha]"), params.get("position[start_sha]"),
+                    params.get("position[head_sha]"), params.get("position[old_path]"), params.get("position[new_path]"),
+                    integer(params.get("position[old_line]")), integer(params.get("position[new_line]")));
+            if (!onDiff(mr, position)) {
+                return Answer.json(400, error("400 Bad request - Note {:line_code=>[\"can't be blank\", "
+                        + "\"must be a valid line code\"]}"));
+            }
+        }
+        var note = new DiscussionNote(nextId(), botUsername, body, position, null, tick());
+        var discussion = new Discussion(String.format(Locale.ROOT, "%040x", nextId()), mr.iid(), List.of(note));
+        discussions.computeIfAbsent(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid(),
+                k -> Collections.synchronizedMap(new LinkedHashMap<>())).put(discussion.id(), discussion);
+        return Answer.json(201, discussionJson(mr, discussion));
+    }
+
+    private boolean onDiff(MergeRequest mr, Position position) {
+        var version = versions(mr.project(), mr.iid()).stream().filter(v -> v.base().equals(position.baseSha())
+                && v.start().equals(position.startSha()) && v.head().equals(position.headSha())).findFirst();
+        if (version.isEmpty()) {
+            return false;
+        }
+        var path = position.newPath() != null ? position.newPath() : position.oldPath();
+        return version.get().diff().files().stream()
+                .filter(f -> f.newPath().equals(path) || f.oldPath().equals(path))
+                .flatMap(f -> f.hunks().stream()).flatMap(h -> h.lines().stream())
+                .anyMatch(l -> Objects.equals(l.oldLine(), position.oldLine())
+                        && Objects.equals(l.newLine(), position.newLine()));
+    }
+
+    /**
+     * PUT .../discussions/:id (the whole thread) or .../discussions/:id/notes/:note_id with
+     * {@code resolved} (lib/api/discussions.rb: resolve_discussion, resolve_note).
+     */
+    private Answer resolve(MergeRequest mr, String id, Long noteId, boolean resolved, String by) {
+        var map = discussions.get(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid());
+        var discussion = map == null ? null : map.get(id);
+        if (discussion == null) {
+            return Answer.json(404, error("404 Discussion Not Found"));
+        }
+        var notes = discussion.notes().stream().map(n -> noteId == null || n.id() == noteId
+                ? new DiscussionNote(n.id(), n.author(), n.body(), n.position(), resolved ? by : null, n.created())
+                : n).toList();
+        var updated = new Discussion(id, discussion.iid(), notes);
+        map.put(id, updated);
+        return Answer.json(200, discussionJson(mr, updated));
+    }
+
+    /** PUT .../discussions/:id/notes/:note_id with {@code body}: only the note's author may edit it (lib/api/discussions.rb). */
+    private Answer editDiscussionNote(MergeRequest mr, String id, long noteId, String body) {
+        var map = discussions.get(mr.project().toLowerCase(Locale.ROOT) + "!" + mr.iid());
+        var discussion = map == null ? null : map.get(id);
+        var note = discussion == null ? null : discussion.notes().stream().filter(n -> n.id() == noteId).findFirst()
+                .orElse(null);
+        if (note == null) {
+            return Answer.json(404, error("404 Note Not Found"));
+        }
+        if (!note.author().equalsIgnoreCase(botUsername)) {
+            return Answer.json(403, error("403 Forbidden"));
+        }
+        var edited = new DiscussionNote(noteId, note.author(), body, note.position(), note.resolvedBy(), note.created());
+        map.put(id, new Discussion(id, discussion.iid(), discussion.notes().stream().map(n -> n.id() == noteId ? edited
+                : n).toList()));
+        return Answer.json(200, discussionNoteJson(mr, edited));
+    }
+
+    private ObjectNode versionJson(MergeRequest mr, Version v) {
+        return JSON.createObjectNode().put("id", v.id()).put("head_commit_sha", v.head()).put("base_commit_sha", v.base())
+                .put("start_commit_sha", v.start()).put("created_at", v.created().toString())
+                .put("merge_request_id", mr.iid() * 17).put("state", "collected")
+                .put("real_size", String.valueOf(v.diff().files().size()));
+    }
+
+    private static ObjectNode diffJson(ChangeDiff.File f) {
+        return JSON.createObjectNode().put("old_path", f.oldPath()).put("new_path", f.newPath()).put("a_mode", "100644")
+                .put("b_mode", "100644").put("new_file", f.status() == ChangeDiff.Status.ADDED)
+                .put("renamed_file", f.status() == ChangeDiff.Status.RENAMED)
+                .put("deleted_file", f.status() == ChangeDiff.Status.REMOVED).put("diff", f.patch());
+    }
+
+    private ObjectNode discussionJson(MergeRequest mr, Discussion d) {
+        var node = JSON.createObjectNode().put("id", d.id()).put("individual_note", false);
+        var notes = node.putArray("notes");
+        d.notes().forEach(n -> notes.add(discussionNoteJson(mr, n)));
+        return node;
+    }
+
+    private ObjectNode discussionNoteJson(MergeRequest mr, DiscussionNote n) {
+        var node = JSON.createObjectNode().put("id", n.id()).put("type", n.position() == null ? "DiscussionNote"
+                        : "DiffNote").put("body", n.body()).put("system", false).put("noteable_type", "MergeRequest")
+                .put("noteable_id", mr.iid() * 17).put("noteable_iid", mr.iid()).put("resolvable", true)
+                .put("resolved", n.resolved()).put("created_at", "2026-01-01T00:00:00.000Z")
+                .put("updated_at", "2026-01-01T00:00:00.000Z");
+        node.set("author", userJson(n.author()));
+        // lib/api/entities/note.rb: resolved_by is the user who resolved the note, null while it is open.
+        if (n.resolved()) {
+            node.set("resolved_by", userJson(n.resolvedBy()));
+        } else {
+            node.putNull("resolved_by");
+        }
+        if (n.position() != null) {
+            var p = n.position();
+            var position = node.putObject("position").put("base_sha", p.baseSha()).put("start_sha", p.startSha())
+                    .put("head_sha", p.headSha()).put("old_path", p.oldPath()).put("new_path", p.newPath())
+                    .put("position_type", "text");
+            if (p.oldLine() == null) {
+                position.putNull("old_line");
+            } else {
+                position.put("old_line", p.oldLine());
+            }
+            if (p.newLine() == null) {
+                position.putNull("new_line");
+            } else {
+                position.put("new_line", p.newLine());
+            }
+        }
+        return node;
+    }
+
+    private static Integer integer(String text) {
+        return text == null || text.isBlank() ? null : Integer.valueOf(text.strip());
+    }
+
     // ---- the forge-neutral view (FakeForge)
 
     @Override
@@ -573,6 +832,40 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                            List<String> changedFiles, List<String> commits) {
         mergeRequest(new MergeRequest(repo, number, "change " + number, author, head, base, "master",
                 "change-" + number, fork, "opened", false, changedFiles, commits));
+    }
+
+    @Override
+    public void changeDiff(String repo, long number, String gitDiff) {
+        var mr = mergeRequest(repo, number).orElseThrow();
+        var diff = ChangeDiff.parse(gitDiff);
+        var list = versions.computeIfAbsent(repo.toLowerCase(Locale.ROOT) + "!" + number,
+                k -> Collections.synchronizedList(new ArrayList<>()));
+        synchronized (list) {
+            // The head keeps its version (GitLab makes one per push), now with the real diff.
+            for (int i = 0; i < list.size(); i++) {
+                var v = list.get(i);
+                if (v.head().equals(mr.head())) {
+                    list.set(i, new Version(v.id(), v.head(), v.base(), v.start(), v.created(), diff));
+                }
+            }
+        }
+        mergeRequest(new MergeRequest(mr.project(), mr.iid(), mr.title(), mr.author(), mr.head(), mr.base(),
+                mr.targetBranch(), mr.sourceBranch(), mr.fork(), mr.state(), mr.draft(), diff.names(), mr.commits()));
+    }
+
+    @Override
+    public List<FakeForge.LineComment> lineCommentsSeen(String repo, long number) {
+        return discussions(repo, number).stream().filter(d -> d.notes().get(0).position() != null).map(d -> {
+            var first = d.notes().get(0);
+            return new FakeForge.LineComment(String.valueOf(first.id()), first.author(), first.position().newPath(),
+                    first.position().newLine() == null ? 0 : first.position().newLine(), first.body(), d.resolved());
+        }).toList();
+    }
+
+    @Override
+    public List<String> reviewBodiesSeen(String repo, long number) {
+        return discussions(repo, number).stream().filter(d -> d.notes().get(0).position() == null)
+                .map(d -> d.notes().get(0).body()).toList();
     }
 
     @Override
@@ -761,7 +1054,9 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                 .put("created_at", "2026-01-01T00:00:00.000Z").put("updated_at", "2026-01-01T00:00:00.000Z");
         node.set("author", userJson(mr.author()));
         if (single) {
-            node.putObject("diff_refs").put("base_sha", mr.base()).put("head_sha", mr.head()).put("start_sha", mr.base());
+            var version = currentVersion(mr);
+            node.putObject("diff_refs").put("base_sha", version.map(Version::base).orElse(mr.base()))
+                    .put("head_sha", mr.head()).put("start_sha", version.map(Version::start).orElse(mr.base()));
         }
         return node;
     }

@@ -79,6 +79,10 @@ public abstract class FakeHttpServer implements AutoCloseable {
     private final AtomicInteger holdsLeft = new AtomicInteger();
     private volatile Predicate<String> holdPath = p -> true;
     private final List<Runnable> held = Collections.synchronizedList(new ArrayList<>());
+    private final List<Hook> hooks = Collections.synchronizedList(new ArrayList<>());
+
+    private record Hook(String method, java.util.regex.Pattern path, Runnable action) {
+    }
 
     protected FakeHttpServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -152,6 +156,14 @@ public abstract class FakeHttpServer implements AutoCloseable {
         return new Answer(429, JSON.createObjectNode().put("message", "Too many requests"), Map.of("Retry-After", "1"));
     }
 
+    /**
+     * Runs {@code action} just before the next request with this method and a decoded path matching
+     * {@code pathRegex} is answered: the world changing under the caller (a push racing a review).
+     */
+    public void beforeNext(String method, String pathRegex, Runnable action) {
+        hooks.add(new Hook(method, java.util.regex.Pattern.compile(pathRegex), action));
+    }
+
     /** Every request received, in order. */
     public List<Request> requests() {
         synchronized (requests) {
@@ -222,12 +234,29 @@ public abstract class FakeHttpServer implements AutoCloseable {
                 answer = Answer.json(failureStatus, JSON.createObjectNode().put("message", "the fake is having an outage"));
             } else {
                 try {
+                    runHooks(method, decodePath(rawPath));
                     answer = answer(method, decodePath(rawPath), parseQuery(rawQuery), body, exchange);
                 } catch (RuntimeException e) {
                     answer = Answer.json(500, JSON.createObjectNode().put("message", e.toString()));
                 }
             }
             send(exchange, answer);
+        }
+    }
+
+    private void runHooks(String method, String path) {
+        Hook due = null;
+        synchronized (hooks) {
+            for (var hook : hooks) {
+                if (hook.method().equals(method) && hook.path().matcher(path).matches()) {
+                    due = hook;
+                    break;
+                }
+            }
+            hooks.remove(due);
+        }
+        if (due != null) {
+            due.action().run();
         }
     }
 

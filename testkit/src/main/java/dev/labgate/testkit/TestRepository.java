@@ -2,6 +2,7 @@ package dev.labgate.testkit;
 
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.diff.DiffFormatter;
 import org.eclipse.jgit.dircache.DirCache;
 import org.eclipse.jgit.dircache.DirCacheEntry;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -11,7 +12,9 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevWalk;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -105,6 +108,20 @@ public final class TestRepository implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code git diff base head}, as the forges compute a change's diff (renames found). */
+    public String diff(String base, String head) {
+        var out = new ByteArrayOutputStream();
+        try (var formatter = new DiffFormatter(out); var walk = new RevWalk(repository)) {
+            formatter.setRepository(repository);
+            formatter.setDetectRenames(true);
+            formatter.format(walk.parseCommit(ObjectId.fromString(base)).getTree(),
+                    walk.parseCommit(ObjectId.fromString(head)).getTree());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     public Repository repository() {

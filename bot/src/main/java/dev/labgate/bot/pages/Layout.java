@@ -59,6 +59,7 @@ final class Layout {
             ul.findings{list-style:none;padding:0;margin:0}
             ul.findings li{border-bottom:1px solid var(--line);padding:.4rem 0;overflow-wrap:anywhere}
             .detail{display:block;color:var(--muted);font-size:.9rem;overflow-wrap:anywhere}
+            .detail.lines{white-space:pre-line}
             ol.timeline{padding-left:1.25rem}
             form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end;margin:.5rem 0 1rem}
             form.filters label{display:flex;flex-direction:column;font-size:.85rem;color:var(--muted)}

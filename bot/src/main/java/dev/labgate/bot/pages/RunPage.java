@@ -17,12 +17,14 @@ final class RunPage {
     static String render(RunView run, Layout layout) {
         var html = layout.open(run.lab() + " " + run.state() + " · " + run.repo() + " " + run.subject() + " at "
                 + Html.shortSha(run.headSha()), Layout.Section.RUNS, run.inProgress(), 16_384
-                + (run.verdict() == null ? 0 : 600 * shownFindings(run.verdict())));
+                + (run.verdict() == null ? 0 : 600 * shownFindings(run.verdict()))
+                + (run.code() == null ? 0 : 1_400 * run.code().shown().size()));
         html.raw("<h1>").text(run.lab()).raw(" ").raw(badge(run.state())).raw("</h1>")
                 .raw("<p class=\"muted\">").text(run.repo()).raw(" · ").text(run.subject()).raw(" · head <code>")
                 .text(Html.shortSha(run.headSha())).raw("</code></p>");
         status(html, run, layout);
         verdict(html, run);
+        code(html, run);
         labs(html, run, layout);
         trust(html, run);
         timeline(html, run);
@@ -38,7 +40,12 @@ final class RunPage {
 
     /** A state as a badge: the word itself carries the meaning; the colour only repeats it. */
     static String badge(String state) {
-        return "<span class=\"state " + Html.escape(state) + "\">" + Html.escape(state) + "</span>";
+        return badge(state, state);
+    }
+
+    /** A word as a badge coloured like {@code state}. */
+    private static String badge(String state, String word) {
+        return "<span class=\"state " + Html.escape(state) + "\">" + Html.escape(word) + "</span>";
     }
 
     private static void status(Html html, RunView run, Layout layout) {
@@ -147,6 +154,33 @@ final class RunPage {
         if (findings.total() > findings.shown().size()) {
             html.raw("<p class=\"muted\">Showing the first ").text(findings.shown().size()).raw(" of ")
                     .text(findings.total()).raw("; the lab's own page has them all.</p>");
+        }
+    }
+
+    private static void code(Html html, RunView run) {
+        var code = run.code();
+        if (code == null || code.total() == 0) {
+            return;
+        }
+        html.raw("<h2 id=\"code\">Findings in the code (").text(code.total()).raw(")</h2>")
+                .raw("<p class=\"muted\">What checkpatch, the compilers, sparse, smatch and KTAP diagnostics said about ")
+                .raw("lines of the source in this run's logs").text(code.compared() ? ", less what its base already had."
+                        : ". Its base was not tested: some may be older than the change.")
+                .raw(" On a pull or merge request, labgate comments on the lines of the change.</p>")
+                .raw("<ul class=\"findings\">");
+        for (var f : code.shown()) {
+            html.raw("<li><code>").text(f.path() + ":" + f.line() + (f.column() > 0 ? ":" + f.column() : ""))
+                    .raw("</code> ").raw(badge(switch (f.severity()) {
+                        case "error" -> "failed";
+                        case "warning" -> "errored";
+                        default -> "pending";
+                    }, f.severity())).raw(" <span class=\"muted\">").text(f.tool()).raw("</span>")
+                    .raw("<span class=\"detail lines\">").text(f.message()).raw("</span></li>");
+        }
+        html.raw("</ul>");
+        if (code.total() > code.shown().size()) {
+            html.raw("<p class=\"muted\">Showing the first ").text(code.shown().size()).raw(" of ")
+                    .text(code.total()).raw(".</p>");
         }
     }
 

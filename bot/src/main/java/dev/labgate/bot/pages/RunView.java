@@ -21,6 +21,7 @@ import java.util.Objects;
  * @param labs every run of the head, one per lab and round (the test plan), this one included
  * @param timeline this run's state changes, oldest first
  * @param verdict this run's results; null until the lab has answered
+ * @param code what tools said about lines of the source in this run's logs; null until the lab has answered
  * @param newer the newest head of the subject when it is not this one; null otherwise
  * @param previous the other heads of the subject, newest first
  */
@@ -29,7 +30,7 @@ public record RunView(String id, String repo, String subjectKey, String subject,
                       String fetchRef, String lab, String state, boolean terminal, String note, int round, int attempt,
                       String labRunId, String labRunUrl, Instant createdAt, Instant updatedAt, String delivery,
                       Commit commit, Trust trust, List<LabRow> labs, List<Step> timeline, VerdictView verdict,
-                      HeadLink newer, List<HeadLink> previous) {
+                      CodeFindings code, HeadLink newer, List<HeadLink> previous) {
 
     public RunView {
         Objects.requireNonNull(id, "id");
@@ -148,5 +149,21 @@ public record RunView(String id, String repo, String subjectKey, String subject,
      */
     public record Finding(String path, String origin, String configuration, String platform, String status,
                           String logUrl, String detail) {
+    }
+
+    /**
+     * Findings of tools (checkpatch, compilers, sparse, smatch, KTAP diagnostics) on lines of the
+     * source, most severe first: all counted, the first {@link RunViews#MAX_FINDINGS} shown.
+     *
+     * @param compared whether the base was tested, so that these are only what it did not have
+     */
+    public record CodeFindings(boolean compared, int total, List<CodeFinding> shown) {
+        public CodeFindings {
+            shown = List.copyOf(shown);
+        }
+    }
+
+    /** @param severity {@code error}, {@code warning} or {@code notice} */
+    public record CodeFinding(String path, int line, int column, String severity, String tool, String message) {
     }
 }

@@ -11,7 +11,10 @@ import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.AuditEntry;
+import dev.labgate.core.review.Finding;
 import dev.labgate.flow.Baselines;
+import dev.labgate.flow.HeadFindings;
+import dev.labgate.kcidb.findings.Findings;
 import dev.labgate.kcidb.KnownIssues;
 
 import java.time.Instant;
@@ -40,6 +43,7 @@ public final class RunViews {
     private final JdbcApprovalStore approvals;
     private final RunVerdict verdicts = new RunVerdict(MAX_FINDINGS);
     private final Baselines baselines;
+    private final HeadFindings findings;
     private final Supplier<KnownIssues> knownIssues;
 
     public RunViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals,
@@ -50,6 +54,7 @@ public final class RunViews {
         this.audit = audit;
         this.approvals = approvals;
         this.baselines = new Baselines(runs, results);
+        this.findings = new HeadFindings(results, baselines);
     }
 
     public Optional<RunView> run(String id) {
@@ -77,6 +82,7 @@ public final class RunViews {
         }
         var found = results.find(run.id());
         var verdict = found.map(r -> verdicts.of(r, baselines.of(List.of(run)), knownIssues.get())).orElse(null);
+        var code = found.map(r -> code(run)).orElse(null);
         var commit = found.flatMap(RunViews::commit).orElse(null);
         var subjectRuns = runs.forSubject(key, MAX_SUBJECT_RUNS);
         var heads = heads(subjectRuns);
@@ -89,7 +95,16 @@ public final class RunViews {
                 run.state().isTerminal(), run.note(), run.round(), run.attempt(),
                 lab == null ? "" : lab.externalId(), lab == null ? "" : Objects.requireNonNullElse(lab.url(), ""),
                 run.createdAt(), run.updatedAt(), Objects.requireNonNullElse(run.deliveryId(), ""), commit,
-                trust(run), labs, steps(run, timeline), verdict, newer, previous);
+                trust(run), labs, steps(run, timeline), verdict, code, newer, previous);
+    }
+
+    private RunView.CodeFindings code(Run run) {
+        var found = findings.of(List.of(run));
+        var sorted = new ArrayList<>(found.findings());
+        sorted.sort(Comparator.comparing(Finding::severity).reversed().thenComparing(Findings.READING_ORDER));
+        var shown = sorted.stream().limit(MAX_FINDINGS).map(f -> new RunView.CodeFinding(f.path(), f.line(),
+                f.column(), f.severity().label(), f.tool(), f.message())).toList();
+        return new RunView.CodeFindings(found.compared(), sorted.size(), shown);
     }
 
     static String subject(Subject subject) {

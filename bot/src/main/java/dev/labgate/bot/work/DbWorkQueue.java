@@ -73,7 +73,12 @@ public final class DbWorkQueue implements WorkQueue {
         if (work instanceof Work.AdvanceRun) {
             return WorkTasks.ADVANCE_RUN.instance(work.id()).build();
         }
+        if (work instanceof Work.ReviewHead review) {
+            return WorkTasks.REVIEW.instance(work.id()).data(WorkTasks.ReportData.of(review.subject(),
+                    review.headSha())).build();
+        }
         var report = (Work.Report) work;
-        return WorkTasks.REPORT.instance(work.id()).data(WorkTasks.ReportData.of(report)).build();
+        return WorkTasks.REPORT.instance(work.id()).data(WorkTasks.ReportData.of(report.subject(),
+                report.headSha())).build();
     }
 }

@@ -20,10 +20,12 @@ import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.core.retry.OutsideCallFailure;
 import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.core.event.Subject;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunAdvancer;
+import dev.labgate.flow.ReviewReporter;
 import dev.labgate.flow.SummaryReporter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +60,8 @@ public final class WorkRunner implements AutoCloseable {
     private final HeldWorkWatch heldWork;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries, Reconciler reconciler, FailedWork failed,
+                      RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
+                      FailedWork failed,
                       MeterRegistry metrics) {
         var processed = Counter.builder("labgate.deliveries.processed")
                 .description("Deliveries processed (acted on or ignored)").register(metrics);
@@ -136,6 +139,16 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> {
                     var data = instance.getData();
                     summaries.report(data.subject(), data.headSha());
+                    reviews.report(data.subject(), data.headSha());
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
+        Task<WorkTasks.ReportData> review = Tasks.custom(WorkTasks.REVIEW)
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
+                        TaskRetries.message(cause), failures), retried))
+                .onDeadExecution(new TakeOver<>())
+                .execute((instance, context) -> {
+                    var data = instance.getData();
+                    reviews.review((Subject.Change) data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
         // One replica at a time runs a pass; a failed pass is simply the next one's work.
@@ -145,7 +158,7 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> reconciler.pass());
         var name = name();
         this.scheduler = Scheduler.create(db.joiningDataSource(),
-                        List.of(processDeliveries, processDelivery, advanceRun, report, reconcileNow))
+                        List.of(processDeliveries, processDelivery, advanceRun, report, review, reconcileNow))
                 .startTasks(reconcile)
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name))

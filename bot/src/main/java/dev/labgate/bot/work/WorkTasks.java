@@ -22,17 +22,17 @@ final class WorkTasks {
             DeliveryBatch.class);
     static final TaskDescriptor<Void> ADVANCE_RUN = TaskDescriptor.of("advance-run");
     static final TaskDescriptor<ReportData> REPORT = TaskDescriptor.of("report", ReportData.class);
+    static final TaskDescriptor<ReportData> REVIEW = TaskDescriptor.of("review", ReportData.class);
     static final TaskDescriptor<Void> RECONCILE = TaskDescriptor.of("reconcile");
     static final TaskDescriptor<Void> RECONCILE_NOW = TaskDescriptor.of("reconcile-now");
 
-    /** What a report task needs beyond its id. */
+    /** What a report or review task needs beyond its id: the subject and its head. */
     record ReportData(String forge, String repo, Long changeNumber, String branchRef, String headSha) {
 
-        static ReportData of(Work.Report report) {
-            var subject = report.subject();
+        static ReportData of(Subject subject, String headSha) {
             return new ReportData(subject.repo().forge(), subject.repo().fullName(),
                     subject instanceof Subject.Change c ? c.change().number() : null,
-                    subject instanceof Subject.Branch b ? b.ref() : null, report.headSha());
+                    subject instanceof Subject.Branch b ? b.ref() : null, headSha);
         }
 
         Subject subject() {
@@ -52,7 +52,7 @@ final class WorkTasks {
 
     /** A task instance rebuilt from its name, id and serialized data (as {@link FailedWork} keeps them). */
     static TaskInstance<?> instance(String task, String id, byte[] data, Serializer serializer) {
-        for (var descriptor : List.of(PROCESS_DELIVERY, PROCESS_DELIVERIES, ADVANCE_RUN, REPORT)) {
+        for (var descriptor : List.of(PROCESS_DELIVERY, PROCESS_DELIVERIES, ADVANCE_RUN, REPORT, REVIEW)) {
             if (descriptor.getTaskName().equals(task)) {
                 return build(descriptor, id, data, serializer);
             }

@@ -133,6 +133,27 @@ class RunPageTest {
     }
 
     @Test
+    void findings_in_the_code_follow_the_results_most_severe_first_and_their_text_stays_text() {
+        var views = new Views().state("failed", true);
+        views.verdict = Views.verdict("fail", "1 failure", Map.of("FAIL", 1L), List.of(), List.of(), List.of());
+        views.code = new RunView.CodeFindings(false, 3, List.of(
+                new RunView.CodeFinding("drivers/a.c", 12, 0, "error", "checkpatch", "SPACING: <b>space</b> required"),
+                new RunView.CodeFinding("drivers/a.c", 40, 7, "warning", "sparse",
+                        "incorrect type in argument 2\nexpected void *\ngot int")));
+        var html = RunPage.render(views.build(), LAYOUT);
+        var page = Jsoup.parse(html);
+        assertThat(page.select("h2").eachText()).containsSubsequence("Results", "Findings in the code (3)",
+                "Labs at this head");
+        assertThat(page.select("#code + p").text()).contains("Its base was not tested");
+        var items = page.select("#code + p + ul li");
+        assertThat(items.get(0).text()).contains("drivers/a.c:12", "error", "checkpatch", "SPACING: <b>space</b> required");
+        assertThat(items.get(1).selectFirst("code").text()).isEqualTo("drivers/a.c:40:7");
+        assertThat(items.get(1).selectFirst(".detail").wholeText()).contains("expected void *\ngot int");
+        assertThat(page.text()).contains("Showing the first 2 of 3");
+        SafeHtml.assertSafe(html, page, false);
+    }
+
+    @Test
     void the_plan_shows_each_lab_with_why_it_ran_and_its_times_and_links_the_other_labs() {
         var views = new Views();
         views.labs.add(new RunView.LabRow("k3rn3lc100", "kernelci", 0, List.of("baseline", "kselftest"),

@@ -39,6 +39,7 @@ final class Views {
     final List<RunView.LabRow> labs = new ArrayList<>();
     final List<RunView.Step> timeline = new ArrayList<>();
     RunView.VerdictView verdict;
+    RunView.CodeFindings code;
     RunView.HeadLink newer;
     final List<RunView.HeadLink> previous = new ArrayList<>();
     boolean terminal = true;
@@ -62,7 +63,7 @@ final class Views {
         steps.addAll(timeline);
         return new RunView(id, "github:acme/linux", "github:acme/linux#7", subject, HEAD, "b".repeat(40), fetchRef,
                 "local", state, terminal, note, 0, 1, "work-77", labRunUrl, T0, T0.plusSeconds(300), "d-1", commit,
-                new RunView.Trust(waitingSince, approval, decisions), rows, steps, verdict, newer, previous);
+                new RunView.Trust(waitingSince, approval, decisions), rows, steps, verdict, code, newer, previous);
     }
 
     static RunView.VerdictView verdict(String overall, String headline, Map<String, Long> counts,

@@ -1,5 +1,8 @@
 package dev.labgate.core.forge;
 
+import dev.labgate.core.review.Finding;
+
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,8 +13,11 @@ import java.util.Objects;
  * @param targetUrl where "Details" leads; may be null when no public URL is configured
  * @param details a longer Markdown account (what failed, with links), empty when there is nothing
  *                more to say; shown where the forge has room for it (GitHub check runs), else dropped
+ * @param annotations findings of the run to show on the lines they name, where the forge has a place
+ *                    for them (GitHub check run annotations), else dropped
  */
-public record CommitStatus(String context, State state, String description, String targetUrl, String details) {
+public record CommitStatus(String context, State state, String description, String targetUrl, String details,
+                           List<Finding> annotations) {
 
     public static final int MAX_DESCRIPTION = 140;
 
@@ -31,13 +37,22 @@ public record CommitStatus(String context, State state, String description, Stri
             description = description.substring(0, MAX_DESCRIPTION - 1) + "…";
         }
         details = details == null ? "" : details;
+        annotations = annotations == null ? List.of() : List.copyOf(annotations);
+    }
+
+    public CommitStatus(String context, State state, String description, String targetUrl, String details) {
+        this(context, state, description, targetUrl, details, List.of());
     }
 
     public CommitStatus(String context, State state, String description, String targetUrl) {
-        this(context, state, description, targetUrl, "");
+        this(context, state, description, targetUrl, "", List.of());
     }
 
     public CommitStatus withDetails(String markdown) {
-        return new CommitStatus(context, state, description, targetUrl, markdown);
+        return new CommitStatus(context, state, description, targetUrl, markdown, annotations);
+    }
+
+    public CommitStatus withAnnotations(List<Finding> findings) {
+        return new CommitStatus(context, state, description, targetUrl, details, findings);
     }
 }

@@ -3,6 +3,7 @@ package dev.labgate.core.forge;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
+import dev.labgate.core.review.Review;
 
 import java.util.Optional;
 
@@ -53,4 +54,14 @@ public interface ForgeReports {
      * {@code inReplyTo} comment id that already exists is not written again.
      */
     void reply(ChangeRef change, String inReplyTo, String markdown);
+
+    /**
+     * Reviews one head of a change: each finding on a line the forge's diff of that head shows
+     * becomes a comment on that line (GitHub: one pull request review; GitLab: one positioned
+     * discussion each), and findings elsewhere are listed once in a body. Never repeated: a finding
+     * that already has a live labgate comment on the change is not commented on again, a call for a
+     * head that was already reviewed posts nothing, and labgate's comments on findings that are no
+     * longer found are marked fixed (GitHub) or resolved (GitLab). Saying nothing new posts nothing.
+     */
+    void review(ChangeRef change, Review review);
 }

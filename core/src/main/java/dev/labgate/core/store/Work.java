@@ -53,4 +53,21 @@ public sealed interface Work {
             return subject.key() + "|" + headSha + "|" + cause;
         }
     }
+
+    /**
+     * Review a change at a head commit: put the findings of its runs on the lines of its diff. One
+     * per head, whatever caused it, so that two reports of the same head (two labs ending together,
+     * on two replicas) never review it at the same time, which could post the same comments twice.
+     */
+    record ReviewHead(Subject.Change subject, String headSha) implements Work {
+        public ReviewHead {
+            Objects.requireNonNull(subject, "subject");
+            Objects.requireNonNull(headSha, "headSha");
+        }
+
+        @Override
+        public String id() {
+            return subject.key() + "|" + headSha + "|review";
+        }
+    }
 }

@@ -2,6 +2,7 @@ package dev.labgate.forge.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
@@ -15,12 +16,17 @@ import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.core.review.Finding;
+import dev.labgate.core.review.Review;
 import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.Comments;
+import dev.labgate.forge.FileDiff;
+import dev.labgate.forge.FindingComments;
 import dev.labgate.forge.ForgeUsage;
-import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.Payloads;
+import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.RateBudget.Use;
+import dev.labgate.forge.ReviewDraft;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,12 +37,16 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -54,6 +64,9 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
     private static final int MAX_COMMIT_PAGES = 3;
     private static final int MAX_COMMENT_PAGES = 30;
     private static final int MAX_REVIEW_PAGES = 10;
+    /** GitHub takes at most 50 annotations in one request; more are added by further updates, up to this many. */
+    static final int ANNOTATIONS_PER_REQUEST = 50;
+    static final int MAX_ANNOTATIONS = 250;
 
     private final GitHubSettings settings;
     private final GitHubWebhooks webhooks;
@@ -376,9 +389,13 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
         if (status.targetUrl() != null) {
             body.put("details_url", status.targetUrl());
         }
-        var summary = status.details().isEmpty() ? status.description() : status.details();
-        body.putObject("output").put("title", status.description())
-                .put("summary", BodyLimit.GITHUB_CHECK_RUN_SUMMARY.fit(summary, status.targetUrl()));
+        var summary = BodyLimit.GITHUB_CHECK_RUN_SUMMARY.fit(status.details().isEmpty() ? status.description()
+                : status.details(), status.targetUrl());
+        var output = body.putObject("output").put("title", status.description()).put("summary", summary);
+        var batches = status.state().isFinal() ? annotationBatches(status.annotations()) : List.<ArrayNode>of();
+        if (!batches.isEmpty()) {
+            output.set("annotations", batches.get(0));
+        }
         var existing = checkRuns.get(key);
         if (existing == null) {
             existing = findCheckRun(client, repo, sha, status.context()).orElse(null);
@@ -389,6 +406,7 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
             if (response.status() != 404) {
                 connection.expect(response, client, what);
                 checkRuns.put(key, status.state().isFinal() ? -1L : existing);
+                annotateFurther(client, repo, existing, status.description(), summary, batches);
                 return;
             }
         }
@@ -396,6 +414,44 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
         var created = connection.expect(connection.request(Use.REPORT, client, what, "POST", repoPath(repo)
                 + "/check-runs", body), client, what);
         checkRuns.put(key, status.state().isFinal() ? -1L : created.path("id").asLong());
+        annotateFurther(client, repo, created.path("id").asLong(), status.description(), summary, batches);
+    }
+
+    /** The findings as annotations, most severe first, in requests of at most 50. */
+    private static List<ArrayNode> annotationBatches(List<Finding> findings) {
+        var sorted = new ArrayList<>(findings);
+        sorted.sort(Comparator.comparing(Finding::severity).reversed());
+        var batches = new ArrayList<ArrayNode>();
+        for (int i = 0; i < Math.min(sorted.size(), MAX_ANNOTATIONS); i++) {
+            if (i % ANNOTATIONS_PER_REQUEST == 0) {
+                batches.add(JSON.createArrayNode());
+            }
+            var finding = sorted.get(i);
+            var annotation = batches.get(batches.size() - 1).addObject().put("path", finding.path())
+                    .put("start_line", finding.line()).put("end_line", finding.endLine())
+                    .put("annotation_level", switch (finding.severity()) {
+                        case ERROR -> "failure";
+                        case WARNING -> "warning";
+                        case NOTICE -> "notice";
+                    })
+                    .put("title", finding.tool() + " " + finding.severity().label()).put("message", finding.message());
+            if (finding.column() > 0 && finding.endLine() == finding.line()) {
+                annotation.put("start_column", finding.column()).put("end_column", finding.column());
+            }
+        }
+        return batches;
+    }
+
+    /** The batches after the first, each one more update of the check run (GitHub appends them). */
+    private void annotateFurther(GitHubConnection.Client client, RepoRef repo, long checkRun, String title,
+                                 String summary, List<ArrayNode> batches) {
+        for (var batch : batches.subList(Math.min(1, batches.size()), batches.size())) {
+            var what = "annotate check run " + checkRun;
+            var body = JSON.createObjectNode();
+            body.putObject("output").put("title", title).put("summary", summary).set("annotations", batch);
+            connection.expect(connection.request(Use.REPORT, client, what, "PATCH", repoPath(repo) + "/check-runs/"
+                    + checkRun, body), client, what);
+        }
     }
 
     /** The App's newest check run of that name on the commit, if it is still open to updates. */
@@ -439,6 +495,125 @@ public final class GitHubForge implements Forge, ForgeUsage, HeadApprovals {
         }
         createComment(client(change.repo()), change, BodyLimit.GITHUB_COMMENT.fit(Comments.reply(inReplyTo,
                 markdown), null));
+    }
+
+    /**
+     * One pull request review per head: the findings on lines of the diff as review comments, the
+     * rest in its body. Before it, labgate's comments on findings the head no longer has are
+     * marked fixed, and its earlier reviews that requested changes over such findings only are
+     * dismissed. Nothing is posted for a head that is no longer the pull request's, for a head
+     * labgate already reviewed, or when nothing is new.
+     */
+    @Override
+    public void review(ChangeRef change, Review review) {
+        var client = client(change.repo());
+        var me = login(change.repo());
+        var reviews = connection.pages(Use.REPORT, client, "list the reviews of " + change, pullPath(change)
+                        + "/reviews?per_page=100", MAX_COMMENT_PAGES).stream()
+                .filter(r -> me.equalsIgnoreCase(r.path("user").path("login").asText()))
+                .filter(r -> FindingComments.reviewedHead(r.path("body").asText()).isPresent())
+                .toList();
+        var comments = connection.pages(Use.REPORT, client, "list the review comments of " + change, pullPath(change)
+                        + "/comments?per_page=100", MAX_COMMENT_PAGES).stream()
+                .filter(c -> me.equalsIgnoreCase(c.path("user").path("login").asText()))
+                .filter(c -> FindingComments.liveFingerprint(c.path("body").asText()).isPresent())
+                .toList();
+        if (review.findings().isEmpty() && comments.isEmpty()
+                && reviews.stream().noneMatch(r -> "CHANGES_REQUESTED".equals(r.path("state").asText()))) {
+            return; // nothing found, nothing said before: nothing to do
+        }
+        var what = "read the head of " + change;
+        var pr = connection.expect(connection.request(Use.REPORT, client, what, "GET", pullPath(change), null),
+                client, what);
+        var head = pr.path("head").path("sha").asText();
+        if (!review.headSha().equalsIgnoreCase(head)) {
+            LOG.info("review of {} at {} skipped: its head is now {}", change, review.headSha(), head);
+            return;
+        }
+        var diff = new HashMap<String, FileDiff>();
+        for (var file : connection.pages(Use.REPORT, client, "list the files of " + change, pullPath(change)
+                + "/files?per_page=100", MAX_FILE_PAGES)) {
+            var name = file.path("filename").asText();
+            // GitHub gives no patch for binary files and for diffs too large to show: no line there takes a comment.
+            if (file.hasNonNull("patch") && !"removed".equals(file.path("status").asText())) {
+                diff.put(name, FileDiff.parse(name, file.path("previous_filename").asText(name),
+                        file.path("patch").asText()));
+            }
+        }
+        var said = new HashSet<String>();
+        var byReview = new HashMap<Long, Set<String>>();
+        for (var comment : comments) {
+            var fingerprint = FindingComments.liveFingerprint(comment.path("body").asText()).orElseThrow();
+            said.add(fingerprint);
+            byReview.computeIfAbsent(comment.path("pull_request_review_id").asLong(), k -> new HashSet<>())
+                    .add(fingerprint);
+        }
+        for (var each : reviews) {
+            var listed = FindingComments.listedFingerprints(each.path("body").asText());
+            byReview.computeIfAbsent(each.path("id").asLong(), k -> new HashSet<>()).addAll(listed);
+            if (!"DISMISSED".equals(each.path("state").asText())) {
+                said.addAll(listed);
+            }
+        }
+        var draft = ReviewDraft.of(review, diff, said);
+        for (var comment : comments) {
+            var body = comment.path("body").asText();
+            if (!draft.current().contains(FindingComments.liveFingerprint(body).orElseThrow())) {
+                var edit = "mark review comment " + comment.path("id").asText() + " on " + change + " fixed";
+                connection.expect(connection.request(Use.REPORT, client, edit, "PATCH", repoPath(change.repo())
+                        + "/pulls/comments/" + comment.path("id").asLong(), JSON.createObjectNode().put("body",
+                        FindingComments.fixed(body, review.headSha()))), client, edit);
+            }
+        }
+        for (var each : reviews) {
+            var fingerprints = byReview.getOrDefault(each.path("id").asLong(), Set.of());
+            if ("CHANGES_REQUESTED".equals(each.path("state").asText())
+                    && fingerprints.stream().noneMatch(draft.current()::contains)) {
+                var dismiss = "dismiss review " + each.path("id").asText() + " of " + change;
+                connection.expect(connection.request(Use.REPORT, client, dismiss, "PUT", pullPath(change) + "/reviews/"
+                        + each.path("id").asLong() + "/dismissals", JSON.createObjectNode().put("message",
+                        "labgate no longer finds what this review asked to change, at "
+                                + review.headSha().substring(0, Math.min(12, review.headSha().length())) + ".")
+                        .put("event", "DISMISS")), client, dismiss);
+            }
+        }
+        if (reviews.stream().anyMatch(r -> FindingComments.reviewedHead(r.path("body").asText())
+                .filter(review.headSha()::equalsIgnoreCase).isPresent())) {
+            return;
+        }
+        if (draft.isEmpty()) {
+            return;
+        }
+        var post = "review " + change + " at " + review.headSha();
+        var response = connection.request(Use.REPORT, client, post, "POST", pullPath(change) + "/reviews",
+                reviewJson(draft, review));
+        if (response.status() == 422 && !draft.comments().isEmpty()) {
+            LOG.warn("GitHub would not take labgate's comments on lines of {} ({}); listing them in the review instead",
+                    change, response.body() == null ? "" : response.body().path("errors"));
+            response = connection.request(Use.REPORT, client, post, "POST", pullPath(change) + "/reviews",
+                    reviewJson(draft.refused(draft.comments()), review));
+        }
+        connection.expect(response, client, post);
+        LOG.info("reviewed {} at {}: {} comments on lines, {} findings in the body{}", change, review.headSha(),
+                draft.comments().size(), draft.listed().size() + draft.unlisted(),
+                draft.requestsChanges() ? ", changes requested" : "");
+    }
+
+    private static JsonNode reviewJson(ReviewDraft draft, Review review) {
+        var body = JSON.createObjectNode().put("commit_id", review.headSha())
+                .put("body", BodyLimit.GITHUB_COMMENT.fit(FindingComments.reviewBody(draft, review),
+                        review.detailsUrl()))
+                .put("event", draft.requestsChanges() ? "REQUEST_CHANGES" : "COMMENT");
+        var comments = body.putArray("comments");
+        for (var placed : draft.comments()) {
+            var comment = comments.addObject().put("path", placed.file().path()).put("line", placed.line().newLine())
+                    .put("side", "RIGHT").put("body", BodyLimit.GITHUB_COMMENT.fit(FindingComments.comment(placed,
+                            review.detailsUrl()), review.detailsUrl()));
+            if (placed.startLine() > 0) {
+                comment.put("start_line", placed.startLine()).put("start_side", "RIGHT");
+            }
+        }
+        return body;
     }
 
     /** The comments labgate's account wrote on a change, oldest first. */

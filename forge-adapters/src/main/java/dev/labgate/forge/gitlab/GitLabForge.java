@@ -9,22 +9,30 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
+import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.forge.SigningKey;
 import dev.labgate.core.forge.WebhookCheck;
+import dev.labgate.core.review.Review;
 import dev.labgate.forge.BodyLimit;
 import dev.labgate.forge.CommentCommands;
 import dev.labgate.forge.Comments;
+import dev.labgate.forge.FileDiff;
+import dev.labgate.forge.FindingComments;
 import dev.labgate.forge.ForgeUsage;
 import dev.labgate.forge.RateBudget;
 import dev.labgate.forge.RateBudget.Use;
+import dev.labgate.forge.ReviewDraft;
 import org.gitlab4j.api.GitLabApiException;
+import org.gitlab4j.api.models.AbstractUser;
 import org.gitlab4j.api.models.CommitStatusFilter;
 import org.gitlab4j.api.models.Diff;
+import org.gitlab4j.api.models.Discussion;
 import org.gitlab4j.api.models.MergeRequest;
 import org.gitlab4j.api.models.MergeRequestVersion;
 import org.gitlab4j.api.models.Note;
+import org.gitlab4j.api.models.Position;
 import org.gitlab4j.api.models.User;
 import org.gitlab4j.models.Constants.ActionType;
 import org.gitlab4j.models.Constants.MergeRequestState;
@@ -41,6 +49,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,6 +59,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * GitLab as a {@link Forge}: webhooks checked by {@link GitLabWebhooks} and read by
@@ -431,6 +442,117 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
             return;
         }
         createNote(change, BodyLimit.GITLAB_NOTE.fit(Comments.reply(inReplyTo, markdown), null));
+    }
+
+    /**
+     * The findings of a head as merge request discussions: one on the line of each new finding
+     * (positioned with the base, start and head SHAs of GitLab's diff version of that head), and
+     * one without a position listing the new findings elsewhere. labgate's discussions on findings
+     * the head no longer has are resolved. A finding with a labgate discussion is never posted again,
+     * which also makes a repeated call post nothing; this holds too when a person resolved that
+     * discussion (they saw it), and stops holding only when labgate itself resolved it (the finding
+     * was gone), so a finding that comes back is discussed again. Nothing is posted for a head that
+     * is no longer the merge request's.
+     */
+    @Override
+    public void review(ChangeRef change, Review review) {
+        var project = change.repo().fullName();
+        var me = username();
+        var own = connection.call(Use.REPORT, "list the discussions of " + change,
+                        api -> api.getDiscussionsApi().getMergeRequestDiscussions(project, change.number())).stream()
+                .filter(d -> d.getNotes() != null && !d.getNotes().isEmpty())
+                .filter(d -> byMe(d.getNotes().get(0).getAuthor(), me))
+                .filter(d -> !(Boolean.TRUE.equals(d.getNotes().get(0).getResolved())
+                        && byMe(d.getNotes().get(0).getResolvedBy(), me)))
+                .filter(d -> FindingComments.liveFingerprint(d.getNotes().get(0).getBody()).isPresent()
+                        || FindingComments.reviewedHead(d.getNotes().get(0).getBody()).isPresent())
+                .toList();
+        if (review.findings().isEmpty() && own.isEmpty()) {
+            return; // nothing found, nothing said before: nothing to do
+        }
+        // docs.gitlab.com/api/merge_requests/#get-merge-request-diff-versions: newest first.
+        var versions = connection.call(Use.REPORT, "list the diff versions of " + change,
+                api -> api.getMergeRequestApi().getDiffVersions(project, change.number()));
+        var version = versions.stream().filter(v -> review.headSha().equalsIgnoreCase(v.getHeadCommitSha()))
+                .findFirst();
+        if (version.isEmpty()) {
+            // GitLab computes a push's diff version after the push; the task is retried until it has it.
+            throw new ForgeException("GitLab has no diff of " + change + " at " + review.headSha() + " yet", true, null,
+                    null);
+        }
+        if (!review.headSha().equalsIgnoreCase(versions.get(0).getHeadCommitSha())) {
+            LOG.info("review of {} at {} skipped: its head is now {}", change, review.headSha(),
+                    versions.get(0).getHeadCommitSha());
+            return;
+        }
+        var refs = version.get();
+        var diff = new HashMap<String, FileDiff>();
+        for (var file : connection.call(Use.REPORT, "read the diff of " + change + " at " + review.headSha(),
+                api -> api.getMergeRequestApi().getDiffVersion(project, change.number(), refs.getId())).getDiffs()) {
+            if (!Boolean.TRUE.equals(file.getDeletedFile())) {
+                diff.put(file.getNewPath(), FileDiff.parse(file.getNewPath(), file.getOldPath(), file.getDiff()));
+            }
+        }
+        var said = new HashSet<String>();
+        var fingerprints = new HashMap<String, Set<String>>();
+        for (var discussion : own) {
+            var body = discussion.getNotes().get(0).getBody();
+            var all = new HashSet<>(FindingComments.listedFingerprints(body));
+            FindingComments.liveFingerprint(body).ifPresent(all::add);
+            if (!all.isEmpty()) {
+                fingerprints.put(discussion.getId(), all);
+                said.addAll(all);
+            }
+        }
+        var draft = ReviewDraft.of(review, diff, said);
+        var open = own.stream().filter(d -> !Boolean.TRUE.equals(d.getNotes().get(0).getResolved()))
+                .map(Discussion::getId).collect(Collectors.toSet());
+        fingerprints.forEach((id, found) -> {
+            if (open.contains(id) && found.stream().noneMatch(draft.current()::contains)) {
+                connection.call(Use.REPORT, "resolve discussion " + id + " of " + change,
+                        api -> api.getDiscussionsApi().resolveMergeRequestDiscussion(project, change.number(), id, true));
+            }
+        });
+        var refused = new ArrayList<ReviewDraft.Placed>();
+        for (var placed : draft.comments()) {
+            var position = new Position().withBaseSha(refs.getBaseCommitSha()).withStartSha(refs.getStartCommitSha())
+                    .withHeadSha(refs.getHeadCommitSha()).withPositionType(Position.PositionType.TEXT)
+                    .withNewPath(placed.file().path()).withOldPath(placed.file().oldPath())
+                    .withNewLine(placed.line().newLine())
+                    .withOldLine(placed.line().added() ? null : placed.line().oldLine());
+            var body = BodyLimit.GITLAB_NOTE.fit(FindingComments.comment(placed, review.detailsUrl()), review.detailsUrl());
+            connection.call(Use.REPORT, "comment on line " + placed.line().newLine() + " of " + placed.file().path()
+                    + " in " + change, api -> {
+                try {
+                    return api.getDiscussionsApi().createMergeRequestDiscussion(project, change.number(), body, null,
+                            null, position);
+                } catch (GitLabApiException e) {
+                    if (e.getHttpStatus() != 400) {
+                        throw e;
+                    }
+                    // The line is not in GitLab's diff of that version: list the finding rather than lose it.
+                    LOG.warn("GitLab would not take a comment on line {} of {} in {} ({}); it is listed instead",
+                            placed.line().newLine(), placed.file().path(), change, e.getMessage());
+                    refused.add(placed);
+                    return null;
+                }
+            });
+        }
+        var rest = draft.refused(refused);
+        if (!rest.listed().isEmpty() || rest.unlisted() > 0) {
+            var body = BodyLimit.GITLAB_NOTE.fit(FindingComments.reviewBody(rest, review), review.detailsUrl());
+            connection.call(Use.REPORT, "list the findings of " + change + " at " + review.headSha(),
+                    api -> api.getDiscussionsApi().createMergeRequestDiscussion(project, change.number(), body, null,
+                            null, null));
+        }
+        if (!draft.isEmpty()) {
+            LOG.info("reviewed {} at {}: {} discussions on lines, {} findings listed", change, review.headSha(),
+                    rest.comments().size(), rest.listed().size() + rest.unlisted());
+        }
+    }
+
+    private static boolean byMe(AbstractUser<?> user, String me) {
+        return user != null && me.equalsIgnoreCase(user.getUsername());
     }
 
     /** GitLab keeps no log of failed hook deliveries that labgate could ask to replay. */

@@ -7,6 +7,7 @@ import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.ForgeReports;
+import dev.labgate.core.review.Finding;
 import dev.labgate.testkit.FakeForge;
 import dev.labgate.testkit.FakeGitHub;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
@@ -24,6 +25,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -59,6 +61,33 @@ class GitHubForgeTest {
         @AfterEach
         void stop() {
             github.close();
+        }
+
+        @Test
+        void a_final_check_run_carries_its_findings_as_annotations_fifty_per_request() {
+            var findings = new ArrayList<Finding>();
+            for (int i = 1; i <= 120; i++) {
+                findings.add(Finding.at("drivers/a.c", i, i % 2 == 0 ? 5 : 0, i == 120 ? Finding.Severity.ERROR
+                        : Finding.Severity.WARNING, "warning " + i, "gcc"));
+            }
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.PENDING, "Running", null)
+                    .withAnnotations(findings));
+            assertThat(github.annotations(REPO, HEAD, "labgate/lab")).as("only a final check run is annotated").isEmpty();
+            var before = github.requests().size();
+            forge.setStatus(SUBJECT, HEAD, new CommitStatus("labgate/lab", CommitStatus.State.FAILURE, "Failed", null)
+                    .withAnnotations(findings));
+            assertThat(github.requests().subList(before, github.requests().size()))
+                    .filteredOn(r -> r.path().contains("/check-runs/")).hasSize(3);
+            var annotations = github.annotations(REPO, HEAD, "labgate/lab");
+            assertThat(annotations).hasSize(120);
+            assertThat(annotations.get(0)).satisfies(a -> {
+                assertThat(a.level()).as("the most severe first").isEqualTo("failure");
+                assertThat(a.startLine()).isEqualTo(120);
+                assertThat(a.startColumn()).isEqualTo(5);
+                assertThat(a.title()).isEqualTo("gcc error");
+            });
+            assertThat(annotations).filteredOn(a -> a.startLine() == 1).singleElement()
+                    .satisfies(a -> assertThat(a.startColumn()).as("no column when the tool gave none").isNull());
         }
 
         @Test

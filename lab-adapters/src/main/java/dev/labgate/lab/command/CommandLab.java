@@ -10,6 +10,7 @@ import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.kcidb.findings.Findings;
 import dev.labgate.lab.git.TreeFetcher;
 import dev.labgate.lab.sandbox.Limits;
 import dev.labgate.lab.sandbox.RunDirectory;
@@ -65,6 +66,9 @@ import java.util.stream.Stream;
  * about the code). When the output holds KTAP or TAP results (KUnit, kselftest), each test case is
  * a test of its own ({@code kunit.<suite>.<case>}, {@code kselftest.<collection>.<test>}; see
  * {@link Ktap}).
+ * The lines of the whole output that tools' findings are read from (checkpatch, compiler,
+ * sparse/smatch diagnostics; see {@link Findings}) are the build's log excerpt, so that findings
+ * early in a long output are not lost with the rest of it.
  */
 public final class CommandLab implements Lab {
 
@@ -92,6 +96,8 @@ public final class CommandLab implements Lab {
     /** How much of the output is read for KTAP results: all of it, up to a size no test log reaches. */
     private static final long KTAP_MAX_BYTES = 64L << 20;
     private static final Duration KILL_WAIT = Duration.ofSeconds(10);
+    /** KCIDB's limit on a log excerpt (kcidb-io schema: log_excerpt maxLength). */
+    private static final int MAX_LOG_EXCERPT = 16_384;
 
     private final String name;
     private final CommandSettings settings;
@@ -322,7 +328,10 @@ public final class CommandLab implements Lab {
         var checkoutId = ORIGIN + ":" + runId;
         var buildId = checkoutId + ".build";
         var checkout = Checkout.of(checkoutId, ORIGIN).withValid(true);
-        var build = Build.of(buildId, checkoutId, ORIGIN).withStatus(Status.PASS);
+        var whole = tail(dir.resolve("output.log"), KTAP_MAX_BYTES);
+        var diagnostics = Findings.excerpt(whole, MAX_LOG_EXCERPT);
+        var build = Build.of(buildId, checkoutId, ORIGIN).withStatus(Status.PASS)
+                .withLog(null, diagnostics.isEmpty() ? null : diagnostics);
         Status status;
         String comment;
         var limit = Limit.of(exit);
@@ -360,7 +369,7 @@ public final class CommandLab implements Lab {
                 .withLog(null, log)
                 .withMisc(misc));
         int n = 0;
-        for (var entry : Ktap.tests(Ktap.parse(tail(dir.resolve("output.log"), KTAP_MAX_BYTES))).entrySet()) {
+        for (var entry : Ktap.tests(Ktap.parse(whole)).entrySet()) {
             var result = entry.getValue();
             var broken = result.status() == Status.FAIL || result.status() == Status.ERROR;
             var test = Test.of(checkoutId + ".ktap." + ++n, buildId, ORIGIN, entry.getKey(), result.status())

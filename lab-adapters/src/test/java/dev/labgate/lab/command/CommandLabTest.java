@@ -11,6 +11,7 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.kcidb.findings.Findings;
 import dev.labgate.lab.KcidbSchema;
 import dev.labgate.lab.git.TreeFetcher;
 import dev.labgate.lab.sandbox.Limits;
@@ -120,6 +121,23 @@ class CommandLabTest {
         var verdict = new VerdictAggregator().aggregate(results);
         assertThat(verdict.overall()).isEqualTo(Verdict.Overall.FAIL);
         assertThat(verdict.headline()).isEqualTo("1 failure (no baseline to compare): kunit.example.example_fail_test");
+    }
+
+    @org.junit.jupiter.api.Test
+    void findings_early_in_a_long_output_are_kept_in_the_builds_log_excerpt() {
+        var lab = lab("echo 'drivers/a.c:57: WARNING: line length of 104 exceeds 100 columns'; "
+                + "echo 'drivers/a.c:64:13: warning: unused variable rate [-Wunused-variable]'; "
+                + "i=0; while [ $i -lt 200 ]; do echo \"  CC      drivers/f$i.o\"; i=$((i+1)); done", Map.of());
+
+        var results = finish(lab, lab.submit(request("run-1")));
+
+        assertThat(results.builds()).singleElement().satisfies(b -> assertThat(b.logExcerpt()).isEqualTo(
+                "drivers/a.c:57: WARNING: line length of 104 exceeds 100 columns\n"
+                        + "drivers/a.c:64:13: warning: unused variable rate [-Wunused-variable]\n"));
+        assertThat(results.tests()).filteredOn(t -> t.path().equals("command")).singleElement()
+                .satisfies(t -> assertThat(t.logExcerpt()).as("the end of the output").doesNotContain("drivers/a.c"));
+        assertThat(Findings.of(results)).extracting(f -> f.tool() + " " + f.location())
+                .containsExactly("checkpatch drivers/a.c:57", "compiler drivers/a.c:64:13");
     }
 
     @org.junit.jupiter.api.Test
