@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -222,9 +223,18 @@ public final class PolicyLabs implements Labs, AutoCloseable {
         return dataDir.resolve("work").resolve(lab);
     }
 
+    /**
+     * Stops starting commands, and waits briefly for a start under way so that none begins after
+     * close. Commands already started keep running: the next instance finds them (see docs/labs.md).
+     */
     @Override
     public void close() {
         starter.shutdownNow();
+        try {
+            starter.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A lab of the policy that cannot work: every run it is given ends with the reason. */

@@ -11,8 +11,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The real service, started in this JVM on a free port, and a client that delivers webhooks the
@@ -102,8 +105,31 @@ final class RunningLabgate implements AutoCloseable {
         return Hmac.sha256Hex(secret, body);
     }
 
+    /**
+     * Stops the service, then the command-lab runs it left running (they outlive a service by
+     * design, see docs/labs.md), so that a test's directory can be deleted.
+     */
     @Override
     public void close() {
+        var work = server.getApplicationContext().getBean(LabgateSettings.class).dataDir().resolve("work");
         server.getApplicationContext().close();
+        if (!Files.isDirectory(work)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(work, 3)) {
+            for (var pid : files.filter(p -> p.getFileName().toString().equals("pid")).toList()) {
+                // Only a wrapper still running (its pid may since have been given to another process).
+                ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(wrapper -> wrapper.info()
+                        .commandLine().filter(line -> line.contains("labgate-run")).isPresent()).ifPresent(wrapper -> {
+                    var below = wrapper.descendants().toList();
+                    wrapper.destroyForcibly();
+                    below.forEach(ProcessHandle::destroyForcibly);
+                    below.forEach(process -> process.onExit().join());
+                    wrapper.onExit().join();
+                });
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
