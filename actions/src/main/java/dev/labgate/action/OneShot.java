@@ -15,6 +15,7 @@ import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.HeadApprovals;
 import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.lab.Artifact;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
@@ -215,28 +216,31 @@ public final class OneShot {
                     + (refused.isEmpty() ? " (the labs input selects none of the plan)" : ""), Optional.empty(),
                     planned.plan().entries(), Optional.empty());
         }
-        var submitted = new ArrayList<Submitted>();
         for (var entry : chosen) {
-            var lab = labs.find(entry.lab());
-            if (lab.isEmpty()) {
-                cancelAll(submitted);
+            if (labs.find(entry.lab()).isEmpty()) {
                 return infra("lab " + entry.lab() + " is in the plan but not configured", chosen);
             }
-            var runId = Sha256.hex("action\n" + subject.key() + "\n" + head + "\n" + entry.lab(), 16);
+        }
+        var at = new Head(forge, subject, cloneUrl, fetchRef, head, base == null ? "" : base, request.detailsUrl());
+        var submitted = new ArrayList<Submitted>();
+        var notRun = new LinkedHashMap<String, String>();
+        for (var entry : chosen) {
+            var after = entry.after();
+            if (after.isPresent() && chosen.stream().anyMatch(e -> e.lab().equals(after.get()))) {
+                continue; // a later stage: submitted once the run it comes after passed
+            }
+            if (after.isPresent()) {
+                notRun.put(entry.lab(), "not run: " + after.get() + " did not run");
+                continue;
+            }
             try {
-                var run = lab.get().submit(new TreeRequest(runId, subject, cloneUrl, fetchRef, head,
-                        base == null ? "" : base, entry.tests()));
-                submitted.add(new Submitted(entry, lab.get(), run));
-                forge.setStatus(subject, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
-                        "submitted to " + entry.lab(), request.detailsUrl().orElse(run.url())));
-                progress.println("[" + elapsed(Duration.ZERO) + "] " + entry.lab() + ": submitted"
-                        + (run.url() == null ? "" : " " + run.url()));
+                submitted.add(submit(at, entry, List.of(), Duration.ZERO));
             } catch (LabException e) {
                 cancelAll(submitted);
                 return infra("lab " + entry.lab() + " refused the run: " + e.getMessage(), chosen);
             }
         }
-        return wait(forge, subject, head, submitted, request, chosen, PolicyKnownIssues.of(operator),
+        return wait(at, submitted, notRun, request, chosen, PolicyKnownIssues.of(operator),
                 operator.reporting().review());
     }
 
@@ -270,12 +274,36 @@ public final class OneShot {
         return false;
     }
 
-    private Outcome wait(Forge forge, Subject subject, String head, List<Submitted> submitted, Request request,
+    /** Where a run goes: the head under test and the forge its statuses go to. */
+    private record Head(Forge forge, Subject subject, String cloneUrl, String fetchRef, String sha, String base,
+                        Optional<String> detailsUrl) {
+    }
+
+    private Submitted submit(Head at, TestPlan.Entry entry, List<Artifact> inputs, Duration elapsed) {
+        var lab = labs.find(entry.lab()).orElseThrow();
+        var runId = Sha256.hex("action\n" + at.subject().key() + "\n" + at.sha() + "\n" + entry.lab(), 16);
+        var run = lab.submit(new TreeRequest(runId, at.subject(), at.cloneUrl(), at.fetchRef(), at.sha(), at.base(),
+                entry.tests(), inputs));
+        at.forge().setStatus(at.subject(), at.sha(), new CommitStatus("labgate/" + entry.lab(),
+                CommitStatus.State.PENDING, "submitted to " + entry.lab(), at.detailsUrl().orElse(run.url())));
+        progress.println("[" + elapsed(elapsed) + "] " + entry.lab() + ": submitted"
+                + (run.url() == null ? "" : " " + run.url()));
+        return new Submitted(entry, lab, run);
+    }
+
+    /**
+     * Polls until every run ended, starting each later stage when the run it comes after passed,
+     * and noting it as not run (with why) when that run did not.
+     *
+     * @param notRun the labs of the plan that will not run, with why, filled in as stages end
+     */
+    private Outcome wait(Head at, List<Submitted> firstStages, Map<String, String> notRun, Request request,
                          List<TestPlan.Entry> plan, KnownIssues known, Reporting.Review reviews)
             throws InterruptedException {
         var start = clock.instant();
         var deadline = start.plus(request.timeout());
-        var waiting = new ArrayList<>(submitted);
+        var submitted = new ArrayList<>(firstStages);
+        var waiting = new ArrayList<>(firstStages);
         var said = new LinkedHashMap<String, String>();
         var results = new LinkedHashMap<String, KcidbData>();
         var broken = new LinkedHashMap<String, String>();
@@ -296,9 +324,26 @@ public final class OneShot {
                 if (state instanceof LabProgress.Finished finished) {
                     results.put(name, finished.results());
                     waiting.remove(each);
+                    var own = aggregator.aggregate(finished.results(), Optional.empty(), known).overall();
+                    if (own == Verdict.Overall.PASS) {
+                        for (var later : laterStages(plan, name)) {
+                            try {
+                                var run = submit(at, later, each.lab().artifacts(each.run()),
+                                        Duration.between(start, clock.instant()));
+                                submitted.add(run);
+                                waiting.add(run);
+                            } catch (LabException e) {
+                                broken.put(later.lab(), "refused the run: " + e.getMessage());
+                            }
+                        }
+                    } else {
+                        notRunAfter(plan, name, own == Verdict.Overall.FAIL ? "failed" : "had an infrastructure error",
+                                notRun);
+                    }
                 } else if (state instanceof LabProgress.Lost lost) {
                     broken.put(name, "lost the run: " + lost.reason());
                     waiting.remove(each);
+                    notRunAfter(plan, name, "had an infrastructure error", notRun);
                 }
             }
             if (waiting.isEmpty()) {
@@ -308,6 +353,7 @@ public final class OneShot {
                 for (var each : waiting) {
                     broken.put(each.entry().lab(), "timed out after " + elapsed(request.timeout()));
                     each.lab().cancel(each.run());
+                    notRunAfter(plan, each.entry().lab(), "timed out", notRun);
                 }
                 break;
             }
@@ -327,22 +373,40 @@ public final class OneShot {
             CommitStatus status;
             if (broken.containsKey(name)) {
                 status = new CommitStatus("labgate/" + name, CommitStatus.State.ERROR, broken.get(name),
-                        request.detailsUrl().orElse(each.run().url()));
+                        at.detailsUrl().orElse(each.run().url()));
             } else {
                 var own = aggregator.aggregate(results.get(name), Optional.empty(), known);
                 status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(),
-                        request.detailsUrl().orElse(each.run().url()));
+                        at.detailsUrl().orElse(each.run().url()));
             }
-            forge.setStatus(subject, head, status);
+            at.forge().setStatus(at.subject(), at.sha(), status);
         }
+        notRun.forEach((name, why) -> {
+            progress.println("[" + elapsed(Duration.between(start, clock.instant())) + "] " + name + ": " + why);
+            // Not a failure of its own: the stage before it says what broke.
+            at.forge().setStatus(at.subject(), at.sha(), new CommitStatus("labgate/" + name, CommitStatus.State.ERROR,
+                    "N" + why.substring(1), at.detailsUrl().orElse(null)));
+        });
         var runUrl = submitted.stream().map(s -> s.run().url()).filter(u -> u != null).findFirst();
         var exit = ExitCode.of(verdict, request.failOnRegression());
-        var change = subject instanceof Subject.Change c ? Optional.of(c.change()) : Optional.<ChangeRef>empty();
+        var change = at.subject() instanceof Subject.Change c ? Optional.of(c.change()) : Optional.<ChangeRef>empty();
         var review = change.filter(c -> reviews.enabled() && broken.isEmpty()).map(c -> new PendingReview(c,
-                new Review(head, Findings.of(all), false, reviews.maxComments(), reviews.requestChangesAt(),
+                new Review(at.sha(), Findings.of(all), false, reviews.maxComments(), reviews.requestChangesAt(),
                         runUrl.orElse(null))));
         return new Outcome(exit, verdict.overall().label() + ": " + verdict.headline(), Optional.of(verdict), plan,
                 runUrl, review);
+    }
+
+    private static List<TestPlan.Entry> laterStages(List<TestPlan.Entry> plan, String lab) {
+        return plan.stream().filter(e -> e.after().filter(lab::equals).isPresent()).toList();
+    }
+
+    /** The stages after {@code lab}, and theirs, will not run, because {@code lab} {@code ended}. */
+    private static void notRunAfter(List<TestPlan.Entry> plan, String lab, String ended, Map<String, String> notRun) {
+        for (var later : laterStages(plan, lab)) {
+            notRun.put(later.lab(), "not run: " + lab + " " + ended);
+            notRunAfter(plan, later.lab(), "did not run", notRun);
+        }
     }
 
     private static CommitStatus.State state(Verdict.Overall overall) {

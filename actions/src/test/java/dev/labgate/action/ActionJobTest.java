@@ -42,7 +42,7 @@ class ActionJobTest {
     @TempDir
     Path dir;
     TestClock clock = new TestClock(Instant.parse("2026-11-24T20:00:00Z"));
-    OneShotTest.ScriptedLab lab = new OneShotTest.ScriptedLab();
+    OneShotTest.ScriptedLab lab = new OneShotTest.ScriptedLab("qemu");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
 
     ActionJob job() {

@@ -5,10 +5,12 @@ import dev.labgate.config.PolicyParser;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.lab.Artifact;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.trust.ChangeCommits;
 
 import dev.labgate.forge.github.GitHubForge;
@@ -33,7 +35,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -64,12 +66,30 @@ class OneShotTest {
                 lab: qemu
             """;
 
+    /** A boot on qemu after a build. */
+    static final String STAGES = POLICY.replace("""
+            plans:
+              - name: boot
+                lab: qemu
+            """, """
+              build:
+                type: command
+                command: make
+            plans:
+              - name: boot
+                lab: qemu
+                after: build
+              - name: build
+                lab: build
+            """);
+
     @TempDir
     Path dir;
     FakeGitHub github;
     GitHubForge forge;
     TestClock clock = new TestClock(Instant.parse("2026-11-24T20:00:00Z"));
-    ScriptedLab lab = new ScriptedLab();
+    ScriptedLab lab = new ScriptedLab("qemu");
+    ScriptedLab build = new ScriptedLab("build");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     String policyText = POLICY;
 
@@ -108,7 +128,8 @@ class OneShotTest {
         ChangeCommits noCommits = (range, keys) -> {
             throw new ChangeCommits.Unavailable("not needed without signatures", null);
         };
-        var oneShot = new OneShot(OneShot.gate(noCommits, clock, "a maintainer approves with a review"), name -> name.equals("qemu") ? Optional.<Lab>of(lab) : Optional.empty(),
+        var oneShot = new OneShot(OneShot.gate(noCommits, clock, "a maintainer approves with a review"),
+                name -> Optional.<Lab>ofNullable(Map.of("qemu", lab, "build", build).get(name)),
                 new VerdictAggregator(), clock, clock::advance, new PrintStream(log, true, StandardCharsets.UTF_8));
         return oneShot.run(forge, new PolicyParser().parse(policyText).policy().orElseThrow(), event,
                 new OneShot.Request(Set.of(), timeout, true, Optional.of(JOB)));
@@ -239,6 +260,43 @@ class OneShotTest {
         assertThat(statuses()).last().extracting(FakeForge.Status::state).isEqualTo(FakeForge.State.FAILURE);
     }
 
+    @org.junit.jupiter.api.Test
+    void aBootAfterABuildIsSubmittedOnlyOnceTheBuildPassedWithItsArtifacts() throws Exception {
+        policyText = STAGES;
+        var kernel = new Artifact("bzImage", Artifact.Kind.KERNEL, "https://files.example.org/b/bzImage",
+                "c".repeat(64), 10);
+        build.artifacts = List.of(kernel);
+        build.script(new LabProgress.Running("building"), finished(Status.PASS));
+        lab.script(finished(Status.PASS));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.PASS);
+        assertThat(lab.submitted).singleElement().satisfies(r -> assertThat(r.inputs()).containsExactly(kernel));
+        assertThat(progress().lines().toList()).containsSubsequence(
+                "[00:00:00] build: submitted https://lab.example/run/1",
+                "[00:00:30] build: finished",
+                "[00:00:30] qemu: submitted https://lab.example/run/1");
+        assertThat(outcome.plan()).extracting(TestPlan.Entry::lab).containsExactly("build", "qemu");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBuildThatFailsLeavesTheBootNotRunWithThatReason() throws Exception {
+        policyText = STAGES;
+        build.script(finished(Status.FAIL));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.REGRESSION);
+        assertThat(lab.submitted).isEmpty();
+        assertThat(github.statuses(REPO, HEAD)).filteredOn(s -> s.context().equals("labgate/qemu")).singleElement()
+                .satisfies(s -> {
+                    assertThat(s.state()).isEqualTo("error");
+                    assertThat(s.description()).isEqualTo("Not run: build failed");
+                });
+        assertThat(progress()).contains("qemu: not run: build failed");
+    }
+
     static LabProgress finished(Status status) {
         return new LabProgress.Finished(KcidbData.of(List.of(), List.of(),
                 List.of(Test.of("lab:t1", "lab:b1", "lab", "boot.smoke", status))));
@@ -246,9 +304,20 @@ class OneShotTest {
 
     /** A lab answering polls from a script; its last answer repeats. */
     static final class ScriptedLab implements Lab {
+        final String name;
         final List<TreeRequest> submitted = new ArrayList<>();
         final Deque<LabProgress> script = new ArrayDeque<>();
         boolean cancelled;
+        List<Artifact> artifacts = List.of();
+
+        ScriptedLab(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public List<Artifact> artifacts(LabRun run) {
+            return artifacts;
+        }
 
         void script(LabProgress... answers) {
             script.addAll(List.of(answers));
@@ -256,13 +325,13 @@ class OneShotTest {
 
         @Override
         public String name() {
-            return "qemu";
+            return name;
         }
 
         @Override
         public LabRun submit(TreeRequest request) {
             submitted.add(request);
-            return new LabRun("qemu", request.runId(), "https://lab.example/run/1");
+            return new LabRun(name, request.runId(), "https://lab.example/run/1");
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.labgate.bot;
 
+import dev.labgate.config.ArtifactSettings;
 import dev.labgate.config.LabSpec;
 import dev.labgate.config.PolicySource;
 import dev.labgate.core.lab.Lab;
@@ -8,6 +9,9 @@ import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.flow.Labs;
+import dev.labgate.lab.artifact.ArtifactStore;
+import dev.labgate.lab.build.BuildLab;
+import dev.labgate.lab.build.BuildSettings;
 import dev.labgate.lab.command.CommandLab;
 import dev.labgate.lab.command.CommandSettings;
 import dev.labgate.lab.git.TreeFetcher;
@@ -17,6 +21,7 @@ import dev.labgate.lab.lava.LavaLab;
 import dev.labgate.lab.lava.LavaSettings;
 import dev.labgate.lab.sandbox.Bubblewrap;
 import dev.labgate.lab.sandbox.Limits;
+import dev.labgate.lab.sandbox.Sandbox;
 import dev.labgate.lab.sandbox.SandboxSetup;
 import dev.labgate.lab.sandbox.Unconfined;
 import org.slf4j.Logger;
@@ -29,19 +34,22 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The labs of the policy in force, built on first use and rebuilt when their definition changes.
- * Secrets are read from the environment variables the policy names. A lab that cannot work as
- * configured (a missing token, a bad template, no sandbox for a command lab) is still built, as a
- * lab that refuses every run with the reason, so that the run ends with that reason instead of a
- * crash.
+ * The labs of the policy in force, built on first use and rebuilt when their definition changes,
+ * and the store their artifacts are published in. Secrets are read from the environment variables
+ * the policy names. A lab that cannot work as configured (a missing token, a bad template, no
+ * sandbox for a command or build lab) is still built, as a lab that refuses every run with the
+ * reason, so that the run ends with that reason instead of a crash.
  */
 public final class PolicyLabs implements Labs, AutoCloseable {
 
@@ -57,8 +65,15 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     public record Context(Function<String, String> environment, Optional<String> publicUrl, byte[] callbackKey) {
     }
 
-    private record Built(LabSpec spec, Lab lab, Optional<SandboxSetup> sandbox) {
+    /** A lab as built, and what it was built from: its definition, and for a build lab the artifact settings. */
+    private record Built(LabSpec spec, ArtifactSettings artifacts, Lab lab, Optional<SandboxSetup> sandbox) {
     }
+
+    private record Store(ArtifactSettings settings, ArtifactStore store) {
+    }
+
+    /** How much of a build's output its command lab keeps for itself; the build log is published whole. */
+    private static final long BUILD_OUTPUT = 1024 * 1024;
 
     private final PolicySource policies;
     private final Path dataDir;
@@ -67,6 +82,7 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     private final TreeFetcher fetcher;
     private final ExecutorService starter;
     private final ConcurrentHashMap<String, Built> built = new ConcurrentHashMap<>();
+    private final AtomicReference<Store> store = new AtomicReference<>();
 
     public PolicyLabs(PolicySource policies, Path dataDir, Clock clock, Context context) {
         this.policies = policies;
@@ -88,7 +104,8 @@ public final class PolicyLabs implements Labs, AutoCloseable {
 
     /** @param warn whether to log a lab that is built anew and cannot work */
     private Optional<Lab> lab(String name, boolean warn) {
-        var spec = policies.current().labs().get(name);
+        var policy = policies.current();
+        var spec = policy.labs().get(name);
         if (spec == null) {
             return Optional.empty();
         }
@@ -109,8 +126,8 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     }
 
     /**
-     * How the code of a command lab's runs is confined on this host (its lab is built if it was
-     * not); empty for other labs.
+     * How the code of a command or build lab's runs is confined on this host (its lab is built if it
+     * was not); empty for other labs.
      */
     public Optional<SandboxSetup> sandbox(String name) {
         var spec = policies.current().labs().get(name);
@@ -118,11 +135,12 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     }
 
     private Built built(String name, LabSpec spec, boolean warn) {
+        var artifacts = spec instanceof LabSpec.Build ? policies.current().artifacts() : null;
         return built.compute(name, (k, old) -> {
-            if (old != null && old.spec().equals(spec)) {
+            if (old != null && old.spec().equals(spec) && Objects.equals(old.artifacts(), artifacts)) {
                 return old;
             }
-            var lab = build(spec);
+            var lab = build(spec, artifacts);
             if (warn && lab.lab() instanceof Unusable unusable) {
                 LOG.warn("{}; its runs end with this reason until the policy is fixed", unusable.reason());
             }
@@ -134,42 +152,66 @@ public final class PolicyLabs implements Labs, AutoCloseable {
         });
     }
 
-    private Built build(LabSpec spec) {
+    /**
+     * Where artifacts are published under the policy in force: the operator's published directory,
+     * or {@code <data dir>/artifacts}, served at {@code <public URL>/artifacts}.
+     */
+    public ArtifactStore artifacts() {
+        var settings = policies.current().artifacts();
+        return store.updateAndGet(old -> old != null && old.settings().equals(settings) ? old
+                : new Store(settings, settings.published()
+                        .map(p -> new ArtifactStore(p.directory(), Optional.of(p.url().toString()), settings.maxFileBytes()))
+                        .orElseGet(() -> new ArtifactStore(dataDir.resolve("artifacts"),
+                                context.publicUrl().map(u -> u.replaceAll("/+$", "") + "/artifacts"),
+                                settings.maxFileBytes())))).store();
+    }
+
+    private Built build(LabSpec spec, ArtifactSettings artifacts) {
         try {
             if (spec instanceof LabSpec.KernelCi kernelci) {
-                return new Built(spec, kernelCi(kernelci), Optional.empty());
+                return new Built(spec, artifacts, kernelCi(kernelci), Optional.empty());
             }
             if (spec instanceof LabSpec.Lava lava) {
-                return new Built(spec, lava(lava), Optional.empty());
+                return new Built(spec, artifacts, lava(lava), Optional.empty());
+            }
+            if (spec instanceof LabSpec.Build build) {
+                return confined(build, artifacts, build.confinement(), sandbox -> build(build, sandbox));
             }
             var command = (LabSpec.Command) spec;
-            var setup = sandbox(command, Optional.of(dataDir), dataDir.resolve("sandbox-check-" + command.name()));
-            if (setup instanceof SandboxSetup.Ready ready) {
-                var confinement = command.confinement();
-                var limits = new Limits(confinement.cpu(), confinement.memory(), confinement.processes(),
-                        confinement.output(), confinement.disk());
-                return new Built(spec, new CommandLab(command.name(), new CommandSettings(command.command(),
-                        command.timeout(), command.env(), command.maxOutputBytes(), limits), ready.sandbox(),
-                        scratch(command.name()), fetcher, starter, clock), Optional.of(setup));
-            }
-            return new Built(spec, new Unusable(spec.name(), SandboxReport.of(command.name(), setup).text()),
-                    Optional.of(setup));
+            return confined(command, artifacts, command.confinement(), sandbox -> new CommandLab(command.name(),
+                    new CommandSettings(command.command(), command.timeout(), command.env(), command.maxOutputBytes(),
+                            limits(command.confinement())), sandbox, scratch(command.name()), fetcher, starter, clock));
         } catch (IllegalArgumentException e) {
             var reason = e.getMessage().startsWith("lab " + spec.name() + ": ") ? e.getMessage()
                     : "lab " + spec.name() + ": " + e.getMessage();
-            return new Built(spec, new Unusable(spec.name(), reason), Optional.empty());
+            return new Built(spec, artifacts, new Unusable(spec.name(), reason), Optional.empty());
         }
     }
 
+    /** A lab that runs the change's code: built in its sandbox, or refusing every run when that cannot start. */
+    private Built confined(LabSpec spec, ArtifactSettings artifacts, LabSpec.Confinement confinement,
+                           Function<Sandbox, Lab> lab) {
+        var setup = sandbox(confinement, Optional.of(dataDir), dataDir.resolve("sandbox-check-" + spec.name()));
+        if (setup instanceof SandboxSetup.Ready ready) {
+            return new Built(spec, artifacts, lab.apply(ready.sandbox()), Optional.of(setup));
+        }
+        return new Built(spec, artifacts, new Unusable(spec.name(), SandboxReport.of(spec.name(), setup).text()),
+                Optional.of(setup));
+    }
+
+    private static Limits limits(LabSpec.Confinement confinement) {
+        return new Limits(confinement.cpu(), confinement.memory(), confinement.processes(), confinement.output(),
+                confinement.disk());
+    }
+
     /**
-     * The sandbox a command lab's runs get on this host, tried once in {@code scratch}: bubblewrap
-     * unless the operator wrote {@code sandbox: none}; refused (never a silent fallback) where
-     * bubblewrap cannot start, or where a read-only path the lab grants would show labgate's data.
+     * The sandbox a command or build lab's runs get on this host, tried once in {@code scratch}:
+     * bubblewrap unless the operator wrote {@code sandbox: none}; refused (never a silent fallback)
+     * where bubblewrap cannot start, or where a read-only path the lab grants would show labgate's data.
      *
      * @param dataDir labgate's data directory, where known
      */
-    public static SandboxSetup sandbox(LabSpec.Command spec, Optional<Path> dataDir, Path scratch) {
-        var confinement = spec.confinement();
+    private static SandboxSetup sandbox(LabSpec.Confinement confinement, Optional<Path> dataDir, Path scratch) {
         if (!confinement.sandboxed()) {
             return new SandboxSetup.Ready(new Unconfined());
         }
@@ -181,6 +223,21 @@ public final class PolicyLabs implements Labs, AutoCloseable {
             }
         }
         return Bubblewrap.setUp(confinement.network(), confinement.readOnly(), scratch);
+    }
+
+    /** A build lab: a command lab in its sandbox running labgate's build script, publishing in {@link #artifacts()}. */
+    private Lab build(LabSpec.Build spec, Sandbox sandbox) {
+        var settings = new BuildSettings(spec.arch(), spec.defconfig(), spec.fragments(), spec.toolchain(),
+                spec.crossCompile(), spec.configName());
+        var command = new CommandLab(spec.name(), new CommandSettings(BuildLab.script(settings), spec.timeout(),
+                Map.of(), BUILD_OUTPUT, limits(spec.confinement())), sandbox, scratch(spec.name()), fetcher, starter,
+                clock);
+        var store = artifacts();
+        if (store.url("run").isEmpty()) {
+            LOG.warn("lab {}: labgate has no public URL and the policy names no artifacts directory: its builds are "
+                    + "kept in {} but later stages cannot download them", spec.name(), store.root());
+        }
+        return new BuildLab(command, settings, store);
     }
 
     private Lab kernelCi(LabSpec.KernelCi spec) {
@@ -210,7 +267,8 @@ public final class PolicyLabs implements Labs, AutoCloseable {
                     + spec.template() + ": " + e.getMessage(), e);
         }
         var settings = new LavaSettings(spec.url().toString(), token, template, spec.variables(),
-                spec.artifactsUrl().toString(), context.publicUrl().orElse(null), spec.pollInterval());
+                spec.artifactsUrl().map(URI::toString).orElse(null), context.publicUrl().orElse(null),
+                spec.pollInterval(), spec.deviceTree().orElse(null));
         return new LavaLab(spec.name(), settings, context.callbackKey());
     }
 

@@ -194,14 +194,19 @@ final class ServiceFactory {
     }
 
     @Singleton
+    ArtifactRetention artifactRetention(FilePolicySource policy, PolicyLabs labs, Clock clock) {
+        return new ArtifactRetention(policy, labs, clock);
+    }
+
+    @Singleton
     @Bean(preDestroy = "close")
     WorkRunner workRunner(Database db, WorkSettings work, DeliveryProcessor deliveries, JdbcDeliveryStore store,
                           RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
-                          FailedWork failed,
-                          ReconcileSettings reconcile, MeterRegistry metrics) {
+                          FailedWork failed, ReconcileSettings reconcile, ArtifactRetention retention,
+                          MeterRegistry metrics) {
         return new WorkRunner(db, new WorkRunner.Tuning(work.threads(), work.pollingInterval(),
                 work.heartbeatInterval(), work.missedHeartbeats(), reconcile.interval()), deliveries, store, runs,
-                summaries, reviews, reconciler, failed, metrics);
+                summaries, reviews, reconciler, failed, retention, metrics);
     }
 
     @Singleton

@@ -76,7 +76,7 @@ abstract class DatabaseContractTest {
     private static Run run(String id, String head) {
         var now = Instant.now();
         return new Run(id, SUBJECT, "local", head, "b".repeat(40), "file:///x.git", "refs/pull/7/head", List.of("t1"),
-                0, RunState.PLANNED, 0, null, "", null, false, "d-1", now, now);
+                0, RunState.PLANNED, 0, null, "", null, false, "d-1", now, now, Optional.empty());
     }
 
     @Test
@@ -124,11 +124,11 @@ abstract class DatabaseContractTest {
         var other = new Subject.Branch(new RepoRef("github", "acme/linux"), "refs/heads/staging");
         var now = Instant.now();
         runs.createIfAbsent(new Run("errored", other, "qemu", base, null, "file:///x.git", "refs/heads/staging",
-                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-2", now, now));
+                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-2", now, now, Optional.empty()));
         runs.transition("errored", RunState.PLANNED, RunState.ERRORED, "lab down", null, 1, null).orElseThrow();
         var elsewhere = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/other"), 7));
         runs.createIfAbsent(new Run("elsewhere", elsewhere, "local", base, null, "file:///y.git", "refs/pull/7/head",
-                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-3", now, now));
+                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-3", now, now, Optional.empty()));
 
         assertThat(runs.finishedAt(new RepoRef("github", "acme/linux"), base)).extracting(Run::id)
                 .containsExactly("passed");

@@ -26,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A few runs written straight into labgate's database through its stores, the way the flow leaves
@@ -120,7 +121,7 @@ final class SeededRuns {
         var fetchRef = subject instanceof Subject.Branch b ? b.ref()
                 : "refs/pull/" + ((Subject.Change) subject).change().number() + "/head";
         var run = runs.createIfAbsent(new Run(id, subject, lab, head, "b".repeat(40), CLONE_URL, fetchRef,
-                List.of("smoke"), 0, state, 0, null, "", null, false, "d-" + id, at, at));
+                List.of("smoke"), 0, state, 0, null, "", null, false, "d-" + id, at, at, Optional.empty()));
         runs.recordWhy(run.id(), why);
         return run;
     }

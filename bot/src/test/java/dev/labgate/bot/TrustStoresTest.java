@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -131,7 +132,7 @@ class TrustStoresTest {
                 "4", RunState.AWAITING_APPROVAL).entrySet()) {
             runs.createIfAbsent(new Run(which + state.getKey(), subject, lab, state.getKey().repeat(40), null,
                     "file:///x.git", "refs/pull/9/head", List.of(), 0, state.getValue(), 0, null, "", null, false, "d",
-                    T, T));
+                    T, T, Optional.empty()));
         }
         assertThat(new JdbcQuotaCounts(db).activeRuns(lab)).isEqualTo(2);
     }

@@ -1,8 +1,11 @@
 package dev.labgate.config;
 
+import dev.labgate.core.lab.KernelArch;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,11 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads the {@code labs} section: each lab's kind and settings, and who may use it. */
 final class LabParser {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    static final Duration DEFAULT_BUILD_TIMEOUT = Duration.ofHours(1);
+    private static final Pattern CONFIG_TARGET = Pattern.compile("[A-Za-z0-9_.+-]*config");
+    private static final Pattern TREE_PATH = Pattern.compile("[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*");
+    private static final Pattern CONFIG_OPTION = Pattern.compile(
+            "CONFIG_[A-Za-z0-9_]+=(y|m|n|-?\\d+|0x[0-9a-fA-F]+|\"[^\"\\\\\\n]*\")|# CONFIG_[A-Za-z0-9_]+ is not set");
+    private static final Pattern TOOLCHAIN = Pattern.compile("(gcc|clang)(-\\d+)?");
+    private static final Pattern CROSS_COMPILE = Pattern.compile("[A-Za-z0-9_.-]+-");
     static final long DEFAULT_MAX_OUTPUT = 1024 * 1024;
     static final int DEFAULT_PROCESSES = 1024;
     static final long DEFAULT_OUTPUT_LIMIT = 64L << 20;
@@ -25,12 +36,15 @@ final class LabParser {
     static final int MAX_FILTERS = 8;
 
     private static final Set<String> COMMON = Set.of("type", "timeout", "tier", "max-concurrent", "retries");
-    private static final String TYPE_NAMES = "command, kernelci, lava";
+    private static final String TYPE_NAMES = "command, build, kernelci, lava";
     private static final Map<String, Set<String>> TYPES = Map.of(
             "command", Set.of("command", "env", "max-output", "sandbox", "network", "read-only", "limits"),
+            "build", Set.of("arch", "defconfig", "fragments", "toolchain", "cross-compile", "sandbox", "network",
+                    "read-only", "limits"),
             "kernelci", Set.of("pipeline-url", "api-url", "token-env", "tree-url", "push-url", "push-token-env",
                     "branch", "jobfilter", "platformfilter", "poll-interval", "dashboard-url"),
-            "lava", Set.of("url", "token-env", "template", "variables", "artifacts-url", "poll-interval"));
+            "lava", Set.of("url", "token-env", "template", "variables", "artifacts-url", "device-tree",
+                    "poll-interval"));
 
     private final Path directory;
 
@@ -78,6 +92,7 @@ final class LabParser {
             var section = new Section(lab, entries);
             var spec = switch (type.get()) {
                 case "command" -> command(name, section);
+                case "build" -> build(name, section);
                 case "kernelci" -> kernelCi(name, section);
                 default -> lava(name, section);
             };
@@ -184,6 +199,65 @@ final class LabParser {
         return Optional.of(paths);
     }
 
+    private static Optional<LabSpec> build(String name, Section s) {
+        var arch = s.required("arch", n -> n.string().flatMap(word -> {
+            var known = KernelArch.of(word.trim());
+            if (known.isEmpty()) {
+                n.error("labgate does not build for '" + word + "'", PolicyNode.closest(word, KernelArch.words())
+                        .map(w -> "did you mean '" + w + "'?").orElse("one of " + String.join(", ",
+                                KernelArch.words())));
+            }
+            return known;
+        }), "arch: x86_64");
+        var defconfig = s.optional("defconfig", n -> n.string().flatMap(text -> {
+            if (!CONFIG_TARGET.matcher(text).matches()) {
+                n.error("'" + text + "' is not a configuration target", "write it like defconfig or "
+                        + "multi_v7_defconfig");
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        })).orElse("defconfig");
+        var fragments = s.optional("fragments", LabParser::fragments).orElse(List.of());
+        var toolchain = s.optional("toolchain", n -> n.string().flatMap(text -> {
+            if (!TOOLCHAIN.matcher(text).matches()) {
+                n.error("unknown toolchain '" + text + "'", "gcc or clang, optionally with a version: gcc-12, clang-17");
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        })).orElse("gcc");
+        var cross = s.optional("cross-compile", n -> n.string().flatMap(text -> {
+            if (!CROSS_COMPILE.matcher(text).matches()) {
+                n.error("'" + text + "' is not a CROSS_COMPILE prefix", "write it like aarch64-linux-gnu-");
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        }));
+        var timeout = s.optional("timeout", PolicyNode::duration).orElse(DEFAULT_BUILD_TIMEOUT);
+        var confinement = confinement(s);
+        return arch.flatMap(a -> confinement.map(k -> new LabSpec.Build(name, a, defconfig, fragments, toolchain, cross,
+                timeout, k)));
+    }
+
+    /** Configuration fragments: files in the tree, or single options written out. */
+    private static Optional<List<String>> fragments(PolicyNode node) {
+        var fragments = new ArrayList<String>();
+        for (var item : node.isScalar() ? List.of(node) : node.items()) {
+            item.string().ifPresent(text -> {
+                var fragment = text.trim();
+                var option = fragment.startsWith("CONFIG_") || fragment.startsWith("#");
+                if (option ? !CONFIG_OPTION.matcher(fragment).matches()
+                        : !TREE_PATH.matcher(fragment).matches() || fragment.contains("..")) {
+                    item.error("'" + text + "' is neither a configuration option nor a file in the tree",
+                            "write an option like CONFIG_KUNIT=y or '# CONFIG_DEBUG_INFO is not set', or a path "
+                                    + "in the tree like kernel/configs/kvm_guest.config");
+                    return;
+                }
+                fragments.add(fragment);
+            });
+        }
+        return Optional.of(fragments);
+    }
+
     private static Optional<LabSpec> kernelCi(String name, Section s) {
         var pipeline = s.required("pipeline-url", PolicyNode::url, "pipeline-url: https://kernelci-pipeline.example.org");
         var api = s.required("api-url", PolicyNode::url, "api-url: https://kernelci-api.example.org");
@@ -212,14 +286,22 @@ final class LabParser {
         var variables = new LinkedHashMap<String, String>();
         s.optional("variables", n -> Optional.of(n.entries())).ifPresent(m -> m.forEach((k, v) -> v.string()
                 .ifPresent(value -> variables.put(k, value))));
-        var artifacts = s.required("artifacts-url", PolicyNode::url, "artifacts-url: https://files.example.org/labgate/");
+        var artifacts = s.optional("artifacts-url", PolicyNode::url);
+        var deviceTree = s.optional("device-tree", n -> n.string().flatMap(text -> {
+            if (!TREE_PATH.matcher(text).matches() || text.contains("..") || !text.endsWith(".dtb")) {
+                n.error("'" + text + "' is not a device tree file", "write it as the build publishes it under dtbs/, "
+                        + "like broadcom/bcm2711-rpi-4-b.dtb");
+                return Optional.empty();
+            }
+            return Optional.of(text);
+        }));
         var poll = s.optional("poll-interval", PolicyNode::duration).orElse(Duration.ofSeconds(30));
         var timeout = s.optional("timeout", PolicyNode::duration).orElse(Duration.ofHours(3));
-        if (url.isEmpty() || token.isEmpty() || template.isEmpty() || artifacts.isEmpty()) {
+        if (url.isEmpty() || token.isEmpty() || template.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new LabSpec.Lava(name, url.get(), token.get(), template.get(), variables, artifacts.get(),
-                poll, timeout));
+        return Optional.of(new LabSpec.Lava(name, url.get(), token.get(), template.get(), variables, artifacts,
+                deviceTree, poll, timeout));
     }
 
     private static Optional<List<String>> filter(PolicyNode node) {

@@ -1,5 +1,7 @@
 package dev.labgate.config;
 
+import dev.labgate.core.lab.KernelArch;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -66,6 +68,47 @@ public sealed interface LabSpec {
     }
 
     /**
+     * A kernel build: a command lab, in the same sandbox as every command lab, whose command labgate
+     * writes from the configuration named here, and whose kernel image, modules, device trees,
+     * {@code .config} and log are published for the stages after it.
+     *
+     * @param arch the kernel's {@code ARCH}, and with it the image that is built
+     * @param defconfig the configuration target to start from ({@code defconfig}, {@code multi_v7_defconfig})
+     * @param fragments configuration fragments merged on top, in order: files in the tree
+     *                  ({@code kernel/configs/kvm_guest.config}) or single options ({@code CONFIG_KUNIT=y})
+     * @param toolchain {@code gcc} or {@code clang}, optionally with a version ({@code gcc-12}, {@code clang-17})
+     * @param crossCompile the {@code CROSS_COMPILE} prefix for gcc ({@code aarch64-linux-gnu-}); empty for a native build
+     */
+    record Build(String name, KernelArch arch, String defconfig, List<String> fragments, String toolchain,
+                 Optional<String> crossCompile, Duration timeout, Confinement confinement) implements LabSpec {
+        public Build {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(arch, "arch");
+            Objects.requireNonNull(defconfig, "defconfig");
+            fragments = List.copyOf(fragments);
+            Objects.requireNonNull(toolchain, "toolchain");
+            Objects.requireNonNull(crossCompile, "crossCompile");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(confinement, "confinement");
+        }
+
+        /** The configuration's name in results: the defconfig and each fragment's file name ({@code defconfig+kvm_guest}). */
+        public String configName() {
+            var name = new StringBuilder(defconfig);
+            for (var fragment : fragments) {
+                if (!fragment.startsWith("CONFIG_") && !fragment.startsWith("#")) {
+                    var file = fragment.substring(fragment.lastIndexOf('/') + 1);
+                    name.append('+').append(file.endsWith(".config") ? file.substring(0, file.length() - 7) : file);
+                }
+            }
+            if (fragments.stream().anyMatch(f -> f.startsWith("CONFIG_") || f.startsWith("#"))) {
+                name.append("+labgate");
+            }
+            return name.toString();
+        }
+    }
+
+    /**
      * KernelCI: the head is pushed to a lab-facing repository and a checkout is asked of the pipeline API.
      *
      * @param pipelineUrl the pipeline API root ({@code POST <pipeline-url>/api/checkout})
@@ -111,10 +154,14 @@ public sealed interface LabSpec {
      * @param tokenEnv the name of the environment variable that holds the API token
      * @param template the job template file (checked to exist when the policy is read)
      * @param variables values for the template
-     * @param artifactsUrl where the kernel and modules built for a run are published for LAVA to download
+     * @param artifactsUrl where kernels built elsewhere are published, one directory per commit; empty
+     *                     when the kernel comes from the build lab this lab runs after
+     * @param deviceTree the device tree the boards boot, as the build lab published it under
+     *                   {@code dtbs/} ({@code broadcom/bcm2711-rpi-4-b.dtb}); empty when they need none
      */
-    record Lava(String name, URI url, String tokenEnv, Path template, Map<String, String> variables, URI artifactsUrl,
-                Duration pollInterval, Duration timeout) implements LabSpec {
+    record Lava(String name, URI url, String tokenEnv, Path template, Map<String, String> variables,
+                Optional<URI> artifactsUrl, Optional<String> deviceTree, Duration pollInterval, Duration timeout)
+            implements LabSpec {
         public Lava {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(url, "url");
@@ -122,6 +169,7 @@ public sealed interface LabSpec {
             Objects.requireNonNull(template, "template");
             variables = Map.copyOf(variables);
             Objects.requireNonNull(artifactsUrl, "artifactsUrl");
+            Objects.requireNonNull(deviceTree, "deviceTree");
             Objects.requireNonNull(pollInterval, "pollInterval");
             Objects.requireNonNull(timeout, "timeout");
         }

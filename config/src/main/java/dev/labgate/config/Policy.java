@@ -14,10 +14,13 @@ import java.util.Optional;
  * @param version a short hash of the file's content (and of the repository extension, when one
  *                applies), recorded with every decision
  * @param access who may use each lab; a lab without an entry uses {@link LabAccess#DEFAULT}
+ * @param plans which labs test which changes; a plan's {@code after} makes its lab a later stage
+ *              (checked when the policy is read: no cycles, and only after a planned lab)
+ * @param artifacts where the files of build labs are kept and for how long
  */
 public record Policy(String version, List<RepositoryRule> repositories, TrustSettings trust,
                      Map<String, LabSpec> labs, Map<String, LabAccess> access, List<PlanRule> plans, Quotas quotas,
-                     Reporting reporting, List<KnownIssue> knownIssues) {
+                     Reporting reporting, List<KnownIssue> knownIssues, ArtifactSettings artifacts) {
 
     public Policy {
         Objects.requireNonNull(version, "version");
@@ -29,6 +32,7 @@ public record Policy(String version, List<RepositoryRule> repositories, TrustSet
         Objects.requireNonNull(quotas, "quotas");
         Objects.requireNonNull(reporting, "reporting");
         knownIssues = List.copyOf(knownIssues);
+        Objects.requireNonNull(artifacts, "artifacts");
     }
 
     public Optional<RepositoryRule> repository(RepoRef repo) {
@@ -39,6 +43,12 @@ public record Policy(String version, List<RepositoryRule> repositories, TrustSet
 
     public LabAccess access(String lab) {
         return access.getOrDefault(lab, LabAccess.DEFAULT);
+    }
+
+    /** The lab whose run must pass before a run on {@code lab} starts: the {@code after} of its plans. */
+    public Optional<String> after(String lab) {
+        return plans.stream().filter(p -> p.lab().equals(lab)).map(PlanRule::after).flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** The most active runs {@code lab} takes: its own limit, else the policy's per-lab quota. */

@@ -31,7 +31,7 @@ import java.util.regex.PatternSyntaxException;
  */
 final class PolicyNode {
 
-    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
     private final Node node;
     private final String path;
@@ -139,18 +139,15 @@ final class PolicyNode {
         return string().flatMap(text -> {
             var m = DURATION.matcher(text.trim());
             if (text.isBlank() || !m.matches()) {
-                error("'" + text + "' is not a duration", "write it like 90s, 10m or 1h30m");
+                error("'" + text + "' is not a duration", "write it like 90s, 10m, 1h30m or 14d");
                 return Optional.empty();
             }
             long seconds = 0;
-            if (m.group(1) != null) {
-                seconds += Long.parseLong(m.group(1)) * 3600;
-            }
-            if (m.group(2) != null) {
-                seconds += Long.parseLong(m.group(2)) * 60;
-            }
-            if (m.group(3) != null) {
-                seconds += Long.parseLong(m.group(3));
+            long[] unit = {86_400, 3600, 60, 1};
+            for (int i = 0; i < unit.length; i++) {
+                if (m.group(i + 1) != null) {
+                    seconds += Long.parseLong(m.group(i + 1)) * unit[i];
+                }
             }
             if (seconds == 0) {
                 error("a duration must be longer than zero", "");

@@ -12,13 +12,18 @@ import org.yaml.snakeyaml.nodes.Node;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Reads a policy file, reporting every problem with its line and column and a suggestion, and
@@ -38,7 +43,7 @@ public final class PolicyParser {
     }
 
     private static final Set<String> TOP = Set.of("repositories", "trust", "labs", "plans", "quotas", "reporting",
-            "known-issues");
+            "known-issues", "artifacts");
     private static final Set<String> FORGES = Set.of("github", "gitlab");
     private static final Set<String> REPOSITORY = Set.of("github", "gitlab", "staging-branches", "extension");
     private static final Set<String> TRUST = Set.of("min-permission", "users", "teams", "maintainers", "signatures");
@@ -46,7 +51,8 @@ public final class PolicyParser {
             "emails");
     private static final Set<String> SIGNATURES = Set.of("required", "openpgp-keyring", "ssh-allowed-signers",
             "forge-keys");
-    private static final Set<String> PLAN = Set.of("name", "lab", "tests", "paths");
+    private static final Set<String> PLAN = Set.of("name", "lab", "tests", "paths", "after");
+    private static final Set<String> ARTIFACTS = Set.of("retention", "max-size", "directory", "url");
     private static final Set<String> QUOTAS = Set.of("runs-per-author-per-day", "concurrent-runs-per-lab",
             "retests-per-head");
     private static final Set<String> REPORTING = Set.of("statuses", "summary-comment", "review");
@@ -83,15 +89,19 @@ public final class PolicyParser {
         var trust = section(top, "trust").map(n -> trust(n, directory)).orElse(TrustSettings.DEFAULT);
         var labs = section(top, "labs").map(n -> new LabParser(directory).parse(n))
                 .orElse(new LabParser.Labs(Map.of(), Map.of(), Set.of()));
-        var plans = section(top, "plans").map(n -> plans(n, labs.specs().keySet(), labs.defined())).orElse(List.of());
+        var afterNodes = new IdentityHashMap<PlanRule, PolicyNode>();
+        var plans = section(top, "plans").map(n -> plans(n, labs.specs().keySet(), labs.defined(), afterNodes))
+                .orElse(List.of());
+        checkStages(plans, afterNodes);
         var quotas = section(top, "quotas").map(PolicyParser::quotas).orElse(Quotas.NONE);
         var reporting = section(top, "reporting").map(PolicyParser::reporting).orElse(Reporting.DEFAULT);
         var knownIssues = section(top, "known-issues").map(PolicyParser::knownIssues).orElse(List.of());
+        var artifacts = section(top, "artifacts").map(n -> artifacts(n, directory)).orElse(ArtifactSettings.DEFAULT);
         if (!errors.isEmpty()) {
             return new Result(Optional.empty(), sorted(errors));
         }
         return new Result(Optional.of(new Policy(Sha256.hex(text, 6), repositories, trust, labs.specs(),
-                labs.access(), plans, quotas, reporting, knownIssues)), errors);
+                labs.access(), plans, quotas, reporting, knownIssues, artifacts)), errors);
     }
 
     /**
@@ -124,7 +134,10 @@ public final class PolicyParser {
                 Optional.ofNullable(extraMaintainers.get("maintainers-file")).flatMap(PolicyNode::string)
                         .or(m::maintainersFile), emails);
         var plans = new ArrayList<>(base.plans());
-        section(top, "plans").ifPresent(n -> plans.addAll(plans(n, base.labs().keySet(), base.labs().keySet())));
+        var afterNodes = new IdentityHashMap<PlanRule, PolicyNode>();
+        section(top, "plans").ifPresent(n -> plans.addAll(plans(n, base.labs().keySet(), base.labs().keySet(),
+                afterNodes)));
+        checkStages(plans, afterNodes);
         if (!errors.isEmpty()) {
             return new Result(Optional.empty(), sorted(errors));
         }
@@ -133,7 +146,8 @@ public final class PolicyParser {
                 .toList();
         return new Result(Optional.of(new Policy(Sha256.hex(base.version() + "\n" + text, 6), repositories,
                 new TrustSettings(trust.minPermission(), users, teams, maintainers, trust.signatures()),
-                base.labs(), base.access(), plans, base.quotas(), base.reporting(), base.knownIssues())), errors);
+                base.labs(), base.access(), plans, base.quotas(), base.reporting(), base.knownIssues(),
+                base.artifacts())), errors);
     }
 
     private static Optional<Node> compose(String text, List<PolicyError> errors) {
@@ -265,8 +279,11 @@ public final class PolicyParser {
     /**
      * @param labs the labs that can be used
      * @param defined every lab named under {@code labs:}; a plan on one with errors of its own is left out silently
+     * @param afterNodes where each rule with an {@code after} wrote it, filled in here, for the
+     *                   errors {@link #checkStages} finds
      */
-    private static List<PlanRule> plans(PolicyNode node, Set<String> labs, Set<String> defined) {
+    private static List<PlanRule> plans(PolicyNode node, Set<String> labs, Set<String> defined,
+                                        Map<PlanRule, PolicyNode> afterNodes) {
         var rules = new ArrayList<PlanRule>();
         for (var item : node.items()) {
             var entries = item.entries(PLAN);
@@ -300,10 +317,105 @@ public final class PolicyParser {
                 }
                 continue;
             }
+            var afterNode = entries.get("after");
+            var after = Optional.ofNullable(afterNode).flatMap(PolicyNode::string).map(String::trim);
+            if (after.isPresent() && !labs.contains(after.get())) {
+                if (!defined.contains(after.get())) {
+                    afterNode.error("unknown lab '" + after.get() + "'", PolicyNode.closest(after.get(), defined)
+                            .map(s -> "did you mean '" + s + "'?").orElse("labs defined: " + String.join(", ",
+                                    defined)));
+                }
+                continue;
+            }
             var name = section(entries, "name").flatMap(PolicyNode::string).orElse(lab.get());
-            rules.add(new PlanRule(name, lab.get(), strings(entries.get("tests")), paths));
+            var rule = new PlanRule(name, lab.get(), strings(entries.get("tests")), paths, after);
+            if (after.isPresent()) {
+                afterNodes.put(rule, afterNode);
+            }
+            rules.add(rule);
         }
         return rules;
+    }
+
+    /**
+     * The stages the plans form must make a small graph labgate can follow: a lab runs after a lab
+     * that some plan plans (its run is the one that must pass), after one lab only, and never,
+     * through others, after itself.
+     */
+    private static void checkStages(List<PlanRule> rules, Map<PlanRule, PolicyNode> afterNodes) {
+        var planned = rules.stream().map(PlanRule::lab).collect(Collectors.toSet());
+        var after = new LinkedHashMap<String, String>();
+        var where = new HashMap<String, PolicyNode>();
+        for (var rule : rules) {
+            if (rule.after().isEmpty()) {
+                continue;
+            }
+            var node = afterNodes.get(rule);
+            var dependency = rule.after().get();
+            if (!planned.contains(dependency)) {
+                report(node, "lab " + rule.lab() + " runs after " + dependency + ", which no plan plans",
+                        "add a plan for it, e.g. - {name: " + dependency + ", lab: " + dependency + "}");
+                continue;
+            }
+            var earlier = after.putIfAbsent(rule.lab(), dependency);
+            if (earlier != null && !earlier.equals(dependency)) {
+                report(node, "lab " + rule.lab() + " already runs after " + earlier + " in another plan",
+                        "a lab runs after one lab: name the same one in every plan of " + rule.lab());
+                continue;
+            }
+            if (node != null) {
+                where.putIfAbsent(rule.lab(), node);
+            }
+        }
+        var reported = new HashSet<String>();
+        for (var start : after.keySet()) {
+            var chain = new ArrayList<String>();
+            var lab = start;
+            while (lab != null && !chain.contains(lab)) {
+                chain.add(lab);
+                lab = after.get(lab);
+            }
+            if (!start.equals(lab) || !reported.add(String.join(",", new TreeSet<>(chain)))) {
+                continue;
+            }
+            var steps = new ArrayList<String>();
+            for (var each : chain) {
+                steps.add(each.equals(after.get(each)) ? each + " runs after itself"
+                        : each + " runs after " + after.get(each));
+            }
+            report(chain.stream().map(where::get).filter(Objects::nonNull).findFirst().orElse(null),
+                    "the plans' stages form a cycle: " + String.join(", ", steps),
+                    "a lab can only run after an earlier stage; remove one of these 'after'");
+        }
+    }
+
+    /** An error at {@code node}; none when the node is not in the file being read (the operator's part of an extension). */
+    private static void report(PolicyNode node, String message, String suggestion) {
+        if (node != null) {
+            node.error(message, suggestion);
+        }
+    }
+
+    private static ArtifactSettings artifacts(PolicyNode node, Path directory) {
+        var entries = node.entries(ARTIFACTS);
+        var retention = section(entries, "retention").flatMap(PolicyNode::duration)
+                .orElse(ArtifactSettings.DEFAULT.retention());
+        var maxSize = section(entries, "max-size").flatMap(PolicyNode::size).orElse(ArtifactSettings.DEFAULT
+                .maxFileBytes());
+        var dir = section(entries, "directory").flatMap(PolicyNode::string)
+                .map(text -> directory.resolve(text.trim()).toAbsolutePath().normalize());
+        var url = section(entries, "url").flatMap(PolicyNode::url);
+        if (entries.containsKey("directory") != entries.containsKey("url")) {
+            node.error(entries.containsKey("directory") ? "a directory to publish artifacts in needs the URL it is "
+                            + "served at" : "an artifacts URL needs the directory that is served there",
+                    "name both: directory: /srv/www/labgate and url: https://files.example.org/labgate");
+        }
+        if (maxSize <= 0) {
+            entries.get("max-size").error("the largest artifact must be larger than 0 bytes", "write it like 1G");
+        }
+        var published = dir.isPresent() && url.isPresent()
+                ? Optional.of(new ArtifactSettings.Published(dir.get(), url.get())) : Optional.<ArtifactSettings.Published>empty();
+        return new ArtifactSettings(retention, maxSize, published);
     }
 
     private static Quotas quotas(PolicyNode node) {

@@ -231,8 +231,8 @@ class PolicyParserTest {
         assertThat(policy.access("kci")).isEqualTo(new LabAccess(LabAccess.Tier.MAINTAINERS, Optional.of(3), 1));
         assertThat(policy.labs().get("board-farm")).isEqualTo(new LabSpec.Lava("board-farm",
                 URI.create("https://lava.example.org"), "LAVA_TOKEN", dir.resolve("lava/boot.yaml"),
-                Map.of("device_type", "bbb"), URI.create("https://files.example.org/labgate/"), Duration.ofSeconds(30),
-                Duration.ofHours(3)));
+                Map.of("device_type", "bbb"), Optional.of(URI.create("https://files.example.org/labgate/")),
+                Optional.empty(), Duration.ofSeconds(30), Duration.ofHours(3)));
         assertThat(policy.access("board-farm")).isEqualTo(LabAccess.DEFAULT);
     }
 

@@ -112,7 +112,7 @@ public final class Approvals {
         var waiting = runs.forHead(subject.key(), head).stream()
                 .filter(r -> r.state() == RunState.AWAITING_APPROVAL).toList();
         var plan = new TestPlan(waiting.stream()
-                .map(r -> new TestPlan.Entry(r.lab(), r.tests(), "waiting for approval")).toList());
+                .map(r -> new TestPlan.Entry(r.lab(), r.tests(), "waiting for approval", r.after())).toList());
         var verdict = new TrustGate.Verdict(policy, judgement, gate.labs(policy, plan, judgement, pending.author(),
                 () -> rules.maintainer(policy, new MaintainerFacts(author, facts.maintainersFile(policy, repo),
                         changed)).trusted()), pending.author(), Optional.empty());

@@ -223,7 +223,7 @@ public final class DeliveryProcessor {
                     var entry = lab.entry();
                     var run = runs.createIfAbsent(new Run(runId(subject, head, entry.lab(), round), subject,
                             entry.lab(), head, base, cloneUrl, fetchRef, entry.tests(), round, initial, 0, null, "",
-                            null, false, deliveryId, now, now));
+                            null, false, deliveryId, now, now, entry.after()));
                     runs.recordWhy(run.id(), entry.why());
                     if (run.state() == RunState.PLANNED) {
                         work.enqueueNow(new Work.AdvanceRun(run.id()));

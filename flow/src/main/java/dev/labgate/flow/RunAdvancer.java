@@ -40,6 +40,11 @@ public final class RunAdvancer {
     private static final Logger LOG = LoggerFactory.getLogger(RunAdvancer.class);
     /** How often a queued run looks for a free slot at its lab. */
     static final Duration QUEUE_CHECK = Duration.ofSeconds(15);
+    /**
+     * How often a later stage looks at the run it waits for; only a fallback, since that run's
+     * end wakes it at once.
+     */
+    static final Duration STAGE_CHECK = Duration.ofMinutes(1);
 
     private final RunStore runs;
     private final ResultStore results;
@@ -53,6 +58,7 @@ public final class RunAdvancer {
     private final PolicyKnownIssues knownIssues;
     private final RunLinks links;
     private final FinalStatuses statuses;
+    private final Stages stages;
     private final Clock clock;
 
     public RunAdvancer(RunStore runs, ResultStore results, Labs labs, Forges forges, PolicySource policies,
@@ -70,6 +76,7 @@ public final class RunAdvancer {
         this.verdicts = verdicts;
         this.links = links;
         this.statuses = new FinalStatuses(runs, results, forges, policies, verdicts, links, clock);
+        this.stages = new Stages(runs, labs);
         this.clock = clock;
     }
 
@@ -83,17 +90,33 @@ public final class RunAdvancer {
         try (var ignored = MDC.putCloseable("delivery", run.deliveryId())) {
             return switch (run.state()) {
                 case AWAITING_APPROVAL -> Next.DONE;
-                case PLANNED -> submit(run);
+                case PLANNED, WAITING -> submit(run);
                 case SUBMITTED, RUNNING -> poll(run);
-                case PASSED, FAILED, ERRORED, TIMED_OUT, CANCELLED -> finish(run);
+                case PASSED, FAILED, ERRORED, TIMED_OUT, CANCELLED, SKIPPED -> finish(run);
             };
         }
     }
 
-    private Next submit(Run run) {
-        var lab = labs.find(run.lab());
+    private Next submit(Run waiting) {
+        var lab = labs.find(waiting.lab());
         if (lab.isEmpty()) {
-            return end(run, RunState.ERRORED, "lab '" + run.lab() + "' is no longer in the policy");
+            return end(waiting, RunState.ERRORED, "lab '" + waiting.lab() + "' is no longer in the policy");
+        }
+        var gate = stages.gate(waiting);
+        if (gate instanceof Stages.Gate.Wait wait) {
+            return waitForStage(waiting, wait.note());
+        }
+        if (gate instanceof Stages.Gate.Closed closed) {
+            return end(waiting, closed.state(), closed.note());
+        }
+        var inputs = ((Stages.Gate.Open) gate).inputs();
+        var run = waiting;
+        if (run.state() == RunState.WAITING) {
+            var planned = runs.transition(run.id(), RunState.WAITING, RunState.PLANNED, "", null, run.attempt(), null);
+            if (planned.isEmpty()) {
+                return Next.again(clock.instant());
+            }
+            run = planned.get();
         }
         var position = queuePosition(run);
         if (position > 0) {
@@ -108,7 +131,7 @@ public final class RunAdvancer {
         LabRun handle;
         try {
             handle = lab.get().submit(new TreeRequest(run.id(), run.subject(), run.cloneUrl(), run.fetchRef(),
-                    run.headSha(), run.baseSha(), run.tests()));
+                    run.headSha(), run.baseSha(), run.tests(), inputs));
         } catch (LabException e) {
             return failedAttempt(run, "could not submit to " + run.lab() + ": " + e.getMessage(), e.retryable());
         }
@@ -123,6 +146,20 @@ public final class RunAdvancer {
         LOG.info("run {} submitted to {} as {} (attempt {})", run.id(), run.lab(), handle.externalId(),
                 run.attempt() + 1);
         return Next.again(now.plus(lab.get().pollInterval()));
+    }
+
+    /**
+     * A later stage whose earlier run has not ended: it waits out of its lab's queue, and that
+     * run's end wakes it.
+     */
+    private Next waitForStage(Run run, String note) {
+        if (run.state() == RunState.PLANNED) {
+            runs.transition(run.id(), RunState.PLANNED, RunState.WAITING, note, null, run.attempt(), null)
+                    .ifPresent(this::pendingStatus);
+        } else if (!note.equals(run.note())) {
+            runs.updateNote(run.id(), note);
+        }
+        return Next.again(clock.instant().plus(STAGE_CHECK));
     }
 
     /** What became of a lab's callback about a run. */
@@ -255,7 +292,10 @@ public final class RunAdvancer {
         var newHead = newHead(forge, run);
         if (newHead.isPresent()) {
             statuses.write(run, StatusText.stale(run, newHead.get(), link));
-            runs.markFinalReported(run.id());
+            transactions.inTransaction(() -> {
+                runs.markFinalReported(run.id());
+                wakeLaterStages(run);
+            });
             // The head no longer gates the change: a late write on it harms nobody.
             runs.clearStatusDoubt(run.id());
             LOG.info("run {} on {} ended {} but {} is no longer the head (now {}): result not reported", run.id(),
@@ -265,6 +305,7 @@ public final class RunAdvancer {
         statuses.write(run, statuses.of(run));
         transactions.inTransaction(() -> {
             runs.markFinalReported(run.id());
+            wakeLaterStages(run);
             work.enqueueNow(new Work.Report(run.subject(), run.headSha(), run.id() + ":" + run.state().label()));
         });
         if (statuses.inDoubt(run)) {
@@ -274,6 +315,14 @@ public final class RunAdvancer {
             return Next.again(clock.instant().plus(FinalStatuses.CHECK_EVERY));
         }
         return Next.DONE;
+    }
+
+    /** The runs that wait for this one take their next step now: start, or end with it. */
+    private void wakeLaterStages(Run run) {
+        var now = clock.instant();
+        for (var later : stages.after(run)) {
+            work.reschedule(new Work.AdvanceRun(later.id()), now);
+        }
     }
 
     /**

@@ -16,6 +16,7 @@ final class StatusText {
             case AWAITING_APPROVAL -> pending(run, "Waiting for a maintainer to approve this commit: /labgate ok-to-test",
                     targetUrl);
             case PLANNED -> pending(run, note.isEmpty() ? "Submitting to " + lab : note, targetUrl);
+            case WAITING -> pending(run, note.isEmpty() ? "Waiting for the stage before " + lab : note, targetUrl);
             case SUBMITTED -> pending(run, note.isEmpty() ? "Submitted to " + lab : note, targetUrl);
             case RUNNING -> pending(run, note.isEmpty() ? "Running on " + lab : note, targetUrl);
             case PASSED -> status(run, CommitStatus.State.SUCCESS, "Passed: " + note, targetUrl);
@@ -23,6 +24,9 @@ final class StatusText {
             case ERRORED -> status(run, CommitStatus.State.ERROR, "Infrastructure error: " + note, targetUrl);
             case TIMED_OUT -> status(run, CommitStatus.State.ERROR, "Timed out: " + note, targetUrl);
             case CANCELLED -> status(run, CommitStatus.State.ERROR, "Cancelled: " + note, targetUrl);
+            // Not a failure of its own: the stage before it says what broke.
+            case SKIPPED -> status(run, CommitStatus.State.ERROR, note.isEmpty() ? "Not run"
+                    : Character.toUpperCase(note.charAt(0)) + note.substring(1), targetUrl);
         };
     }
 

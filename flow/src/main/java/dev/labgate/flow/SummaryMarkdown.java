@@ -2,13 +2,17 @@ package dev.labgate.flow;
 
 import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.run.Run;
+import dev.labgate.core.run.StageOrder;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.kcidb.VerdictMarkdown;
 
 import java.util.List;
 import java.util.Map;
 
-/** The summary comment: one line of state, one line per lab, then the verdict of all their results. */
+/**
+ * The summary comment: one line of state, one line per lab in the order of the plan's stages, then
+ * the verdict of all their results (a build and the boots after it together).
+ */
 final class SummaryMarkdown {
 
     private SummaryMarkdown() {
@@ -34,14 +38,16 @@ final class SummaryMarkdown {
                     .append("by commenting `/labgate ok-to-test`.\n\n");
         }
         sb.append("| lab | state | result |\n|---|---|---|\n");
-        for (var run : runs) {
+        for (var run : StageOrder.of(runs)) {
             var link = links.run(run.id());
             var lab = link == null ? escape(run.lab()) : "[" + escape(run.lab()) + "](" + link + ")";
-            sb.append("| ").append(lab).append(" | ").append(run.state().label()).append(" | ")
+            var stage = run.after().map(after -> " (after " + escape(after) + ")").orElse("");
+            sb.append("| ").append(lab).append(stage).append(" | ").append(run.state().label()).append(" | ")
                     .append(escape(run.note())).append(" |\n");
         }
         if (!waiting) {
-            var plan = runs.stream().map(r -> new TestPlan.Entry(r.lab(), r.tests(), whys.getOrDefault(r.id(), ""))).toList();
+            var plan = runs.stream().map(r -> new TestPlan.Entry(r.lab(), r.tests(), whys.getOrDefault(r.id(), ""),
+                    r.after())).toList();
             sb.append('\n').append(VerdictMarkdown.verdictLine(verdict)).append("\n\n")
                     .append(VerdictMarkdown.body(verdict, plan));
         }

@@ -13,6 +13,7 @@ import dev.labgate.testkit.MemoryStores;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,7 @@ class BaselinesTest {
     private Run run(String id, Subject subject, String lab, String head, String base, RunState state) {
         var now = Instant.now();
         var run = stores.runs.createIfAbsent(new Run(id, subject, lab, head, base, "https://git.example/x.git",
-                "refs/x", List.of(), 0, state, 0, null, "", null, false, "d-" + id, now, now));
+                "refs/x", List.of(), 0, state, 0, null, "", null, false, "d-" + id, now, now, Optional.empty()));
         stores.results.save(id, KcidbData.of(List.of(), List.of(),
                 List.of(Test.of(lab + ":" + id, null, lab, "boot", Status.PASS))));
         return run;

@@ -9,6 +9,7 @@ import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.core.forge.WebhookCheck;
 import dev.labgate.core.retry.RetryPolicy;
+import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
@@ -42,7 +43,8 @@ final class FlowWorld {
 
     final TestClock clock;
     final MemoryStores stores;
-    final ScriptedLab lab = new ScriptedLab("lab");
+    final ScriptedLab lab;
+    private final Map<String, ScriptedLab> labs = new LinkedHashMap<>();
     final FakeForge fake;
     final Forge forge;
     final DeliveryProcessor processor;
@@ -57,6 +59,23 @@ final class FlowWorld {
 
     /** A world on {@code clock}, which the forge adapter must also use (its rate budget waits on it). */
     FlowWorld(TestClock clock, FakeForge fake, Forge forge) {
+        this(clock, fake, forge, """
+                labs:
+                  lab:
+                    type: command
+                    command: 'true'
+                    timeout: 1h
+                plans:
+                  - name: smoke
+                    lab: lab
+                """);
+    }
+
+    /**
+     * A world whose policy has these {@code labs:} and {@code plans:} sections; each lab is a
+     * scripted lab of that name, and {@link #lab} the lab of the first plan.
+     */
+    FlowWorld(TestClock clock, FakeForge fake, Forge forge, String labsAndPlans) {
         this.clock = clock;
         this.stores = new MemoryStores(clock);
         this.fake = fake;
@@ -67,23 +86,18 @@ final class FlowWorld {
                     staging-branches: [staging]
                 trust:
                   min-permission: write
-                labs:
-                  lab:
-                    type: command
-                    command: 'true'
-                    timeout: 1h
-                plans:
-                  - name: smoke
-                    lab: lab
+                %s
                 quotas:
                   retests-per-head: 1
                 known-issues:
                   - id: rtc-alarm
                     test-path: '^known\\.'
                     description: the lab's RTC has no alarm
-                """.formatted(forge.name())).policy().orElseThrow();
+                """.formatted(forge.name(), labsAndPlans)).policy().orElseThrow();
+        policy.labs().keySet().forEach(name -> this.labs.put(name, new ScriptedLab(name)));
+        this.lab = this.labs.get(policy.plans().get(0).lab());
         var forges = new Forges(List.of(forge));
-        Labs labs = name -> name.equals(lab.name()) ? Optional.of(lab) : Optional.empty();
+        Labs labs = name -> Optional.ofNullable(this.labs.get(name));
         var links = new RunLinks(Optional.of("https://labgate.example"));
         WorkQueue work = new WorkQueue() {
             @Override
@@ -154,12 +168,25 @@ final class FlowWorld {
         throw new AssertionError("the flow did not settle in 2,000 steps: " + queue.keySet());
     }
 
+    /** The scripted lab of that name in the policy. */
+    ScriptedLab lab(String name) {
+        return Optional.ofNullable(labs.get(name)).orElseThrow(() -> new IllegalArgumentException("no lab " + name));
+    }
+
     private boolean waitingOnLab(Work work) {
         if (!(work instanceof Work.AdvanceRun advance)) {
             return false;
         }
         return stores.runs.find(advance.runId()).filter(run -> (run.state() == RunState.SUBMITTED
-                || run.state() == RunState.RUNNING) && lab.unfinished(run.id())).isPresent();
+                || run.state() == RunState.RUNNING) && lab(run.lab()).unfinished(run.id())
+                || run.state() == RunState.WAITING && stageBeforeUnfinished(run)).isPresent();
+    }
+
+    /** A later stage waits (its step would only look again) while the run it comes after has not ended. */
+    private boolean stageBeforeUnfinished(Run run) {
+        return stores.runs.forHead(run.subject().key(), run.headSha()).stream()
+                .anyMatch(r -> r.round() == run.round() && run.after().filter(r.lab()::equals).isPresent()
+                        && !r.state().isTerminal());
     }
 
     private void run(Item item) {

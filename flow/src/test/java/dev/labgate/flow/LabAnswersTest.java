@@ -81,7 +81,7 @@ class LabAnswersTest {
     private Run planned(String id, String lab, String head) {
         var run = new Run(id, new Subject.Change(TrustFlowTest.CHANGE), lab, head, null,
                 "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d",
-                Instant.EPOCH, Instant.EPOCH);
+                Instant.EPOCH, Instant.EPOCH, Optional.empty());
         return memory.runs.createIfAbsent(run);
     }
 

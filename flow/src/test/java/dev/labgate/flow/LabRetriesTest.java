@@ -59,7 +59,7 @@ class LabRetriesTest {
     private Run planned(String lab) {
         var run = new Run("run-" + lab, new Subject.Change(TrustFlowTest.CHANGE), lab, TrustFlowTest.H1, null,
                 "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d",
-                Instant.EPOCH, Instant.EPOCH);
+                Instant.EPOCH, Instant.EPOCH, Optional.empty());
         return memory.runs.createIfAbsent(run);
     }
 

@@ -83,7 +83,7 @@ class RestartInEachStateTest {
         forge.heads.put(TrustFlowTest.CHANGE.number(), TrustFlowTest.H1);
         return memory.runs.createIfAbsent(new Run("run-1", new Subject.Change(TrustFlowTest.CHANGE), "lab",
                 TrustFlowTest.H1, null, "file:///x.git", "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null,
-                "", null, false, "d", Instant.EPOCH, Instant.EPOCH));
+                "", null, false, "d", Instant.EPOCH, Instant.EPOCH, Optional.empty()));
     }
 
     private RunState state(Run run) {
@@ -97,7 +97,7 @@ class RestartInEachStateTest {
         var first = replica();
         switch (crash) {
             case PLANNED_AFTER_THE_LAB_TOOK_IT -> lab.submit(new TreeRequest(run.id(), run.subject(), run.cloneUrl(),
-                    run.fetchRef(), run.headSha(), "", run.tests()));
+                    run.fetchRef(), run.headSha(), "", run.tests(), List.of()));
             case SUBMITTED -> first.advance(run.id());
             case RUNNING -> {
                 first.advance(run.id());

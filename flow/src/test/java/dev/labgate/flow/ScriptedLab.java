@@ -4,6 +4,7 @@ import dev.labgate.core.event.Subject;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
+import dev.labgate.core.lab.Artifact;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
@@ -23,6 +24,8 @@ final class ScriptedLab implements Lab {
     private final List<String> cancelled = new ArrayList<>();
     private final Map<String, KcidbData> finished = new LinkedHashMap<>();
     private final List<String> released = new ArrayList<>();
+    private final List<String> attempts = new ArrayList<>();
+    private List<Artifact> publishes = List.of();
 
     ScriptedLab(String name) {
         this.name = name;
@@ -37,8 +40,28 @@ final class ScriptedLab implements Lab {
     public LabRun submit(TreeRequest request) {
         if (submitted.stream().noneMatch(r -> r.runId().equals(request.runId()))) {
             submitted.add(request);
+            attempts.add(request.runId());
+        } else if (finished.remove(request.runId()) != null) {
+            // As the port says: a submit after a finished attempt is a retry, and starts afresh.
+            attempts.add(request.runId());
         }
         return new LabRun(name, request.runId(), null);
+    }
+
+    /** Every run this lab finishes publishes these artifacts. */
+    ScriptedLab publishing(List<Artifact> artifacts) {
+        this.publishes = List.copyOf(artifacts);
+        return this;
+    }
+
+    @Override
+    public List<Artifact> artifacts(LabRun run) {
+        return finished.containsKey(run.externalId()) ? publishes : List.of();
+    }
+
+    /** How many attempts of the run the lab was given. */
+    long attempts(String runId) {
+        return attempts.stream().filter(runId::equals).count();
     }
 
     @Override

@@ -19,8 +19,9 @@ class VerdictRenderingTest {
 
     private final VerdictAggregator aggregator = new VerdictAggregator(Optional.of("https://dashboard.example"));
     private final List<TestPlan.Entry> plan = List.of(
-            new TestPlan.Entry("kernelci", List.of("kunit", "ltp"), "plan 'drivers' (changed: drivers/net/foo.c)"),
-            new TestPlan.Entry("local", List.of(), "plan 'smoke'"));
+            new TestPlan.Entry("kernelci", List.of("kunit", "ltp"), "plan 'drivers' (changed: drivers/net/foo.c)",
+                    Optional.empty()),
+            new TestPlan.Entry("local", List.of(), "plan 'smoke'", Optional.empty()));
 
     private Verdict mixed() {
         var head = results();

@@ -14,9 +14,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +42,9 @@ import java.util.regex.Pattern;
  * test jobs by job metadata").
  *
  * <p>A test plays the scheduler and the dispatcher: it starts a job, finishes it with a health and
- * test cases, and sends (or loses) the callback.
+ * test cases, and sends (or loses) the callback. Starting a job is what a worker does first: it
+ * downloads every URL of the job's deploy actions, as {@code lava_dispatcher}'s download actions do,
+ * and ends the job {@code Incomplete} when one cannot be had or does not match its checksum.
  */
 public final class FakeLava extends LoopbackServer {
 
@@ -65,6 +70,12 @@ public final class FakeLava extends LoopbackServer {
         }
     }
 
+    /**
+     * A file a worker downloaded for a job: its URL, the SHA-256 of what came, and its size.
+     */
+    public record Download(String url, String sha256, long size) {
+    }
+
     /** A job as the fake holds it. */
     public static final class Job {
         private final int id;
@@ -74,6 +85,7 @@ public final class FakeLava extends LoopbackServer {
         private volatile String health = "Unknown";
         private volatile String failureComment;
         private final List<Case> cases = Collections.synchronizedList(new ArrayList<>());
+        private final List<Download> downloads = Collections.synchronizedList(new ArrayList<>());
 
         private Job(int id, String definition, Map<String, Object> parsed) {
             this.id = id;
@@ -100,6 +112,13 @@ public final class FakeLava extends LoopbackServer {
 
         public String health() {
             return health;
+        }
+
+        /** What the worker downloaded when the job started, in order. */
+        public List<Download> downloads() {
+            synchronized (downloads) {
+                return List.copyOf(downloads);
+            }
         }
     }
 
@@ -182,9 +201,149 @@ public final class FakeLava extends LoopbackServer {
         return job;
     }
 
-    /** The scheduler gave the job a device. */
-    public void start(int id) {
-        job(id).state = "Running";
+    /**
+     * The scheduler gave the job a device, and the worker validated it and ran its deploy actions:
+     * every URL in them is downloaded. As {@code lava_dispatcher/actions/deploy/download.py} does,
+     * validation asks each URL (HEAD, then GET when HEAD is not 200) and a URL that does not answer
+     * 200 is "Resource unavailable at '<url>' (<status>)"; then each file is downloaded, its size
+     * checked against the Content-Length and its checksum against the image's {@code md5sum},
+     * {@code sha256sum} or {@code sha512sum} ("<algorithm> for '<url>' does not match."). Either
+     * failure is a {@code JobError} ({@code lava_common/exceptions.py}), and the job ends
+     * {@code Incomplete} with LAVA's {@code validate} and {@code job} cases failed, as
+     * {@code lava_dispatcher/job.py} records them.
+     *
+     * @return whether the job is running (false: it ended Incomplete on its deploy actions)
+     */
+    public boolean start(int id) {
+        var job = job(id);
+        var urls = new ArrayList<Map<String, Object>>();
+        deployImages(job.parsed(), urls);
+        var unavailable = new ArrayList<String>();
+        for (var image : urls) {
+            var status = status(String.valueOf(image.get("url")));
+            if (status != 200) {
+                unavailable.add("1.1.1 http-download: Resource unavailable at '" + image.get("url") + "' (" + status
+                        + ")");
+            }
+        }
+        if (!unavailable.isEmpty()) {
+            var quoted = unavailable.stream().map(e -> "\"" + e + "\"").toList();
+            end(job, "Invalid job data: [" + String.join(", ", quoted) + "]\n", true);
+            return false;
+        }
+        for (var image : urls) {
+            var url = String.valueOf(image.get("url"));
+            var problem = download(job, url, image);
+            if (problem != null) {
+                end(job, problem, false);
+                return false;
+            }
+        }
+        job.state = "Running";
+        return true;
+    }
+
+    /** Every mapping with a {@code url} in the job's deploy actions (images, kernel, dtb, modules, overlays...). */
+    @SuppressWarnings("unchecked")
+    private static void deployImages(Map<String, Object> definition, List<Map<String, Object>> found) {
+        if (!(definition.get("actions") instanceof List<?> actions)) {
+            return;
+        }
+        for (var action : actions) {
+            if (action instanceof Map<?, ?> map && map.get("deploy") instanceof Map<?, ?> deploy) {
+                collectUrls((Map<String, Object>) deploy, found);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void collectUrls(Map<String, Object> node, List<Map<String, Object>> found) {
+        if (node.get("url") instanceof String) {
+            found.add(node);
+        }
+        for (var value : node.values()) {
+            if (value instanceof Map<?, ?> child) {
+                collectUrls((Map<String, Object>) child, found);
+            }
+        }
+    }
+
+    /** The status a worker's validation gets for a URL: HEAD, then GET if HEAD is not 200; 0 when unreachable. */
+    private static int status(String url) {
+        try {
+            var client = downloader();
+            var head = client.send(HttpRequest.newBuilder(URI.create(url)).method("HEAD", HttpRequest.BodyPublishers
+                    .noBody()).header("Accept-Encoding", "").build(), HttpResponse.BodyHandlers.discarding());
+            if (head.statusCode() == 200) {
+                return 200;
+            }
+            return client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException | IllegalArgumentException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** Downloads one image and checks it; the error a worker would end the job with, or null. */
+    private static String download(Job job, String url, Map<String, Object> image) {
+        try {
+            var response = downloader().send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                return "Unable to download '" + url + "'";
+            }
+            var body = response.body();
+            var expected = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            if (expected > 0 && expected != body.length) {
+                return "Download finished (" + body.length + " bytes) but was not expected size (" + expected
+                        + " bytes), check your networking.";
+            }
+            for (var algorithm : List.of("md5", "sha256", "sha512")) {
+                var wanted = image.get(algorithm + "sum");
+                if (wanted != null && !hex(algorithm, body).equals(String.valueOf(wanted))) {
+                    return algorithm + " for '" + url + "' does not match.";
+                }
+            }
+            job.downloads.add(new Download(url, hex("sha256", body), body.length));
+            return null;
+        } catch (IOException | IllegalArgumentException e) {
+            return "Unable to download '" + url + "': " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "Unable to download '" + url + "': interrupted";
+        }
+    }
+
+    /** The job ends Incomplete on a JobError, as a worker ends it. */
+    private static void end(Job job, String message, boolean validation) {
+        if (validation) {
+            job.cases.add(Case.of("lava", "validate", "fail"));
+        }
+        job.cases.add(Case.job("fail", "Job", message));
+        job.health = "Incomplete";
+        job.failureComment = message;
+        job.state = "Finished";
+    }
+
+    private static HttpClient downloader() {
+        return HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    private static String hex(String algorithm, byte[] body) {
+        try {
+            var name = switch (algorithm) {
+                case "md5" -> "MD5";
+                case "sha256" -> "SHA-256";
+                default -> "SHA-512";
+            };
+            return HexFormat.of().formatHex(MessageDigest.getInstance(name).digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The dispatcher finished the job: health {@code Complete}, {@code Incomplete} or {@code Canceled}. */

@@ -223,7 +223,7 @@ public final class MemoryStores {
                          boolean finalReported) {
             return new Run(run.id(), run.subject(), run.lab(), run.headSha(), run.baseSha(), run.cloneUrl(),
                     run.fetchRef(), run.tests(), run.round(), state, attempt, labRun, note, deadline, finalReported,
-                    run.deliveryId(), run.createdAt(), clock.instant());
+                    run.deliveryId(), run.createdAt(), clock.instant(), run.after());
         }
     }
 

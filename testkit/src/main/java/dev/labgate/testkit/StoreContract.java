@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +53,8 @@ public abstract class StoreContract {
 
     private Run create(String id, Subject subject, String lab, String head, int round, Instant at) {
         return stores.runs().createIfAbsent(new Run(id, subject, lab, head, "b".repeat(40), "file:///x.git",
-                "refs/pull/7/head", List.of("t1"), round, RunState.PLANNED, 0, null, "", null, false, "d-" + id, at, at));
+                "refs/pull/7/head", List.of("t1"), round, RunState.PLANNED, 0, null, "", null, false, "d-" + id, at, at,
+                Optional.empty()));
     }
 
     @Test
@@ -84,6 +86,27 @@ public abstract class StoreContract {
 
         assertThat(stores.runs().latestHead(change(7).key())).contains("2".repeat(40));
         assertThat(stores.runs().latestHead(change(9).key())).isEmpty();
+    }
+
+    @Test
+    void a_later_stage_keeps_the_lab_it_runs_after_and_waits_out_of_its_labs_queue() {
+        var head = "1".repeat(40);
+        var boot = stores.runs().createIfAbsent(new Run("boot", change(7), "boards", head, null, "file:///x.git",
+                "refs/pull/7/head", List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d", T0, T0,
+                Optional.of("build")));
+        assertThat(boot.after()).contains("build");
+        assertThat(stores.runs().find("boot").orElseThrow().after()).contains("build");
+        create("first", change(8), "boards", head, 0, T0.plusSeconds(5));
+
+        var waiting = stores.runs().transition("boot", RunState.PLANNED, RunState.WAITING, "Waiting for build", null, 0,
+                null).orElseThrow();
+
+        assertThat(waiting.after()).contains("build");
+        assertThat(stores.runs().atLab("boards")).extracting(Run::id).containsExactly("first");
+        assertThat(stores.runs().active(change(7).key())).extracting(Run::id).containsExactly("boot");
+        assertThat(stores.runs().transition("boot", RunState.WAITING, RunState.SKIPPED, "not run: build failed", null, 0,
+                null)).hasValueSatisfying(r -> assertThat(r.state().isTerminal()).isTrue());
+        assertThat(stores.runs().active(change(7).key())).isEmpty();
     }
 
     @Test

@@ -50,7 +50,7 @@ public final class LabBoard {
     }
 
     private static LabsView.Lab lab(String name, LabSpec spec, Map<RunState, Long> byState) {
-        long waiting = byState.getOrDefault(RunState.AWAITING_APPROVAL, 0L);
+        long waiting = byState.getOrDefault(RunState.AWAITING_APPROVAL, 0L) + byState.getOrDefault(RunState.WAITING, 0L);
         long queued = byState.getOrDefault(RunState.PLANNED, 0L) + byState.getOrDefault(RunState.SUBMITTED, 0L);
         long running = byState.getOrDefault(RunState.RUNNING, 0L);
         long passed = byState.getOrDefault(RunState.PASSED, 0L);

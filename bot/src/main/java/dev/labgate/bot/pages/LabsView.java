@@ -21,11 +21,12 @@ public record LabsView(Instant since, List<Lab> labs) {
     /**
      * One lab.
      *
-     * @param type {@code command}, {@code kernelci}, {@code lava}; empty for a lab no longer in the policy
+     * @param type {@code command}, {@code build}, {@code kernelci}, {@code lava}; empty for a lab no longer in the policy
      * @param dashboardUrl the lab's own public dashboard, when the policy names one; empty otherwise
-     * @param waiting runs waiting for a maintainer's approval before they may use the lab
+     * @param waiting runs waiting for a maintainer's approval, or for the stage before them to pass, before
+     *                they may use the lab
      * @param queued runs planned or submitted that the lab has not started
-     * @param finished runs that ended since {@link #since()} (cancelled ones not counted)
+     * @param finished runs that ended since {@link #since()} (cancelled and skipped ones not counted)
      * @param infraErrors of those, the ones that ended in an infrastructure error or timed out
      * @param errorRate {@code infraErrors / finished}, 0 when nothing finished
      * @param health why the lab is judged healthy or not, in words

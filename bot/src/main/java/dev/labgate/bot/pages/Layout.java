@@ -41,8 +41,8 @@ final class Layout {
             .passed,.pass,.trusted,.healthy{color:var(--pass)}
             .failed,.fail,.rejected,.unhealthy{color:var(--fail)}
             .errored,.timed-out,.infra-error,.awaiting-approval,.needs-approval{color:var(--warn)}
-            .cancelled,.pending{color:var(--muted)}
-            .planned,.submitted,.running{color:var(--info)}
+            .cancelled,.skipped,.pending{color:var(--muted)}
+            .planned,.waiting,.submitted,.running{color:var(--info)}
             .box{background:var(--card);border:1px solid var(--line);border-radius:.4rem;padding:.75rem 1rem;margin:.75rem 0}
             .box.alert{border-left:.3rem solid var(--warn)}
             .box p{margin:.25rem 0}

@@ -83,6 +83,7 @@ final class RunPage {
         return switch (run.state()) {
             case "awaiting-approval" -> "Waiting for a maintainer's approval before this commit may use lab hardware.";
             case "planned" -> "Planned: about to be submitted to " + lab + ".";
+            case "waiting" -> "Waiting for the stage before it to pass, before it is submitted to " + lab + ".";
             case "submitted" -> "Submitted to " + lab + "; waiting for the lab to start it.";
             case "running" -> "Running on " + lab + ".";
             case "passed" -> "Passed on " + lab + ".";
@@ -91,6 +92,7 @@ final class RunPage {
                     + ": the lab, a test or the harness broke; nothing is known about the code.";
             case "timed-out" -> "Timed out: no answer from " + lab + " in time; nothing is known about the code.";
             case "cancelled" -> "Cancelled: this run will not report results.";
+            case "skipped" -> "Not run, because the stage before it did not pass; nothing is known about " + lab + ".";
             default -> run.state();
         };
     }
@@ -186,8 +188,8 @@ final class RunPage {
 
     private static void labs(Html html, RunView run, Layout layout) {
         html.raw("<h2 id=\"plan\">Labs at this head</h2>")
-                .raw("<p class=\"muted\">The test plan for this commit: each lab, the tests it was asked to run and ")
-                .raw("why the policy chose it.</p><div class=\"scroll\"><table class=\"cards\"><thead><tr>")
+                .raw("<p class=\"muted\">The test plan for this commit, stage after stage: each lab, the tests it was ")
+                .raw("asked to run and why the policy chose it.</p><div class=\"scroll\"><table class=\"cards\"><thead><tr>")
                 .raw("<th scope=\"col\">lab</th><th scope=\"col\">state</th><th scope=\"col\">why</th>")
                 .raw("<th scope=\"col\">tests</th><th scope=\"col\">planned</th><th scope=\"col\">submitted</th>")
                 .raw("<th scope=\"col\">running</th><th scope=\"col\">finished</th></tr></thead><tbody>");
@@ -198,6 +200,9 @@ final class RunPage {
                 html.raw("<strong>").text(label).raw("</strong> <span class=\"muted\">(this run)</span>");
             } else {
                 html.local(layout.run(row.runId()), label);
+            }
+            if (!row.after().isEmpty()) {
+                html.raw("<br><span class=\"muted\">after ").text(row.after()).raw("</span>");
             }
             if (Html.linkable(row.labRunUrl())) {
                 html.raw("<br>").link(row.labRunUrl(), "lab's page", false);

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param subject what is tested, in words: {@code change 7} or {@code branch refs/heads/staging}
  * @param commit what the lab's results say about the commit; null when there are none
  * @param trust the trust decisions about the head and this lab
- * @param labs every run of the head, one per lab and round (the test plan), this one included
+ * @param labs every run of the head, one per lab and round (the test plan) in the order of its stages,
+ *             this one included
  * @param timeline this run's state changes, oldest first
  * @param verdict this run's results; null until the lab has answered
  * @param code what tools said about lines of the source in this run's logs; null until the lab has answered
@@ -86,11 +87,12 @@ public record RunView(String id, String repo, String subjectKey, String subject,
      * One run of the head: one entry of the test plan, with why it was chosen and where it is.
      *
      * @param why the plan rules (and matched paths) that chose the lab and tests; empty when not recorded
+     * @param after the lab whose run must pass before this one starts; empty for a first stage
      * @param submitted when the lab last accepted the run; null before
      * @param running when the lab last said it was running the run; null before
      * @param finished when the run reached its terminal state; null before
      */
-    public record LabRow(String runId, String lab, int round, List<String> tests, String why, String state,
+    public record LabRow(String runId, String lab, int round, List<String> tests, String why, String after, String state,
                          boolean terminal, String note, String labRunUrl, Instant planned, Instant submitted,
                          Instant running, Instant finished, boolean current) {
         public LabRow {

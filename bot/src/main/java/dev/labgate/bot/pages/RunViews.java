@@ -9,6 +9,7 @@ import dev.labgate.core.kcidb.Checkout;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
+import dev.labgate.core.run.StageOrder;
 import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.AuditEntry;
 import dev.labgate.core.review.Finding;
@@ -76,7 +77,7 @@ public final class RunViews {
         var whys = runs.whys(key, run.headSha());
         var timeline = runs.transitions(run.id());
         var labs = new ArrayList<RunView.LabRow>();
-        for (var sibling : runs.forHead(key, run.headSha())) {
+        for (var sibling : StageOrder.of(runs.forHead(key, run.headSha()))) {
             var steps = sibling.id().equals(run.id()) ? timeline : runs.transitions(sibling.id());
             labs.add(labRow(sibling, steps, whys.getOrDefault(sibling.id(), ""), sibling.id().equals(run.id())));
         }
@@ -159,12 +160,13 @@ public final class RunViews {
                 case PLANNED -> planned = t.at();
                 case SUBMITTED -> submitted = t.at();
                 case RUNNING -> running = t.at();
-                case AWAITING_APPROVAL -> { }
+                case AWAITING_APPROVAL, WAITING -> { }
                 default -> finished = t.at();
             }
         }
         var lab = run.labRun();
-        return new RunView.LabRow(run.id(), run.lab(), run.round(), run.tests(), why, run.state().label(),
+        return new RunView.LabRow(run.id(), run.lab(), run.round(), run.tests(), why, run.after().orElse(""),
+                run.state().label(),
                 run.state().isTerminal(), run.note(), lab == null ? "" : Objects.requireNonNullElse(lab.url(), ""),
                 planned, submitted, running, finished, current);
     }

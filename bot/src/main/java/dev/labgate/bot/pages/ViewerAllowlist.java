@@ -14,14 +14,15 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /**
- * Keeps the run pages and their JSON to the configured networks, when some are configured. The
+ * Keeps the run pages, their JSON and the build artifacts to the configured networks, when some
+ * are configured (the LAVA workers that download kernels must then be among them). The
  * address checked is the one the connection comes from: behind a reverse proxy that is the proxy,
  * so restrict viewers at the proxy instead. Built at start, so that a bad range stops the service
  * with the reason rather than at the first page view.
  */
 @Context
 @ServerFilter({"/runs", "/runs/**", "/labs", "/api/runs", "/api/runs/**", "/api/labs", "/failed", "/api/deliveries",
-        "/api/deliveries/**"})
+        "/api/deliveries/**", "/artifacts/**"})
 public final class ViewerAllowlist {
 
     private static final Logger LOG = LoggerFactory.getLogger(ViewerAllowlist.class);

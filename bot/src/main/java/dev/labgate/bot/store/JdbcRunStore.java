@@ -26,7 +26,7 @@ public final class JdbcRunStore implements RunStore {
     private static final int MAX_NOTE = 1000;
     private static final String COLUMNS = "id, subject_kind, forge, repo, change_number, branch_ref, lab, head_sha, "
             + "base_sha, clone_url, fetch_ref, tests, round, state, attempt, lab_run_id, lab_run_url, note, deadline, "
-            + "final_reported, delivery_id, created_at, updated_at";
+            + "final_reported, delivery_id, created_at, updated_at, after_lab";
     private static final String ACTIVE = Arrays.stream(RunState.values()).filter(s -> !s.isTerminal())
             .map(s -> "'" + s.name() + "'").reduce((a, b) -> a + ", " + b).orElseThrow();
 
@@ -59,12 +59,13 @@ public final class JdbcRunStore implements RunStore {
             String ref = subject instanceof Subject.Branch b ? b.ref() : null;
             db.update("insert into runs (id, subject_key, subject_kind, forge, repo, change_number, branch_ref, lab, "
                             + "head_sha, base_sha, clone_url, fetch_ref, tests, round, state, attempt, note, "
-                            + "final_reported, delivery_id, created_at, updated_at) "
-                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
+                            + "final_reported, delivery_id, created_at, updated_at, after_lab) "
+                            + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
                     run.id(), subject.key(), number != null ? "change" : "branch", subject.repo().forge(),
                     subject.repo().fullName(), number, ref, run.lab(), run.headSha(), run.baseSha(), run.cloneUrl(),
                     run.fetchRef(), String.join("\n", run.tests()), run.round(), run.state().name(), run.attempt(),
-                    note(run.note()), run.finalReported(), run.deliveryId(), run.createdAt(), run.updatedAt());
+                    note(run.note()), run.finalReported(), run.deliveryId(), run.createdAt(), run.updatedAt(),
+                    run.after().orElse(null));
             return db.queryOne("select " + COLUMNS + " from runs where subject_key = ? and head_sha = ? and lab = ? "
                             + "and round = ?", JdbcRunStore::read, subject.key(), run.headSha(), run.lab(), run.round())
                     .orElseThrow(() -> new IllegalStateException("run " + run.id() + " vanished after insert"));
@@ -280,6 +281,7 @@ public final class JdbcRunStore implements RunStore {
                 RunState.valueOf(rs.getString("state")), rs.getInt("attempt"),
                 labRunId == null ? null : new LabRun(lab, labRunId, rs.getString("lab_run_url")),
                 rs.getString("note"), Database.instant(rs, "deadline"), rs.getBoolean("final_reported"),
-                rs.getString("delivery_id"), Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"));
+                rs.getString("delivery_id"), Database.instant(rs, "created_at"), Database.instant(rs, "updated_at"),
+                Optional.ofNullable(rs.getString("after_lab")));
     }
 }

@@ -15,6 +15,7 @@ import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
 import com.github.kagkarlsson.scheduler.task.helper.Tasks;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.schedule.Schedule;
+import dev.labgate.bot.ArtifactRetention;
 import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.core.retry.OutsideCallFailure;
@@ -56,13 +57,15 @@ public final class WorkRunner implements AutoCloseable {
                          Duration reconcileInterval) {
     }
 
+    /** How often expired artifacts are looked for. */
+    static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
+
     private final Scheduler scheduler;
     private final HeldWorkWatch heldWork;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
                       RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
-                      FailedWork failed,
-                      MeterRegistry metrics) {
+                      FailedWork failed, ArtifactRetention retention, MeterRegistry metrics) {
         var processed = Counter.builder("labgate.deliveries.processed")
                 .description("Deliveries processed (acted on or ignored)").register(metrics);
         TaskRetries.Retried retried = (task, kind) -> Counter.builder("labgate.retries")
@@ -156,10 +159,13 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> reconciler.pass());
         Task<Void> reconcileNow = Tasks.oneTime(WorkTasks.RECONCILE_NOW)
                 .execute((instance, context) -> reconciler.pass());
+        RecurringTask<Void> expireArtifacts = Tasks.recurring(WorkTasks.ARTIFACT_RETENTION,
+                        new Every(RETENTION_INTERVAL))
+                .execute((instance, context) -> retention.sweep());
         var name = name();
         this.scheduler = Scheduler.create(db.joiningDataSource(),
                         List.of(processDeliveries, processDelivery, advanceRun, report, review, reconcileNow))
-                .startTasks(reconcile)
+                .startTasks(reconcile, expireArtifacts)
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name))
                 .threads(tuning.threads())

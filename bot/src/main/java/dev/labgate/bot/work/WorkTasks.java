@@ -25,6 +25,7 @@ final class WorkTasks {
     static final TaskDescriptor<ReportData> REVIEW = TaskDescriptor.of("review", ReportData.class);
     static final TaskDescriptor<Void> RECONCILE = TaskDescriptor.of("reconcile");
     static final TaskDescriptor<Void> RECONCILE_NOW = TaskDescriptor.of("reconcile-now");
+    static final TaskDescriptor<Void> ARTIFACT_RETENTION = TaskDescriptor.of("artifact-retention");
 
     /** What a report or review task needs beyond its id: the subject and its head. */
     record ReportData(String forge, String repo, Long changeNumber, String branchRef, String headSha) {

@@ -157,7 +157,7 @@ class RunPageTest {
     void the_plan_shows_each_lab_with_why_it_ran_and_its_times_and_links_the_other_labs() {
         var views = new Views();
         views.labs.add(new RunView.LabRow("k3rn3lc100", "kernelci", 0, List.of("baseline", "kselftest"),
-                "plan 'arm64' (touches arch/arm64/Kconfig)", "running", false, "", "", Views.T0,
+                "plan 'arm64' (touches arch/arm64/Kconfig)", "local", "running", false, "", "", Views.T0,
                 Views.T0.plusSeconds(20), Views.T0.plusSeconds(90), null, false));
         var page = Jsoup.parse(RunPage.render(views.build(), LAYOUT));
 
@@ -165,8 +165,9 @@ class RunPageTest {
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).text()).contains("local", "(this run)", "plan 'smoke'", "smoke",
                 "2026-11-24 10:05:00 UTC");
-        assertThat(rows.get(1).text()).contains("kernelci", "plan 'arm64' (touches arch/arm64/Kconfig)",
+        assertThat(rows.get(1).text()).contains("kernelci", "after local", "plan 'arm64' (touches arch/arm64/Kconfig)",
                 "baseline, kselftest", "2026-11-24 10:01:30 UTC");
+        assertThat(rows.get(0).text()).as("a first stage runs after nothing").doesNotContain("after");
         assertThat(rows.get(1).selectFirst("a").attr("href")).isEqualTo("/runs/k3rn3lc100");
         assertThat(page.select("script")).as("a head with a running lab reloads").hasSize(1);
     }

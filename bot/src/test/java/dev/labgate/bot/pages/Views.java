@@ -55,7 +55,7 @@ final class Views {
 
     RunView build() {
         var rows = new ArrayList<RunView.LabRow>();
-        rows.add(new RunView.LabRow(id, "local", 0, List.of("smoke"), "plan 'smoke'", state, terminal, note,
+        rows.add(new RunView.LabRow(id, "local", 0, List.of("smoke"), "plan 'smoke'", "", state, terminal, note,
                 labRunUrl, T0, submitted, running, terminal ? finished : null, true));
         rows.addAll(labs);
         var steps = new ArrayList<RunView.Step>();

@@ -3,6 +3,7 @@ package dev.labgate.core.lab;
 import dev.labgate.core.event.Subject;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -55,6 +56,15 @@ public interface Lab {
      * keeps nothing ignores it.
      */
     default void release(Subject subject) {
+    }
+
+    /**
+     * The files a run that passed published for the stages after it, each with its URL and
+     * checksum (a build lab's kernel, modules, device trees, {@code .config} and log). Empty for a
+     * lab that publishes nothing, and once the files were deleted after their retention period.
+     */
+    default List<Artifact> artifacts(LabRun run) {
+        return List.of();
     }
 
     /** How long to wait between polls of a running run. */

@@ -15,9 +15,10 @@ import java.util.Objects;
  * @param commit the head commit, 40 lowercase hex
  * @param baseCommit the commit the change is based on (may be null for a new branch)
  * @param tests the test selection from the plan
+ * @param inputs the artifacts of the stage this run comes after (the kernel it boots); empty for a first stage
  */
 public record TreeRequest(String runId, Subject subject, String cloneUrl, String fetchRef, String commit,
-                          String baseCommit, List<String> tests) {
+                          String baseCommit, List<String> tests, List<Artifact> inputs) {
     public TreeRequest {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(subject, "subject");
@@ -25,5 +26,6 @@ public record TreeRequest(String runId, Subject subject, String cloneUrl, String
         Objects.requireNonNull(fetchRef, "fetchRef");
         Objects.requireNonNull(commit, "commit");
         tests = List.copyOf(tests);
+        inputs = List.copyOf(inputs);
     }
 }

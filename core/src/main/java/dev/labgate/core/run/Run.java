@@ -6,6 +6,7 @@ import dev.labgate.core.lab.LabRun;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One lab run of one head commit of a subject, as stored.
@@ -18,11 +19,13 @@ import java.util.Objects;
  * @param deadline when the lab's time is up; set when the run is submitted, null before
  * @param finalReported whether the terminal status of the run has reached the forge
  * @param deliveryId the delivery that caused the run, for log correlation
+ * @param after the lab of the stage this run comes after (its run of the same head and round must
+ *              pass first, and its artifacts are this run's input); empty for a first stage
  */
 public record Run(String id, Subject subject, String lab, String headSha, String baseSha, String cloneUrl,
                   String fetchRef, List<String> tests, int round, RunState state, int attempt, LabRun labRun,
                   String note, Instant deadline, boolean finalReported, String deliveryId, Instant createdAt,
-                  Instant updatedAt) {
+                  Instant updatedAt, Optional<String> after) {
 
     public Run {
         Objects.requireNonNull(id, "id");
@@ -32,6 +35,7 @@ public record Run(String id, Subject subject, String lab, String headSha, String
         Objects.requireNonNull(state, "state");
         tests = List.copyOf(tests);
         note = note == null ? "" : note;
+        Objects.requireNonNull(after, "after");
     }
 
     /** The commit status context of this run. */

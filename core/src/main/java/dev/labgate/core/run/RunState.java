@@ -9,7 +9,10 @@ import java.util.Set;
  *
  * <pre>
  * awaiting-approval ─▶ planned ─▶ submitted ─▶ running ─▶ passed | failed | errored | timed-out
- *         └──────────────┴───────────┴────────────┴────▶ cancelled
+ *                      ▲    │
+ *                      │    ▼
+ *                      waiting ─▶ skipped     (a later stage: it waits for the stage it comes after)
+ * any state that is not terminal ─▶ cancelled
  * </pre>
  */
 public enum RunState {
@@ -17,6 +20,8 @@ public enum RunState {
     AWAITING_APPROVAL,
     /** Trusted and planned; not yet handed to the lab. */
     PLANNED,
+    /** A later stage of the plan: waits for the run it comes after to pass before it may be submitted. */
+    WAITING,
     /** The lab accepted it. */
     SUBMITTED,
     /** The lab is working on it. */
@@ -28,9 +33,14 @@ public enum RunState {
     ERRORED,
     TIMED_OUT,
     /** Stopped: superseded by a newer push, closed, or cancelled by a maintainer. */
-    CANCELLED;
+    CANCELLED,
+    /**
+     * Not run, because the stage it comes after did not pass: nothing is known about this lab, and
+     * it is not a failure of its own.
+     */
+    SKIPPED;
 
-    private static final Set<RunState> TERMINAL = EnumSet.of(PASSED, FAILED, ERRORED, TIMED_OUT, CANCELLED);
+    private static final Set<RunState> TERMINAL = EnumSet.of(PASSED, FAILED, ERRORED, TIMED_OUT, CANCELLED, SKIPPED);
 
     public boolean isTerminal() {
         return TERMINAL.contains(this);
@@ -48,7 +58,8 @@ public enum RunState {
         return switch (this) {
             case AWAITING_APPROVAL -> next == PLANNED;
             // PLANNED may be finished without a lab (e.g. a fetch that failed before submission).
-            case PLANNED -> next == SUBMITTED || next.isTerminal();
+            case PLANNED -> next == SUBMITTED || next == WAITING || next.isTerminal();
+            case WAITING -> next == PLANNED || next == SKIPPED;
             case SUBMITTED -> next == RUNNING || next == PLANNED || next.isTerminal();
             case RUNNING -> next == PLANNED || next.isTerminal();
             default -> false;

@@ -131,6 +131,15 @@ public final class CommandLab implements Lab {
         return Duration.ofSeconds(1);
     }
 
+    /**
+     * The directory of a run: its tree ({@code tree/}, deleted once the run is read), its
+     * {@code output.log}, and what the command leaves next to the tree ({@code ../} from where it
+     * runs), which stays until the run is submitted again.
+     */
+    public Path runDirectory(String runId) {
+        return work.resolve(runId);
+    }
+
     @Override
     public synchronized LabRun submit(TreeRequest request) {
         var dir = work.resolve(request.runId());

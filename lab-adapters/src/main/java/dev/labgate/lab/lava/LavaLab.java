@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A LAVA server as a lab: labgate fills the operator's job template for the head commit, submits
@@ -38,8 +40,13 @@ import java.util.TreeSet;
  *
  * <p>Values the template can use: {@code run_id}, {@code commit}, {@code commit_short},
  * {@code base_commit}, {@code forge}, {@code repository}, {@code subject}, {@code change},
- * {@code branch}, {@code clone_url}, {@code fetch_ref}, {@code tests}, {@code artifacts_url}
- * ({@code <artifactsUrl>/<commit>}, when configured), and the operator's own variables.
+ * {@code branch}, {@code clone_url}, {@code fetch_ref}, {@code tests}; from the artifacts of the
+ * build the run comes after, {@code kernel_url}, {@code kernel_sha256}, {@code kernel_image},
+ * {@code modules_url}, {@code modules_sha256}, {@code dtb_url}, {@code dtb_sha256} (the configured
+ * device tree), {@code config_url} and {@code build_log_url}; {@code artifacts_url} (the directory of
+ * those artifacts, else {@code <artifactsUrl>/<commit>} when configured); and the operator's own
+ * variables. A template that uses an artifact the run has no input for is refused at submission,
+ * saying which.
  *
  * <p>labgate adds to every job its run id at the end of the job name ({@code [labgate run <id>]},
  * the name cut so that the whole stays within LAVA's 200 characters), {@code metadata.labgate_run}
@@ -62,8 +69,12 @@ import java.util.TreeSet;
 public final class LavaLab implements Lab {
 
     private static final Logger LOG = LoggerFactory.getLogger(LavaLab.class);
-    private static final Set<String> BUILT_IN = Set.of("run_id", "commit", "commit_short", "base_commit", "forge",
-            "repository", "subject", "change", "branch", "clone_url", "fetch_ref", "tests", "artifacts_url");
+    /** The values that come from the artifacts of the build the run comes after. */
+    private static final Set<String> FROM_INPUTS = Set.of("kernel_url", "kernel_sha256", "kernel_image", "modules_url",
+            "modules_sha256", "dtb_url", "dtb_sha256", "config_url", "build_log_url", "artifacts_url");
+    private static final Set<String> BUILT_IN = Stream.concat(Stream.of("run_id", "commit", "commit_short",
+            "base_commit", "forge", "repository", "subject", "change", "branch", "clone_url", "fetch_ref", "tests"),
+            FROM_INPUTS.stream()).collect(Collectors.toUnmodifiableSet());
     private static final int PAGE = 500;
     /** LAVA's job schema takes a job name of at most 200 characters (lava_common/schemas/__init__.py). */
     private static final int MAX_JOB_NAME = 200;
@@ -157,7 +168,14 @@ public final class LavaLab implements Lab {
 
     /** The job definition LAVA gets for this request: the filled template plus labgate's metadata and callback. */
     String definition(TreeRequest request) {
-        var job = load(template.fill(values(request)));
+        var values = values(request);
+        for (var placeholder : template.names()) {
+            if (FROM_INPUTS.contains(placeholder) && !values.containsKey(placeholder)) {
+                throw new IllegalArgumentException("{{ " + placeholder + " }} has no value: "
+                        + missing(placeholder, request));
+            }
+        }
+        var job = load(template.fill(values));
         var mark = mark(request.runId());
         var name = String.valueOf(job.get("job_name"));
         var keep = Math.min(name.length(), MAX_JOB_NAME - mark.length() - 1);
@@ -210,7 +228,49 @@ public final class LavaLab implements Lab {
         if (settings.artifactsUrl() != null) {
             values.put("artifacts_url", settings.artifactsUrl().replaceAll("/+$", "") + "/" + request.commit());
         }
+        for (var input : request.inputs()) {
+            var directory = input.url().substring(0, input.url().length() - input.name().length() - 1);
+            values.put("artifacts_url", directory);
+            switch (input.kind()) {
+                case KERNEL -> {
+                    values.put("kernel_url", input.url());
+                    values.put("kernel_sha256", input.sha256());
+                    values.put("kernel_image", input.name());
+                }
+                case MODULES -> {
+                    values.put("modules_url", input.url());
+                    values.put("modules_sha256", input.sha256());
+                }
+                case DEVICE_TREE -> {
+                    if (("dtbs/" + settings.deviceTree()).equals(input.name())) {
+                        values.put("dtb_url", input.url());
+                        values.put("dtb_sha256", input.sha256());
+                    }
+                }
+                case CONFIG -> values.put("config_url", input.url());
+                case LOG -> values.put("build_log_url", input.url());
+            }
+        }
         return values;
+    }
+
+    /** Why a value that comes from the build before this run is missing, in words for the run's note. */
+    private String missing(String name, TreeRequest request) {
+        if (request.inputs().isEmpty()) {
+            return "this run comes after no build that published artifacts labgate can serve (plan this lab "
+                    + "with after: <build lab>, and give labgate a public URL or an artifacts directory)";
+        }
+        if (name.startsWith("dtb_")) {
+            return settings.deviceTree() == null ? "the lab names no device-tree"
+                    : "the build before this run published no dtbs/" + settings.deviceTree();
+        }
+        return "the build before this run published no " + switch (name) {
+            case "kernel_url", "kernel_sha256", "kernel_image" -> "kernel image";
+            case "modules_url", "modules_sha256" -> "modules: its configuration has none (CONFIG_MODULES), or the "
+                    + "archive was over the artifact size limit (the build's page says which)";
+            case "config_url" -> "configuration";
+            default -> "build log";
+        };
     }
 
     /** What labgate writes at the end of a run's job name, and looks for before each submit. */
@@ -358,15 +418,11 @@ public final class LavaLab implements Lab {
     private static List<String> unknownNames(JobTemplate template, LavaSettings settings) {
         var known = new TreeSet<>(BUILT_IN);
         known.addAll(settings.variables().keySet());
-        if (settings.artifactsUrl() == null) {
-            known.remove("artifacts_url");
-        }
         var problems = new ArrayList<String>();
         for (var name : template.names()) {
             if (!known.contains(name)) {
-                problems.add("job template uses {{ " + name + " }}, which labgate does not know"
-                        + ("artifacts_url".equals(name) ? " (no artifacts URL is configured)" : "")
-                        + "; known: " + String.join(", ", known));
+                problems.add("job template uses {{ " + name + " }}, which labgate does not know; known: "
+                        + String.join(", ", known));
             }
         }
         return problems;

@@ -16,14 +16,17 @@ import java.util.regex.Pattern;
  * @param template the job definition with {@code {{ name }}} placeholders (see {@link JobTemplate}),
  *     as text; the caller reads the file
  * @param variables the operator's own template values, next to labgate's (see {@link LavaLab})
- * @param artifactsUrl where built kernels are published, one directory per commit
- *     ({@code <artifactsUrl>/<commit>/}); null when the template does not use {@code artifacts_url}
+ * @param artifactsUrl where kernels built elsewhere are published, one directory per commit
+ *     ({@code <artifactsUrl>/<commit>/}); null when the kernel comes from the build this lab runs
+ *     after, or the template does not use {@code artifacts_url}
  * @param callbackBaseUrl labgate's public base URL: jobs call back {@code <base>/callbacks/lava/<run id>};
  *     null to rely on polling alone
  * @param pollInterval time between two polls of a job whose callback has not come
+ * @param deviceTree the device tree the boards boot, as the build this lab runs after published it
+ *     under {@code dtbs/} ({@code broadcom/bcm2711-rpi-4-b.dtb}); null when they boot without one
  */
 public record LavaSettings(String url, String token, String template, Map<String, String> variables,
-                           String artifactsUrl, String callbackBaseUrl, Duration pollInterval) {
+                           String artifactsUrl, String callbackBaseUrl, Duration pollInterval, String deviceTree) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

@@ -126,7 +126,7 @@ public class LabOverheadBenchmark {
 
         TreeRequest request(String commit) {
             return new TreeRequest("bench-" + runs.get(), CHANGE, TestRepository.gitUrl(dir.resolve("forge"))
-                    + "example-org/linux.git", "refs/pull/12/head", commit, null, List.of());
+                    + "example-org/linux.git", "refs/pull/12/head", commit, null, List.of(), List.of());
         }
 
         @TearDown(Level.Trial)
@@ -151,7 +151,7 @@ public class LabOverheadBenchmark {
         public void setUp() throws IOException {
             server = new FakeLava("token");
             lab = new LavaLab("lava", new LavaSettings(server.url().toString(), "token", FakeLava.SMOKE_TEMPLATE, Map.of(),
-                    "https://artifacts.example.org", "https://labgate.example.org", Duration.ofMinutes(1)), KEY);
+                    "https://artifacts.example.org", "https://labgate.example.org", Duration.ofMinutes(1), null), KEY);
             finishedRun = lab.submit(request("finished"));
             var id = server.jobs().get(0).id();
             var cases = new ArrayList<FakeLava.Case>();
@@ -167,7 +167,7 @@ public class LabOverheadBenchmark {
 
         TreeRequest request(String runId) {
             return new TreeRequest(runId, CHANGE, "https://github.com/example-org/linux.git", "refs/pull/12/head",
-                    "0123456789abcdef0123456789abcdef01234567", null, List.of());
+                    "0123456789abcdef0123456789abcdef01234567", null, List.of(), List.of());
         }
 
         @TearDown(Level.Trial)

@@ -97,7 +97,7 @@ class CommandLabTest {
     TreeRequest request(String runId) {
         return new TreeRequest(runId, new Subject.Change(new ChangeRef(new RepoRef("github", "example-org/linux"), 3)),
                 TestRepository.gitUrl(dir.resolve("forge")) + "example-org/linux.git", "refs/pull/3/head", head, null,
-                List.of());
+                List.of(), List.of());
     }
 
     @org.junit.jupiter.api.Test
@@ -144,7 +144,7 @@ class CommandLabTest {
     void a_tree_that_cannot_be_fetched_is_a_git_outage_named_as_one_not_a_result() {
         var lab = lab("sh run-tests.sh", Map.of());
         var unreachable = new TreeRequest("run-1", request("run-1").subject(), "http://127.0.0.1:9/example-org/linux.git",
-                "refs/pull/3/head", head, null, List.of());
+                "refs/pull/3/head", head, null, List.of(), List.of());
         var run = lab.submit(unreachable);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !(lab.poll(run) instanceof LabProgress.Running));

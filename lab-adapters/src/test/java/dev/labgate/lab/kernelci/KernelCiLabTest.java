@@ -101,7 +101,7 @@ class KernelCiLabTest {
 
     TreeRequest request(String runId, String commit, String ref) {
         return new TreeRequest(runId, CHANGE, TestRepository.gitUrl(dir.resolve("forge")) + "example-org/linux.git",
-                ref, commit, base, List.of());
+                ref, commit, base, List.of(), List.of());
     }
 
     @org.junit.jupiter.api.Test

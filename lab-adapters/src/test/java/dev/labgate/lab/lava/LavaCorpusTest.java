@@ -34,7 +34,7 @@ class LavaCorpusTest {
 
     static LavaSettings settings(String template) {
         return new LavaSettings("https://lava.example.org", "token", template, Map.of(), null,
-                "https://labgate.example.org", Duration.ofMinutes(1));
+                "https://labgate.example.org", Duration.ofMinutes(1), null);
     }
 
     @Test
@@ -43,7 +43,7 @@ class LavaCorpusTest {
         var lab = new LavaLab("lava", settings(corpus("sample-job-qemu-callback-post.yaml")), KEY);
         var request = new TreeRequest("run-1", new Subject.Change(new ChangeRef(new RepoRef("github", "o/linux"), 1)),
                 "https://github.com/o/linux.git", "refs/pull/1/head", "0123456789abcdef0123456789abcdef01234567", null,
-                List.of());
+                List.of(), List.of());
 
         Map<String, Object> job = new Yaml(new SafeConstructor(new LoaderOptions())).load(lab.definition(request));
 

@@ -15,6 +15,7 @@ import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.lab.KcidbSchema;
 import dev.labgate.testkit.FakeLava;
 import dev.labgate.testkit.FakeLava.Case;
+import dev.labgate.testkit.FileServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -87,24 +88,30 @@ class LavaLabTest {
             """;
 
     FakeLava lava;
+    FileServer files;
     final TreeRequest request = new TreeRequest("run-7f3a", new Subject.Change(new ChangeRef(new RepoRef("github",
             "example-org/linux"), 12)), "https://github.com/example-org/linux.git", "refs/pull/12/head", HEAD, null,
-            List.of("boot"));
+            List.of("boot"), List.of());
 
     @BeforeEach
     void setUp() throws IOException {
         lava = new FakeLava(TOKEN);
+        // What the jobs deploy: a worker downloads it when the job starts.
+        files = new FileServer();
+        files.put("/kernels/" + HEAD + "/bzImage", "a kernel".getBytes(StandardCharsets.UTF_8));
+        files.put("/rootfs.ext4.gz", "a root file system".getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void tearDown() {
         lava.close();
+        files.close();
     }
 
     LavaSettings settings(String visibility) {
         return new LavaSettings(lava.url().toString(), TOKEN, TEMPLATE.formatted(visibility),
-                Map.of("priority", "50", "rootfs", "https://images.example.org/rootfs.ext4.gz"),
-                "https://artifacts.example.org/kernels", CALLBACK_BASE, Duration.ofMinutes(2));
+                Map.of("priority", "50", "rootfs", files.url() + "/rootfs.ext4.gz"),
+                files.url() + "/kernels", CALLBACK_BASE, Duration.ofMinutes(2), null);
     }
 
     LavaLab lab() {
@@ -123,7 +130,7 @@ class LavaLabTest {
                 .containsEntry("priority", 50)
                 .containsEntry("metadata", Map.of("labgate_run", "run-7f3a", "labgate_commit", HEAD,
                         "labgate_subject", "github:example-org/linux#12"));
-        assertThat(job.definition()).contains("url: https://artifacts.example.org/kernels/" + HEAD + "/bzImage");
+        assertThat(job.definition()).contains("url: " + files.url() + "/kernels/" + HEAD + "/bzImage");
         assertThat(job.parsed().get("notify")).isEqualTo(Map.of("criteria", Map.of("status", "finished"),
                 "callbacks", List.of(Map.of("url", CALLBACK_BASE + "/callbacks/lava/run-7f3a", "method", "POST",
                         "dataset", "minimal", "content-type", "json",
@@ -133,7 +140,7 @@ class LavaLabTest {
             assertThat(r.headers().get("Authorization")).isEqualTo("Token " + TOKEN);
         });
 
-        lava.start(job.id());
+        assertThat(lava.start(job.id())).as("the worker found what the job deploys").isTrue();
         lava.finish(job.id(), "Complete", null, List.of(Case.job("pass", null, null),
                 Case.of("lava", "auto-login-action", "pass"), Case.of("0_smoke", "uname", "pass"),
                 Case.of("0_smoke", "dmesg-clean", "fail")));
@@ -160,7 +167,7 @@ class LavaLabTest {
                 TEMPLATE.formatted("personal").replace("job_name: \"labgate {{ subject }} {{ commit_short }}\"",
                         "job_name: \"" + "n".repeat(250) + "\""),
                 Map.of("priority", "50", "rootfs", "https://images.example.org/rootfs.ext4.gz"),
-                "https://artifacts.example.org/kernels", CALLBACK_BASE, Duration.ofMinutes(2)), KEY);
+                "https://artifacts.example.org/kernels", CALLBACK_BASE, Duration.ofMinutes(2), null), KEY);
         lab.submit(request);
         var name = (String) lava.jobs().get(0).parsed().get("job_name");
         assertThat(name).hasSize(200).startsWith("nnnn").endsWith(" [labgate run run-7f3a]");
@@ -186,7 +193,7 @@ class LavaLabTest {
         receiver.start();
         var base = "http://127.0.0.1:" + receiver.getAddress().getPort();
         var lab = new LavaLab("lava", new LavaSettings(settings.url(), TOKEN, settings.template(),
-                settings.variables(), settings.artifactsUrl(), base, settings.pollInterval()), KEY);
+                settings.variables(), settings.artifactsUrl(), base, settings.pollInterval(), null), KEY);
         var run = lab.submit(request);
         var received = new AtomicReference<Boolean>();
         receiver.createContext("/callbacks/lava/", exchange -> {
@@ -216,7 +223,7 @@ class LavaLabTest {
         var id = lava.jobs().get(0).id();
 
         assertThat(lab.poll(run)).isEqualTo(new LabProgress.Queued(-1));
-        lava.start(id);
+        assertThat(lava.start(id)).isTrue();
         assertThat(lab.poll(run)).isEqualTo(new LabProgress.Running("LAVA job " + id + " running on qemu-01"));
 
         var cases = new ArrayList<Case>();
@@ -360,10 +367,10 @@ class LavaLabTest {
         }
         var lab = lab();
         lab.submit(new TreeRequest("run-other", request.subject(), request.cloneUrl(), request.fetchRef(), HEAD, null,
-                List.of()));
+                List.of(), List.of()));
         var first = lab.submit(request);
         lab.submit(new TreeRequest("run-7f3a0", request.subject(), request.cloneUrl(), request.fetchRef(), HEAD, null,
-                List.of()));
+                List.of(), List.of()));
 
         assertThat(lab.submit(request)).as("a replica died after the POST, or its answer was lost").isEqualTo(first);
         assertThat(lava.jobs()).hasSize(3);
@@ -413,7 +420,7 @@ class LavaLabTest {
     void lava_refuses(String sentence, String token, String template, String message, boolean retryable) {
         var base = settings("personal");
         var lab = new LavaLab("lava", new LavaSettings(base.url(), token, template == null ? base.template() : template,
-                base.variables(), base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval()), KEY);
+                base.variables(), base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval(), null), KEY);
 
         assertThatThrownBy(() -> lab.submit(request)).isInstanceOfSatisfying(LabException.class, e -> {
             assertThat(e.getMessage()).isEqualTo(message);
@@ -454,7 +461,7 @@ class LavaLabTest {
                                                           Map<String, String> variables, String message) {
         var base = settings("personal");
         var settings = new LavaSettings(base.url(), TOKEN, template.replace("%s", "personal"), variables,
-                base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval());
+                base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval(), null);
 
         assertThatThrownBy(() -> new LavaLab("lava", settings, KEY)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
@@ -466,7 +473,7 @@ class LavaLabTest {
         var base = settings("personal");
         var lab = new LavaLab("lava", new LavaSettings(base.url(), TOKEN,
                 base.template().replace("url: {{ rootfs }}", "url: {{ rootfs }}/{{ subject }}"), base.variables(),
-                base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval()), KEY);
+                base.artifactsUrl(), base.callbackBaseUrl(), base.pollInterval(), null), KEY);
 
         assertThatThrownBy(() -> lab.submit(request)).isInstanceOfSatisfying(LabException.class, e -> {
             assertThat(e.getMessage()).isEqualTo("cannot write the LAVA job for this change: line 17: the value of "

@@ -1,0 +1,298 @@
+package dev.labgate.lab.artifact;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The files runs publish for later stages, one directory per run ({@code <root>/<run>/<file>}),
+ * each run's list in {@code <root>/<run>/SHA256SUMS} ({@code sha256sum -c} reads it). The root is
+ * under labgate's data directory (labgate serves it at {@code <public URL>/artifacts/}) or a
+ * directory another web server publishes at its own URL; either way a file's URL is
+ * {@code <base URL>/<run>/<file>}.
+ *
+ * <p>A run's files are replaced as a whole: they are written to a hidden directory and moved in
+ * place, so a reader sees either the old set or the new one, and only files named in
+ * {@code SHA256SUMS} are ever served. A file over the size limit is left out, and the publication
+ * says so. Runs older than the retention period are deleted by {@link #deleteOlderThan}.
+ * Thread-safe: publications of different runs do not touch each other, and one run is published by
+ * one task at a time.
+ */
+public final class ArtifactStore {
+
+    public static final String CHECKSUMS = "SHA256SUMS";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtifactStore.class);
+    private static final Pattern RUN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+-][A-Za-z0-9_.+-]*(/[A-Za-z0-9_+-][A-Za-z0-9_.+-]*)*");
+    private static final int MAX_NAME = 255;
+
+    /** A file a run wants published under {@code name}. */
+    public record Candidate(String name, Path file) {
+        public Candidate {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(file, "file");
+        }
+    }
+
+    /** A published file: its name under the run, SHA-256 (64 hex) and size. */
+    public record Stored(String name, String sha256, long size) {
+    }
+
+    /**
+     * What a publication kept, and what it left out with why (for the build's report).
+     *
+     * @param leftOut one sentence per file that was not kept
+     */
+    public record Publication(List<Stored> kept, List<String> leftOut) {
+        public Publication {
+            kept = List.copyOf(kept);
+            leftOut = List.copyOf(leftOut);
+        }
+    }
+
+    /** A published file ready to be read: where it is on disk, and what it is. */
+    public record Served(Path path, Stored file) {
+    }
+
+    private final Path root;
+    private final Optional<String> baseUrl;
+    private final long maxFileBytes;
+
+    /**
+     * @param baseUrl where {@code root} is served ({@code <public URL>/artifacts} or the publishing
+     *                server's URL); empty when nothing serves it, and then files have no URL
+     * @param maxFileBytes the largest file kept
+     */
+    public ArtifactStore(Path root, Optional<String> baseUrl, long maxFileBytes) {
+        this.root = root.toAbsolutePath().normalize();
+        this.baseUrl = baseUrl.map(u -> u.replaceAll("/+$", ""));
+        this.maxFileBytes = maxFileBytes;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public long maxFileBytes() {
+        return maxFileBytes;
+    }
+
+    /**
+     * Publishes a run's files, replacing any it published before. Files that are missing are
+     * skipped silently (a build that failed early has no image); files over the limit are left out
+     * with the reason.
+     *
+     * @throws UncheckedIOException when the store cannot be written
+     */
+    public Publication publish(String runId, List<Candidate> files) {
+        requireRun(runId);
+        var incoming = root.resolve("." + runId + "-" + UUID.randomUUID());
+        var kept = new ArrayList<Stored>();
+        var leftOut = new ArrayList<String>();
+        try {
+            Files.createDirectories(incoming);
+            var sums = new StringBuilder();
+            for (var candidate : files) {
+                if (!validName(candidate.name())) {
+                    throw new IllegalArgumentException("'" + candidate.name() + "' is not an artifact name");
+                }
+                if (!Files.isRegularFile(candidate.file())) {
+                    continue;
+                }
+                var size = Files.size(candidate.file());
+                if (size > maxFileBytes) {
+                    leftOut.add(candidate.name() + " is " + bytes(size) + ", over the limit of " + bytes(maxFileBytes)
+                            + " for an artifact (artifacts.max-size), and was not kept");
+                    continue;
+                }
+                var target = incoming.resolve(candidate.name());
+                Files.createDirectories(target.getParent());
+                Files.copy(candidate.file(), target, StandardCopyOption.REPLACE_EXISTING);
+                var sha256 = sha256(target);
+                kept.add(new Stored(candidate.name(), sha256, size));
+                sums.append(sha256).append("  ").append(candidate.name()).append('\n');
+            }
+            Files.writeString(incoming.resolve(CHECKSUMS), sums);
+            var published = root.resolve(runId);
+            deleteTree(published);
+            Files.move(incoming, published, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            quietlyDelete(incoming);
+            throw new UncheckedIOException("cannot publish the artifacts of run " + runId + " in " + root, e);
+        }
+        return new Publication(kept, leftOut);
+    }
+
+    /** The files a run published, in the order they were published; empty when it has none (or they expired). */
+    public List<Stored> files(String runId) {
+        if (!RUN.matcher(runId).matches()) {
+            return List.of();
+        }
+        var dir = root.resolve(runId);
+        var sums = dir.resolve(CHECKSUMS);
+        if (!Files.isRegularFile(sums)) {
+            return List.of();
+        }
+        try {
+            var stored = new ArrayList<Stored>();
+            for (var line : Files.readAllLines(sums, StandardCharsets.UTF_8)) {
+                var gap = line.indexOf("  ");
+                if (gap != 64) {
+                    continue;
+                }
+                var name = line.substring(66);
+                var file = dir.resolve(name);
+                if (validName(name) && Files.isRegularFile(file)) {
+                    stored.add(new Stored(name, line.substring(0, 64), Files.size(file)));
+                }
+            }
+            return stored;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the artifacts of run " + runId, e);
+        }
+    }
+
+    /** Where a published file can be downloaded; empty when nothing serves the store. */
+    public Optional<String> url(String runId, String name) {
+        return baseUrl.map(base -> base + "/" + runId + "/" + name);
+    }
+
+    /** The directory URL of a run's files; empty when nothing serves the store. */
+    public Optional<String> url(String runId) {
+        return baseUrl.map(base -> base + "/" + runId);
+    }
+
+    /**
+     * A published file of a run, or its {@code SHA256SUMS}, for serving. Anything else (a path
+     * that leaves the run's directory, a file not in its list, a publication in progress) is empty.
+     */
+    public Optional<Served> find(String runId, String name) {
+        if (!RUN.matcher(runId).matches() || !validName(name)) {
+            return Optional.empty();
+        }
+        var dir = root.resolve(runId);
+        if (CHECKSUMS.equals(name)) {
+            var sums = dir.resolve(CHECKSUMS);
+            try {
+                return Files.isRegularFile(sums) ? Optional.of(new Served(sums, new Stored(CHECKSUMS, sha256(sums),
+                        Files.size(sums)))) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+        return files(runId).stream().filter(f -> f.name().equals(name)).findFirst()
+                .map(f -> new Served(dir.resolve(name), f));
+    }
+
+    /**
+     * Deletes the files of every run published before {@code cutoff}, and publications abandoned
+     * before it; returns how many runs it deleted.
+     */
+    public int deleteOlderThan(Instant cutoff) {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        int deleted = 0;
+        try (Stream<Path> entries = Files.list(root)) {
+            for (var dir : entries.filter(Files::isDirectory).toList()) {
+                var marker = dir.resolve(CHECKSUMS);
+                var at = Files.getLastModifiedTime(Files.isRegularFile(marker) ? marker : dir).toInstant();
+                if (at.isBefore(cutoff)) {
+                    deleteTree(dir);
+                    deleted += dir.getFileName().toString().startsWith(".") ? 0 : 1;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear old artifacts in " + root, e);
+        }
+        if (deleted > 0) {
+            LOG.info("deleted the artifacts of {} runs published before {}", deleted, cutoff);
+        }
+        return deleted;
+    }
+
+    /** Whether {@code name} can be an artifact's path under its run: plain segments, no {@code ..}, no hidden files. */
+    public static boolean validName(String name) {
+        return name.length() <= MAX_NAME && NAME.matcher(name).matches()
+                && Stream.of(name.split("/")).noneMatch(s -> s.equals("..") || s.equals("."));
+    }
+
+    /** The SHA-256 of a file, as 64 lowercase hex digits. */
+    public static String sha256(Path file) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            var buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** A size as people read it: {@code 2.1 GiB}, {@code 640 KiB}, {@code 1025 bytes}. */
+    static String bytes(long size) {
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        if (size < 10 * 1024) {
+            return size + " bytes";
+        }
+        double value = size;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return (value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.1f", value)) + " "
+                + units[unit];
+    }
+
+    private static void requireRun(String runId) {
+        if (!RUN.matcher(runId).matches()) {
+            throw new IllegalArgumentException("'" + runId + "' is not a run id");
+        }
+    }
+
+    private static void quietlyDelete(Path dir) {
+        try {
+            deleteTree(dir);
+        } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", dir, e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (var path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}
