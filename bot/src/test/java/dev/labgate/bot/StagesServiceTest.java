@@ -150,7 +150,7 @@ class StagesServiceTest {
                 FakeLava.Case.of("1_kunit", "kunit-example-test-example_simple_test", "pass"),
                 FakeLava.Case.of("1_kunit", "kunit-example-test-example_mark_skipped_test", "skip"),
                 FakeLava.Case.of("1_kunit", "list-sort-list_sort_test", "fail")));
-        assertThat(lava.sendCallback(job.id())).isEqualTo(200);
+        assertThat(lava.sendCallback(job.id())).as("taken: the poll is due now").isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> finalStatuses(kernelHead).size() == 2);
         assertThat(finalStatuses(kernelHead)).extracting(FakeGitHub.Status::context, FakeGitHub.Status::state)
