@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,10 +37,12 @@ import java.util.stream.Stream;
  * A kernel build as a lab: a {@link CommandLab} (so in the same sandbox as every command lab) whose
  * command builds the configuration the policy names, and whose results are the build itself.
  *
- * <p>The command ({@link #script}) builds out of the tree, in {@code build/} next to it: the
- * defconfig, the fragments merged on top ({@code scripts/kconfig/merge_config.sh -m}, then
- * {@code olddefconfig}), the image, the modules when the configuration has them, and the device
- * trees where the architecture boots with them. When it ends, its artifacts are published in the
+ * <p>The command ({@link #script}) builds into {@code .labgate-build/} in the checkout (the
+ * sandbox lets it write only there and in its {@code /tmp}): the defconfig, the fragments merged on
+ * top ({@code scripts/kconfig/merge_config.sh -m}, then {@code olddefconfig}), the image, the
+ * modules when the configuration has them, and the device trees where the architecture boots with
+ * them. Once it ended, and before the command lab deletes the checkout, that directory is moved
+ * next to it ({@code build/} in the run's directory), and its artifacts are published in the
  * {@link ArtifactStore}: the kernel image ({@code bzImage}, {@code Image}, {@code zImage}),
  * {@code modules.tar.xz}, {@code dtbs/<vendor>/<board>.dtb}, {@code kernel.config} and
  * {@code build.log}; a failed build still publishes its configuration and log. The build directory
@@ -56,7 +59,9 @@ public final class BuildLab implements Lab {
     public static final String CONFIG = "kernel.config";
     public static final String MODULES = "modules.tar.xz";
     public static final String DEVICE_TREES = "dtbs/";
-    /** The build directory, next to the tree in the run's directory. */
+    /** Where the command builds, in the checkout. */
+    static final String BUILD_DIR = ".labgate-build";
+    /** Where the build directory is kept once the command ended, next to the checkout in the run's directory. */
     static final String OUTPUT = "build";
     /** What the publication left out and why, one line each, kept in the run's directory for later polls. */
     private static final String LEFT_OUT = "artifacts-left-out";
@@ -98,6 +103,11 @@ public final class BuildLab implements Lab {
 
     @Override
     public LabProgress poll(LabRun run) {
+        try {
+            keepBuild(run.externalId());
+        } catch (IOException e) {
+            throw new LabException("cannot keep the build of run " + run.externalId() + ": " + e.getMessage(), true, e);
+        }
         var progress = command.poll(run);
         if (progress instanceof LabProgress.Running running && running.note().startsWith("running")) {
             return new LabProgress.Running("building " + settings.arch().word() + " " + settings.configName());
@@ -110,6 +120,19 @@ public final class BuildLab implements Lab {
         } catch (IOException | UncheckedIOException e) {
             throw new LabException("cannot publish the artifacts of run " + run.externalId() + ": " + e.getMessage(),
                     true, e);
+        }
+    }
+
+    /**
+     * Moves the build out of the checkout once the command ended ({@code exit} written), since the
+     * command lab deletes the checkout when it reads the result. A build stopped by the lab itself
+     * (timeout, a limit) is read in the same poll that stops it: it keeps only its log.
+     */
+    private void keepBuild(String runId) throws IOException {
+        var dir = command.runDirectory(runId);
+        var built = dir.resolve("tree").resolve(BUILD_DIR);
+        if (Files.exists(dir.resolve("exit")) && Files.isDirectory(built) && !Files.exists(dir.resolve(OUTPUT))) {
+            Files.move(built, dir.resolve(OUTPUT), StandardCopyOption.ATOMIC_MOVE);
         }
     }
 
@@ -258,7 +281,7 @@ public final class BuildLab implements Lab {
 
     /**
      * The shell script the command lab runs in the checked-out tree: configure, build and install
-     * into {@code ../build}. Every value in it comes from the operator's policy, checked when the
+     * into {@code .labgate-build/}. Every value in it comes from the operator's policy, checked when the
      * policy was read, and is quoted all the same.
      */
     public static String script(BuildSettings settings) {
@@ -278,7 +301,7 @@ public final class BuildLab implements Lab {
         var files = settings.fragments().stream().filter(f -> !options.contains(f)).toList();
         var script = new StringBuilder();
         script.append("set -eu\n");
-        script.append("out=\"$(cd .. && pwd)/").append(OUTPUT).append("\"\n");
+        script.append("out=\"$(pwd)/").append(BUILD_DIR).append("\"\n");
         script.append("mkdir -p \"$out\"\n");
         script.append("m() { echo \"+ make $*\"; ").append(make).append(" \"$@\"; }\n");
         script.append("echo ").append(quote("labgate: building " + arch.word() + " " + settings.configName()
