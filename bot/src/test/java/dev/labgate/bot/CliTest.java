@@ -312,6 +312,30 @@ class CliTest {
         }
     }
 
+    @Test
+    void explain_shows_a_later_stage_waiting_for_the_one_before_it() throws Exception {
+        try (var scenario = new Scenario(tmp, "true")) {
+            Files.writeString(tmp.resolve("policy.yml"), Files.readString(tmp.resolve("policy.yml")).replace(
+                    "plans:\n", "  build: {type: build, arch: x86_64}\nplans:\n  - {name: build, lab: build}\n")
+                    .replace("lab: local\n", "lab: local\n    after: build\n"));
+            scenario.github.permission(Scenario.REPO, "alice", "write");
+            var payload = Files.write(tmp.resolve("pr.json"), Fixtures.pullRequest("synchronize", Scenario.REPO, 7,
+                    "alice", scenario.head, scenario.base, false));
+            System.setProperty("labgate.github.api-url", scenario.github.url().toString());
+            Ran result;
+            try {
+                result = run("explain", "--forge", "github", "--event", "pull_request", payload.toString(),
+                        "--policy", tmp.resolve("policy.yml").toString());
+            } finally {
+                System.clearProperty("labgate.github.api-url");
+            }
+            assertThat(result.exit()).as(result.err()).isZero();
+            assertThat(result.out()).containsSubsequence("build (the lab's default tests), because of plan 'build': "
+                    + "would run", "local (the lab's default tests), because of plan 'smoke': would run once build "
+                    + "passed");
+        }
+    }
+
     /** An SSH key made in the test and commits signed with it by JGit, as git signs them. */
     private static final class SshKey {
         final Path file;

@@ -251,7 +251,8 @@ public final class ExplainCommand implements Callable<Integer> {
 
     private static String fate(TrustGate.LabVerdict lab, TrustDecision decision) {
         return !lab.admitted() ? "would not run: " + lab.admission().decision().reason()
-                : decision.trusted() ? "would run" : "would wait for a maintainer's /labgate ok-to-test";
+                : decision.trusted() ? lab.entry().after().map(after -> "would run once " + after + " passed")
+                .orElse("would run") : "would wait for a maintainer's /labgate ok-to-test";
     }
 
     private void explainCommand(PrintWriter out, TrustGate gate, ExplainFacts facts, ExplainFacts favourable,
