@@ -60,7 +60,8 @@ public final class PolicyLabs implements Labs, AutoCloseable {
      *
      * @param environment reads an environment variable (null when unset)
      * @param publicUrl the service's public URL, where LAVA jobs call back; empty to rely on polling
-     * @param callbackKey the secret LAVA callback tokens derive from, the same on every replica
+     * @param callbackKey the secret LAVA callback tokens and artifact URL tokens derive from (each
+     *                    for its purpose), the same on every replica
      */
     public record Context(Function<String, String> environment, Optional<String> publicUrl, byte[] callbackKey) {
     }
@@ -160,10 +161,11 @@ public final class PolicyLabs implements Labs, AutoCloseable {
         var settings = policies.current().artifacts();
         return store.updateAndGet(old -> old != null && old.settings().equals(settings) ? old
                 : new Store(settings, settings.published()
-                        .map(p -> new ArtifactStore(p.directory(), Optional.of(p.url().toString()), settings.maxFileBytes()))
+                        .map(p -> new ArtifactStore(p.directory(), Optional.of(p.url().toString()), settings.maxFileBytes(),
+                                context.callbackKey()))
                         .orElseGet(() -> new ArtifactStore(dataDir.resolve("artifacts"),
                                 context.publicUrl().map(u -> u.replaceAll("/+$", "") + "/artifacts"),
-                                settings.maxFileBytes())))).store();
+                                settings.maxFileBytes(), context.callbackKey())))).store();
     }
 
     private Built build(LabSpec spec, ArtifactSettings artifacts) {

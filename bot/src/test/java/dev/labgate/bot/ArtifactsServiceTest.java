@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,8 +25,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code /artifacts/<run>/<file>} on the running service: read-only, with checksums, under the run
- * pages' read rules, and gone after the retention period.
+ * {@code /artifacts/<run>/<token>/<file>} on the running service: read-only, with checksums, only
+ * with the run's token, under the run pages' read rules, and gone after the retention period.
  */
 class ArtifactsServiceTest {
 
@@ -59,7 +60,12 @@ class ArtifactsServiceTest {
             Files.writeString(path, file.getValue());
             candidates.add(new ArtifactStore.Candidate(file.getKey(), path));
         }
-        labgate.bean(PolicyLabs.class).artifacts().publish(runId, candidates);
+        labgate.bean(PolicyLabs.class).artifacts().publish(runId, tmp.resolve("built"), candidates);
+    }
+
+    /** The path of a published file's URL, as labgate hands it to labs (with the run's token). */
+    private String path(String runId, String file) {
+        return URI.create(labgate.bean(PolicyLabs.class).artifacts().url(runId, file).orElseThrow()).getPath();
     }
 
     private static String sha256(String content) throws Exception {
@@ -72,7 +78,7 @@ class ArtifactsServiceTest {
         start(Map.of());
         publish("b1ld", Map.of("bzImage", "a kernel", "dtbs/broadcom/bcm2711-rpi-4-b.dtb", "a device tree"));
 
-        var kernel = labgate.get("/artifacts/b1ld/bzImage");
+        var kernel = labgate.get(path("b1ld", "bzImage"));
         assertThat(kernel.statusCode()).isEqualTo(200);
         assertThat(kernel.body()).isEqualTo("a kernel");
         var sha = sha256("a kernel");
@@ -83,34 +89,41 @@ class ArtifactsServiceTest {
                 assertThat(t).startsWith("application/octet-stream"));
         assertThat(kernel.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
 
-        var head = labgate.send(HttpRequest.newBuilder(labgate.url().resolve("/artifacts/b1ld/bzImage"))
+        var head = labgate.send(HttpRequest.newBuilder(labgate.url().resolve(path("b1ld", "bzImage")))
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
         assertThat(head.statusCode()).as("LAVA's worker asks with HEAD first").isEqualTo(200);
         assertThat(head.headers().firstValue("Content-Length")).contains("8");
 
-        assertThat(labgate.get("/artifacts/b1ld/dtbs/broadcom/bcm2711-rpi-4-b.dtb").body()).isEqualTo("a device tree");
-        assertThat(labgate.get("/artifacts/b1ld/SHA256SUMS").body()).contains(sha + "  bzImage\n",
+        assertThat(labgate.get(path("b1ld", "dtbs/broadcom/bcm2711-rpi-4-b.dtb")).body()).isEqualTo("a device tree");
+        assertThat(labgate.get(path("b1ld", "SHA256SUMS")).body()).contains(sha + "  bzImage\n",
                 sha256("a device tree") + "  dtbs/broadcom/bcm2711-rpi-4-b.dtb\n");
 
-        var write = labgate.send(HttpRequest.newBuilder(labgate.url().resolve("/artifacts/b1ld/bzImage"))
+        var write = labgate.send(HttpRequest.newBuilder(labgate.url().resolve(path("b1ld", "bzImage")))
                 .PUT(HttpRequest.BodyPublishers.ofString("another kernel")).build());
         assertThat(write.statusCode()).as("read-only").isIn(404, 405);
-        assertThat(labgate.get("/artifacts/b1ld/bzImage").body()).isEqualTo("a kernel");
+        assertThat(labgate.get(path("b1ld", "bzImage")).body()).isEqualTo("a kernel");
     }
 
     @Test
     void nothing_but_a_published_file_is_served() throws Exception {
         start(Map.of());
         publish("b1ld", Map.of("bzImage", "a kernel"));
-        Files.writeString(tmp.resolve("data/artifacts/b1ld/notes.txt"), "not published");
+        publish("0ther", Map.of("bzImage", "another kernel"));
+        var run = path("b1ld", "");
+        Files.writeString(tmp.resolve("data" + run + "notes.txt"), "not published");
+        var other = path("0ther", "");
+        var token = run.split("/")[3];
 
-        for (var path : List.of("/artifacts/b1ld/..%2F..%2Fpolicy.yml", "/artifacts/b1ld/../../policy.yml",
-                "/artifacts/..%2Fdata/b1ld/bzImage", "/artifacts/b1ld/notes.txt", "/artifacts/nobody/bzImage",
-                "/artifacts/b1ld/%2e%2e/%2e%2e/policy.yml")) {
+        for (var path : List.of(run + "..%2F..%2F..%2Fpolicy.yml", run + "../../../policy.yml",
+                "/artifacts/..%2Fdata/b1ld/" + token + "/bzImage", run + "notes.txt", run + "%2e%2e/%2e%2e/policy.yml",
+                "/artifacts/nobody/" + token + "/bzImage", "/artifacts/b1ld/bzImage", "/artifacts/b1ld/SHA256SUMS",
+                "/artifacts/b1ld/" + "0".repeat(32) + "/bzImage", "/artifacts/b1ld/" + other.split("/")[3] + "/bzImage",
+                "/artifacts/b1ld/" + token.substring(0, 31) + "/bzImage")) {
             var answer = labgate.get(path);
             assertThat(answer.statusCode()).as(path).isIn(400, 404);
-            assertThat(answer.body()).as(path).doesNotContain("repositories", "not published");
+            assertThat(answer.body()).as(path).doesNotContain("repositories", "not published", "a kernel");
         }
+        assertThat(labgate.get(other + "bzImage").body()).isEqualTo("another kernel");
     }
 
     @Test
@@ -118,7 +131,7 @@ class ArtifactsServiceTest {
         start(Map.of("labgate.pages.allowed-networks", "192.0.2.0/24"));
         publish("b1ld", Map.of("bzImage", "a kernel"));
 
-        var refused = labgate.get("/artifacts/b1ld/bzImage");
+        var refused = labgate.get(path("b1ld", "bzImage"));
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).doesNotContain("a kernel");
     }
@@ -128,7 +141,7 @@ class ArtifactsServiceTest {
         start(Map.of("labgate.pages.allowed-networks", "127.0.0.0/8,::1"));
         publish("b1ld", Map.of("bzImage", "a kernel"));
 
-        assertThat(labgate.get("/artifacts/b1ld/bzImage").statusCode()).isEqualTo(200);
+        assertThat(labgate.get(path("b1ld", "bzImage")).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -136,14 +149,15 @@ class ArtifactsServiceTest {
         start(Map.of());
         publish("old", Map.of("bzImage", "an old kernel"));
         publish("new", Map.of("bzImage", "a new kernel"));
-        Files.setLastModifiedTime(tmp.resolve("data/artifacts/old/SHA256SUMS"),
+        var old = path("old", "bzImage");
+        Files.setLastModifiedTime(tmp.resolve("data" + path("old", "SHA256SUMS")),
                 FileTime.from(Instant.now().minus(Duration.ofDays(15))));
 
         assertThat(labgate.bean(ArtifactRetention.class).sweep()).as("the default retention is 14 days").isEqualTo(1);
 
-        assertThat(labgate.get("/artifacts/old/bzImage").statusCode()).isEqualTo(404);
-        assertThat(labgate.get("/artifacts/old/bzImage").body()).contains("deleted after the retention period");
-        assertThat(labgate.get("/artifacts/new/bzImage").statusCode()).isEqualTo(200);
+        assertThat(labgate.get(old).statusCode()).isEqualTo(404);
+        assertThat(labgate.get(old).body()).contains("deleted after the retention period");
+        assertThat(labgate.get(path("new", "bzImage")).statusCode()).isEqualTo(200);
         assertThat(List.of(labgate.bean(PolicyLabs.class).artifacts().root().toFile().list())).containsExactly("new");
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,9 +106,14 @@ class StagesServiceTest {
                 .filter(c -> c.body().startsWith(ForgeReports.SUMMARY_MARKER)).reduce((a, b) -> b).orElseThrow().body();
     }
 
+    /** Where a run's files are downloaded, with its token, as labgate hands them to labs: ends with a slash. */
+    private String artifacts(String runId) {
+        return labgate.bean(PolicyLabs.class).artifacts().url(runId).orElseThrow() + "/";
+    }
+
     /** The SHA-256 of each file of a run, as labgate serves them in its SHA256SUMS. */
     private Map<String, String> checksums(String runId) {
-        var answer = labgate.get("/artifacts/" + runId + "/SHA256SUMS");
+        var answer = labgate.get(URI.create(artifacts(runId)).getPath() + "SHA256SUMS");
         assertThat(answer.statusCode()).isEqualTo(200);
         return answer.body().lines().map(l -> l.split(" {2}")).collect(Collectors.toMap(p -> p[1], p -> p[0]));
     }
@@ -136,7 +142,9 @@ class StagesServiceTest {
 
         var sums = checksums(build.id());
         assertThat(sums).containsOnlyKeys("bzImage", "modules.tar.xz", "kernel.config", "build.log");
-        var artifacts = labgate.bean(LabgateSettings.class).publicUrl().orElseThrow() + "/artifacts/" + build.id() + "/";
+        var artifacts = artifacts(build.id());
+        assertThat(artifacts).startsWith(labgate.bean(LabgateSettings.class).publicUrl().orElseThrow() + "/artifacts/"
+                + build.id() + "/");
         var job = lava.jobs().get(0);
         assertThat(job.definition()).contains("url: " + artifacts + "bzImage", "sha256sum: " + sums.get("bzImage"),
                 "url: " + artifacts + "modules.tar.xz", "sha256sum: " + sums.get("modules.tar.xz"));
@@ -182,7 +190,7 @@ class StagesServiceTest {
                 org.assertj.core.groups.Tuple.tuple("labgate/qemu-kunit", "error", "Not run: build failed"));
         await().atMost(Duration.ofSeconds(30)).until(() -> summary(9).contains("❌ failed"));
         assertThat(summary(9)).contains("| skipped | not run: build failed |", StandInKernel.ERROR);
-        var log = labgate.get("/artifacts/" + run(9, brokenHead, "build").id() + "/build.log");
+        var log = labgate.get(URI.create(artifacts(run(9, brokenHead, "build").id())).getPath() + "build.log");
         assertThat(log.statusCode()).isEqualTo(200);
         assertThat(log.body()).contains(StandInKernel.ERROR);
     }

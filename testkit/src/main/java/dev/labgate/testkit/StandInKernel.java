@@ -37,6 +37,7 @@ public final class StandInKernel {
             \t@{BROKEN}
             \tmkdir -p $(O)/$(dir $(IMAGE_$(ARCH)))
             \tprintf 'stand-in %s kernel\\n' '$(ARCH)' > $(O)/$(IMAGE_$(ARCH))
+            \t@{AFTER}
 
             modules:
             \t@echo '  CC [M]  drivers/stand-in/stand-in.o'
@@ -74,17 +75,25 @@ public final class StandInKernel {
 
     /** The files of a tree that builds. */
     public static Map<String, String> tree() {
-        return files("");
+        return files("true", "true");
     }
 
     /** The files of a tree whose image does not compile. */
     public static Map<String, String> broken() {
-        return files("echo \"" + ERROR + "\"; exit 1");
+        return files("echo \"" + ERROR + "\"; exit 1", "true");
     }
 
-    private static Map<String, String> files(String broken) {
+    /**
+     * The files of a tree whose build replaces its image with a symbolic link to {@code target}, as
+     * a change would to have a file of the host published as its kernel.
+     */
+    public static Map<String, String> linkingImageTo(String target) {
+        return files("true", "ln -sf '" + target.replace("'", "") + "' $(O)/$(IMAGE_$(ARCH))");
+    }
+
+    private static Map<String, String> files(String broken, String after) {
         return Map.of("Makefile", MAKEFILE.replace("@WARNING@", WARNING)
-                        .replace("{BROKEN}", broken.isEmpty() ? "true" : broken),
+                        .replace("{BROKEN}", broken).replace("{AFTER}", after),
                 "scripts/kconfig/merge_config.sh", MERGE_CONFIG,
                 "kernel/configs/kvm_guest.config", "CONFIG_KVM_GUEST=y\n");
     }

@@ -71,11 +71,12 @@ public final class ActionCommand implements Callable<Integer> {
         // temporary directory and is removed at the end, mirror included.
         var scratch = runner.temp().isPresent() ? Files.createTempDirectory(runner.temp().get(), "labgate-")
                 : Files.createTempDirectory("labgate-action");
-        // A job has no public URL for lab callbacks: labs are polled, so its callback key is never used.
-        var unusedCallbackKey = new byte[32];
-        new SecureRandom().nextBytes(unusedCallbackKey);
+        // A job's own key: it has no public URL, so labs are polled and no callback is checked, and the
+        // artifact URLs it hands to later stages need no other process to recompute them.
+        var jobKey = new byte[32];
+        new SecureRandom().nextBytes(jobKey);
         try (var labs = new PolicyLabs(() -> policy, scratch.resolve("labs"), clock,
-                new PolicyLabs.Context(env::get, Optional.empty(), unusedCallbackKey))) {
+                new PolicyLabs.Context(env::get, Optional.empty(), jobKey))) {
             for (var lab : policy.labs().keySet()) {
                 labs.sandbox(lab).map(setup -> SandboxReport.of(lab, setup)).ifPresent(report -> out.println(
                         "labgate action: " + (report.level() == SandboxReport.Level.INFO ? ""

@@ -18,12 +18,13 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * {@code GET /artifacts/<run>/<file>} (and {@code HEAD}): the files a build published, read-only,
- * for the labs of later stages (a LAVA worker downloads the kernel from here) and for people. Each
- * answer names the file's SHA-256 ({@code ETag}, and {@code Repr-Digest} as RFC 9530 writes it);
- * {@code <run>/SHA256SUMS} lists every file of the run with its checksum. The same read rules as
- * the run pages apply ({@link ViewerAllowlist}). Only published files are served: a path that
- * leaves the run's directory, or names a file the run did not publish, is 404.
+ * {@code GET /artifacts/<run>/<token>/<file>} (and {@code HEAD}): the files a build published,
+ * read-only, for the labs of later stages (a LAVA worker downloads the kernel from here) and for
+ * people. Each answer names the file's SHA-256 ({@code ETag}, and {@code Repr-Digest} as RFC 9530
+ * writes it); {@code <run>/<token>/SHA256SUMS} lists every file of the run with its checksum. The
+ * same read rules as the run pages apply ({@link ViewerAllowlist}), and the token (an HMAC of the
+ * run id, {@link ArtifactStore}) must be the run's. Only published files are served: a wrong
+ * token, a path that leaves the run's directory, or a file the run did not publish is the same 404.
  */
 @Controller("/artifacts")
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -35,20 +36,20 @@ public final class ArtifactsController {
         this.labs = labs;
     }
 
-    @Get(value = "/{run}/{+file}", headRoute = false)
-    public HttpResponse<?> file(@PathVariable String run, @PathVariable String file) {
-        var found = labs.artifacts().find(run, file);
+    @Get(value = "/{run}/{token}/{+file}", headRoute = false)
+    public HttpResponse<?> file(@PathVariable String run, @PathVariable String token, @PathVariable String file) {
+        var found = labs.artifacts().find(run, token, file);
         if (found.isEmpty()) {
-            return missing(run, file);
+            return missing();
         }
         var served = found.get();
         return described(HttpResponse.ok(new SystemFile(served.path().toFile(), type(file))), served.file());
     }
 
     /** What a GET would answer, without the file: LAVA's workers ask this first, for the size. */
-    @Head("/{run}/{+file}")
-    public HttpResponse<?> head(@PathVariable String run, @PathVariable String file) {
-        var found = labs.artifacts().find(run, file);
+    @Head("/{run}/{token}/{+file}")
+    public HttpResponse<?> head(@PathVariable String run, @PathVariable String token, @PathVariable String file) {
+        var found = labs.artifacts().find(run, token, file);
         if (found.isEmpty()) {
             return HttpResponse.status(HttpStatus.NOT_FOUND);
         }
@@ -56,10 +57,11 @@ public final class ArtifactsController {
                 found.get().file());
     }
 
-    private static MutableHttpResponse<?> missing(String run, String file) {
+    /** Says nothing of what the request named: an answer that differs would tell which runs have artifacts. */
+    private static MutableHttpResponse<?> missing() {
         return HttpResponse.status(HttpStatus.NOT_FOUND).contentType(MediaType.TEXT_PLAIN_TYPE)
-                .body("labgate has no artifact " + run + "/" + file
-                        + " (never published, or deleted after the retention period).\n");
+                .body("labgate has no such artifact (never published, deleted after the retention period, "
+                        + "or not this address).\n");
     }
 
     private static MediaType type(String file) {

@@ -3,13 +3,18 @@ package dev.labgate.lab.artifact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -25,18 +30,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The files runs publish for later stages, one directory per run ({@code <root>/<run>/<file>}),
- * each run's list in {@code <root>/<run>/SHA256SUMS} ({@code sha256sum -c} reads it). The root is
- * under labgate's data directory (labgate serves it at {@code <public URL>/artifacts/}) or a
+ * The files runs publish for later stages, one directory per run ({@code <root>/<run>/<token>/<file>}),
+ * each run's list in {@code <root>/<run>/<token>/SHA256SUMS} ({@code sha256sum -c} reads it). The root
+ * is under labgate's data directory (labgate serves it at {@code <public URL>/artifacts/}) or a
  * directory another web server publishes at its own URL; either way a file's URL is
- * {@code <base URL>/<run>/<file>}.
+ * {@code <base URL>/<run>/<token>/<file>}. The token is an HMAC of the run id under labgate's secret
+ * key: run ids appear on the run pages, so a URL without it could be guessed; with it, only whoever
+ * was given a run's URLs (the lab of its later stage, a viewer of its page) can download its files.
  *
  * <p>A run's files are replaced as a whole: they are written to a hidden directory and moved in
  * place, so a reader sees either the old set or the new one, and only files named in
- * {@code SHA256SUMS} are ever served. A file over the size limit is left out, and the publication
- * says so. Runs older than the retention period are deleted by {@link #deleteOlderThan}.
- * Thread-safe: publications of different runs do not touch each other, and one run is published by
- * one task at a time.
+ * {@code SHA256SUMS} are ever served. The files come from a build the change's code ran, so a
+ * candidate is kept only when it is a regular file reached without a symbolic link from the
+ * directory the caller names, is read without following links, and stops being copied at the
+ * size limit; anything else is left out, and the publication says why. Runs older than the
+ * retention period are deleted by {@link #deleteOlderThan}. Thread-safe: publications of different
+ * runs do not touch each other, and one run is published by one task at a time.
  */
 public final class ArtifactStore {
 
@@ -46,6 +55,10 @@ public final class ArtifactStore {
     private static final Pattern RUN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_+-][A-Za-z0-9_.+-]*(/[A-Za-z0-9_+-][A-Za-z0-9_.+-]*)*");
     private static final int MAX_NAME = 255;
+    private static final int MIN_KEY_BYTES = 32;
+    private static final String PURPOSE = "labgate artifacts\n";
+    /** Hex digits of the run's HMAC in its URLs: 128 bits. */
+    private static final int TOKEN_HEX = 32;
 
     /** A file a run wants published under {@code name}. */
     public record Candidate(String name, Path file) {
@@ -78,16 +91,23 @@ public final class ArtifactStore {
     private final Path root;
     private final Optional<String> baseUrl;
     private final long maxFileBytes;
+    private final SecretKeySpec key;
 
     /**
      * @param baseUrl where {@code root} is served ({@code <public URL>/artifacts} or the publishing
      *                server's URL); empty when nothing serves it, and then files have no URL
      * @param maxFileBytes the largest file kept
+     * @param key the secret the runs' URL tokens derive from (at least 32 bytes, the same on every
+     *            replica, since any of them may be asked for a file)
      */
-    public ArtifactStore(Path root, Optional<String> baseUrl, long maxFileBytes) {
+    public ArtifactStore(Path root, Optional<String> baseUrl, long maxFileBytes, byte[] key) {
+        if (key == null || key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("the artifact key must have at least " + MIN_KEY_BYTES + " bytes");
+        }
         this.root = root.toAbsolutePath().normalize();
         this.baseUrl = baseUrl.map(u -> u.replaceAll("/+$", ""));
         this.maxFileBytes = maxFileBytes;
+        this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
     }
 
     public Path root() {
@@ -100,40 +120,58 @@ public final class ArtifactStore {
 
     /**
      * Publishes a run's files, replacing any it published before. Files that are missing are
-     * skipped silently (a build that failed early has no image); files over the limit are left out
+     * skipped silently (a build that failed early has no image); files over the limit, and files
+     * that are not regular files reached from {@code within} without a symbolic link, are left out
      * with the reason.
      *
+     * @param within the directory every candidate must be in (the run's own directory): a file the
+     *               change's code linked to from elsewhere (labgate's data, {@code /proc/self/environ})
+     *               is never copied
      * @throws UncheckedIOException when the store cannot be written
      */
-    public Publication publish(String runId, List<Candidate> files) {
+    public Publication publish(String runId, Path within, List<Candidate> files) {
         requireRun(runId);
         var incoming = root.resolve("." + runId + "-" + UUID.randomUUID());
         var kept = new ArrayList<Stored>();
         var leftOut = new ArrayList<String>();
         try {
-            Files.createDirectories(incoming);
+            var base = within.toRealPath();
+            var target = Files.createDirectories(incoming.resolve(token(runId)));
             var sums = new StringBuilder();
             for (var candidate : files) {
                 if (!validName(candidate.name())) {
                     throw new IllegalArgumentException("'" + candidate.name() + "' is not an artifact name");
                 }
-                if (!Files.isRegularFile(candidate.file())) {
+                var file = candidate.file().toAbsolutePath().normalize();
+                if (!file.startsWith(within.toAbsolutePath().normalize())) {
+                    throw new IllegalArgumentException(file + " is not in " + within);
+                }
+                if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                     continue;
                 }
-                var size = Files.size(candidate.file());
+                if (!reachedWithoutLinks(base, within, file)) {
+                    leftOut.add(candidate.name() + " is a symbolic link or under one, and was not kept");
+                    continue;
+                }
+                var size = Files.size(file);
                 if (size > maxFileBytes) {
                     leftOut.add(candidate.name() + " is " + bytes(size) + ", over the limit of " + bytes(maxFileBytes)
                             + " for an artifact (artifacts.max-size), and was not kept");
                     continue;
                 }
-                var target = incoming.resolve(candidate.name());
-                Files.createDirectories(target.getParent());
-                Files.copy(candidate.file(), target, StandardCopyOption.REPLACE_EXISTING);
-                var sha256 = sha256(target);
-                kept.add(new Stored(candidate.name(), sha256, size));
-                sums.append(sha256).append("  ").append(candidate.name()).append('\n');
+                var copy = target.resolve(candidate.name());
+                Files.createDirectories(copy.getParent());
+                var stored = copy(candidate.name(), file, copy);
+                if (stored.isEmpty()) {
+                    Files.delete(copy);
+                    leftOut.add(candidate.name() + " grew past the limit of " + bytes(maxFileBytes)
+                            + " for an artifact (artifacts.max-size) while it was copied, and was not kept");
+                    continue;
+                }
+                kept.add(stored.get());
+                sums.append(stored.get().sha256()).append("  ").append(candidate.name()).append('\n');
             }
-            Files.writeString(incoming.resolve(CHECKSUMS), sums);
+            Files.writeString(target.resolve(CHECKSUMS), sums);
             var published = root.resolve(runId);
             deleteTree(published);
             Files.move(incoming, published, StandardCopyOption.ATOMIC_MOVE);
@@ -144,12 +182,40 @@ public final class ArtifactStore {
         return new Publication(kept, leftOut);
     }
 
+    /** Whether {@code file}, lexically under {@code within}, is a regular file with no link on the way. */
+    private static boolean reachedWithoutLinks(Path realBase, Path within, Path file) throws IOException {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+                && file.toRealPath().equals(realBase.resolve(within.toAbsolutePath().normalize().relativize(file)));
+    }
+
+    /**
+     * Copies at most the size limit, without following a link, hashing as it goes; empty when more
+     * was read (a file still being written is measured by what was read, not by what it said).
+     */
+    private Optional<Stored> copy(String name, Path from, Path to) throws IOException {
+        var digest = sha256Digest();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(from, LinkOption.NOFOLLOW_LINKS);
+             var out = Files.newOutputStream(to, StandardOpenOption.CREATE_NEW)) {
+            var buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                size += n;
+                if (size > maxFileBytes) {
+                    return Optional.empty();
+                }
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        return Optional.of(new Stored(name, HexFormat.of().formatHex(digest.digest()), size));
+    }
+
     /** The files a run published, in the order they were published; empty when it has none (or they expired). */
     public List<Stored> files(String runId) {
         if (!RUN.matcher(runId).matches()) {
             return List.of();
         }
-        var dir = root.resolve(runId);
+        var dir = root.resolve(runId).resolve(token(runId));
         var sums = dir.resolve(CHECKSUMS);
         if (!Files.isRegularFile(sums)) {
             return List.of();
@@ -175,23 +241,35 @@ public final class ArtifactStore {
 
     /** Where a published file can be downloaded; empty when nothing serves the store. */
     public Optional<String> url(String runId, String name) {
-        return baseUrl.map(base -> base + "/" + runId + "/" + name);
+        return url(runId).map(dir -> dir + "/" + name);
     }
 
-    /** The directory URL of a run's files; empty when nothing serves the store. */
+    /** The directory URL of a run's files, with its token; empty when nothing serves the store. */
     public Optional<String> url(String runId) {
-        return baseUrl.map(base -> base + "/" + runId);
+        return baseUrl.map(base -> base + "/" + runId + "/" + token(runId));
     }
 
     /**
-     * A published file of a run, or its {@code SHA256SUMS}, for serving. Anything else (a path
-     * that leaves the run's directory, a file not in its list, a publication in progress) is empty.
+     * A published file of a run asked for by URL: empty unless {@code token} is the run's (compared
+     * in constant time), and otherwise as {@link #find(String, String)}.
+     */
+    public Optional<Served> find(String runId, String token, String name) {
+        if (!RUN.matcher(runId).matches() || !MessageDigest.isEqual(token(runId).getBytes(StandardCharsets.US_ASCII),
+                token.getBytes(StandardCharsets.UTF_8))) {
+            return Optional.empty();
+        }
+        return find(runId, name);
+    }
+
+    /**
+     * A published file of a run, or its {@code SHA256SUMS}. Anything else (a path that leaves the
+     * run's directory, a file not in its list, a publication in progress) is empty.
      */
     public Optional<Served> find(String runId, String name) {
         if (!RUN.matcher(runId).matches() || !validName(name)) {
             return Optional.empty();
         }
-        var dir = root.resolve(runId);
+        var dir = root.resolve(runId).resolve(token(runId));
         if (CHECKSUMS.equals(name)) {
             var sums = dir.resolve(CHECKSUMS);
             try {
@@ -216,11 +294,12 @@ public final class ArtifactStore {
         int deleted = 0;
         try (Stream<Path> entries = Files.list(root)) {
             for (var dir : entries.filter(Files::isDirectory).toList()) {
-                var marker = dir.resolve(CHECKSUMS);
+                var name = dir.getFileName().toString();
+                var marker = RUN.matcher(name).matches() ? dir.resolve(token(name)).resolve(CHECKSUMS) : dir;
                 var at = Files.getLastModifiedTime(Files.isRegularFile(marker) ? marker : dir).toInstant();
                 if (at.isBefore(cutoff)) {
                     deleteTree(dir);
-                    deleted += dir.getFileName().toString().startsWith(".") ? 0 : 1;
+                    deleted += name.startsWith(".") ? 0 : 1;
                 }
             }
         } catch (IOException e) {
@@ -238,14 +317,29 @@ public final class ArtifactStore {
                 && Stream.of(name.split("/")).noneMatch(s -> s.equals("..") || s.equals("."));
     }
 
-    /** The SHA-256 of a file, as 64 lowercase hex digits. */
-    public static String sha256(Path file) throws IOException {
-        MessageDigest digest;
+    /** The part of a run's URLs that proves it was given them: an HMAC of the run id, in hex. */
+    String token(String runId) {
         try {
-            digest = MessageDigest.getInstance("SHA-256");
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return HexFormat.of().formatHex(mac.doFinal((PURPOSE + runId).getBytes(StandardCharsets.UTF_8)))
+                    .substring(0, TOKEN_HEX);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
+    }
+
+    /** The SHA-256 of a file, as 64 lowercase hex digits. */
+    public static String sha256(Path file) throws IOException {
+        var digest = sha256Digest();
         try (InputStream in = Files.newInputStream(file)) {
             var buffer = new byte[1 << 16];
             for (int n; (n = in.read(buffer)) > 0; ) {

@@ -21,6 +21,7 @@ import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -45,8 +46,9 @@ import java.util.stream.Stream;
  * next to it ({@code build/} in the run's directory), and its artifacts are published in the
  * {@link ArtifactStore}: the kernel image ({@code bzImage}, {@code Image}, {@code zImage}),
  * {@code modules.tar.xz}, {@code dtbs/<vendor>/<board>.dtb}, {@code kernel.config} and
- * {@code build.log}; a failed build still publishes its configuration and log. The build directory
- * is then deleted.
+ * {@code build.log}; a failed build still publishes its configuration and log. The change's code
+ * wrote that directory, so a file in it that is a symbolic link (to labgate's data, to
+ * {@code /proc/self/environ}) is left out, never followed. The build directory is then deleted.
  *
  * <p>Results are one KCIDB build: PASS or FAIL as {@code make} ended, ERROR when the harness
  * stopped it (timeout), MISS when the tree could not be fetched, SKIP when cancelled; with the
@@ -131,7 +133,9 @@ public final class BuildLab implements Lab {
     private void keepBuild(String runId) throws IOException {
         var dir = command.runDirectory(runId);
         var built = dir.resolve("tree").resolve(BUILD_DIR);
-        if (Files.exists(dir.resolve("exit")) && Files.isDirectory(built) && !Files.exists(dir.resolve(OUTPUT))) {
+        // Not through a link the build put in its place: the publication would refuse what it points to anyway.
+        if (Files.exists(dir.resolve("exit")) && Files.isDirectory(built, LinkOption.NOFOLLOW_LINKS)
+                && !Files.exists(dir.resolve(OUTPUT))) {
             Files.move(built, dir.resolve(OUTPUT), StandardCopyOption.ATOMIC_MOVE);
         }
     }
@@ -169,7 +173,7 @@ public final class BuildLab implements Lab {
         var out = dir.resolve(OUTPUT);
         var leftOutFile = dir.resolve(LEFT_OUT);
         if (Files.isDirectory(out)) {
-            var publication = store.publish(runId, candidates(dir, out));
+            var publication = store.publish(runId, dir, candidates(dir, out));
             Files.write(leftOutFile, publication.leftOut(), StandardCharsets.UTF_8);
             deleteTree(out);
             LOG.info("run {}: published {} artifacts{}", runId, publication.kept().size(),

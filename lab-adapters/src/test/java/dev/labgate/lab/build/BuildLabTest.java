@@ -67,6 +67,8 @@ class BuildLabTest {
         forge = TestRepository.create(dir.resolve("forge"), "acme/linux");
         forge.commit("refs/pull/1/head", null, "builds", StandInKernel.tree());
         forge.commit("refs/pull/2/head", null, "does not build", StandInKernel.broken());
+        forge.commit("refs/pull/3/head", null, "links its image to a file of the host",
+                StandInKernel.linkingImageTo(dir.resolve("host-secret").toString()));
         executor = Executors.newSingleThreadExecutor();
     }
 
@@ -78,7 +80,7 @@ class BuildLabTest {
 
     private ArtifactStore store(long maxFileBytes) {
         return new ArtifactStore(dir.resolve("artifacts"), Optional.of("https://labgate.example/artifacts"),
-                maxFileBytes);
+                maxFileBytes, "a test key of thirty-two bytes or more".getBytes(StandardCharsets.US_ASCII));
     }
 
     private BuildLab lab(BuildSettings settings, ArtifactStore store) {
@@ -119,8 +121,10 @@ class BuildLabTest {
         assertThat(build.comment()).isEqualTo("built x86_64 defconfig+kvm_guest+labgate with gcc");
         assertThat(build.outputFiles()).extracting(Resource::name)
                 .containsExactly("bzImage", "modules.tar.xz", "kernel.config", "build.log");
-        assertThat(build.configUrl()).isEqualTo("https://labgate.example/artifacts/build-1/kernel.config");
-        assertThat(build.logUrl()).isEqualTo("https://labgate.example/artifacts/build-1/build.log");
+        var urls = store.url("build-1").orElseThrow();
+        assertThat(urls).matches("https://labgate\\.example/artifacts/build-1/[0-9a-f]{32}");
+        assertThat(build.configUrl()).isEqualTo(urls + "/kernel.config");
+        assertThat(build.logUrl()).isEqualTo(urls + "/build.log");
         assertThat(build.logExcerpt()).isEqualTo(StandInKernel.WARNING + "\n");
         assertThat(build.misc()).containsEntry("warnings", 1).containsEntry("errors", 0);
         assertThat(KcidbSchema.violations(results)).isEmpty();
@@ -142,10 +146,31 @@ class BuildLabTest {
                 tuple("bzImage", Artifact.Kind.KERNEL), tuple("modules.tar.xz", Artifact.Kind.MODULES),
                 tuple("kernel.config", Artifact.Kind.CONFIG), tuple("build.log", Artifact.Kind.LOG));
         assertThat(lab.artifacts(run).get(0)).satisfies(a -> {
-            assertThat(a.url()).isEqualTo("https://labgate.example/artifacts/build-1/bzImage");
+            assertThat(a.url()).isEqualTo(urls + "/bzImage");
             assertThat(a.sha256()).isEqualTo(ArtifactStore.sha256(kernel.path()));
         });
         assertThat(finish(lab, run)).as("polled again, the same answer").isEqualTo(results);
+    }
+
+    @Test
+    void an_image_the_build_made_a_link_to_a_file_of_the_host_is_left_out_with_the_reason() throws Exception {
+        Files.writeString(dir.resolve("host-secret"), "LABGATE_LAVA_TOKEN=s3cret\n");
+        var store = store(1 << 20);
+        var lab = lab(X86, store);
+        var run = lab.submit(request("build-3", 3));
+
+        var build = finish(lab, run).builds().get(0);
+
+        assertThat(build.status()).as("make said it built").isEqualTo(Status.PASS);
+        assertThat(build.outputFiles()).extracting(Resource::name).doesNotContain("bzImage");
+        assertThat(build.comment()).contains("bzImage is a symbolic link or under one, and was not kept");
+        assertThat(store.find("build-3", "bzImage")).isEmpty();
+        assertThat(lab.artifacts(run)).extracting(Artifact::name).doesNotContain("bzImage");
+        try (var published = Files.walk(dir.resolve("artifacts"))) {
+            assertThat(published.filter(Files::isRegularFile)).allSatisfy(f ->
+                    assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+                            .doesNotContain("s3cret"));
+        }
     }
 
     @Test
