@@ -81,7 +81,7 @@ class SandboxedCommandTest {
     TreeRequest request(String runId) {
         return new TreeRequest(runId, new Subject.Change(new ChangeRef(new RepoRef("github", "example-org/linux"), 3)),
                 TestRepository.gitUrl(dir.resolve("forge")) + "example-org/linux.git", "refs/pull/3/head", head, null,
-                List.of());
+                List.of(), List.of());
     }
 
     String output(String runId) throws IOException {
