@@ -145,6 +145,23 @@ class StagesPolicyTest {
         assertThat(defaults.timeout()).isEqualTo(Duration.ofHours(1));
     }
 
+    @Test
+    void a_build_lab_takes_the_command_labs_sandbox_keys_for_a_toolchain_outside_usr() {
+        var build = (LabSpec.Build) valid("""
+                labs:
+                  arm64:
+                    type: build
+                    arch: arm64
+                    cross-compile: aarch64-linux-gnu-
+                    read-only: [/opt/toolchains]
+                    limits: {disk: 40G}
+                """).labs().get("arm64");
+
+        assertThat(build.confinement().sandboxed()).isTrue();
+        assertThat(build.confinement().readOnly()).containsExactly(Path.of("/opt/toolchains"));
+        assertThat(build.confinement().disk()).isEqualTo(40L << 30);
+    }
+
     static Stream<Arguments> badBuilds() {
         return Stream.of(
                 arguments("an architecture labgate does not build for names the one it probably meant",

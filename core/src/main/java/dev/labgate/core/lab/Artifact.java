@@ -15,12 +15,7 @@ import java.util.Objects;
 public record Artifact(String name, Kind kind, String url, String sha256, long size) {
 
     public enum Kind {
-        KERNEL, MODULES, DEVICE_TREE, CONFIG, LOG;
-
-        /** The kind's word in file lists and template variables: {@code kernel}, {@code device-tree}. */
-        public String word() {
-            return name().toLowerCase().replace('_', '-');
-        }
+        KERNEL, MODULES, DEVICE_TREE, CONFIG, LOG
     }
 
     public Artifact {
