@@ -33,7 +33,7 @@ class ReviewReporterTest {
 
     private void run(String id, String lab, String head, RunState state) {
         memory.runs.createIfAbsent(new Run(id, CHANGE, lab, head, null, "file:///x.git", "refs/pull/7/head", List.of(),
-                0, RunState.PLANNED, 0, null, "", null, false, "d", Instant.EPOCH, Instant.EPOCH));
+                0, RunState.PLANNED, 0, null, "", null, false, "d", Instant.EPOCH, Instant.EPOCH, Optional.empty()));
         if (state != RunState.PLANNED) {
             memory.runs.transition(id, RunState.PLANNED, state, state.label(), null, 1, null);
         }
