@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Time from start to ready (GET /health answers 200) and resident memory once idle, N runs, on the
-# embedded default (H2, a fresh data directory each run).
+# Time from start to ready (GET /health answers 200), the CPU time the JVM spent until then, and
+# resident memory once idle, N runs, on the embedded default (H2, a fresh data directory each run).
 # Usage: bench/startup.sh [runs] [how]
 #   how = launcher (default): ./labgate serve, with the launcher's JVM flags and its AppCDS archive
 #         (a first, unmeasured run writes the archive when it stops, as a user's first run does);
@@ -31,9 +31,11 @@ for i in $(seq 1 "$runs"); do
   start "$data"
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18090/health || true)" = 200 ]; do sleep 0.02; done
   ready=$(( ($(date +%s%N) - begin) / 1000000 ))
+  # CPU the JVM spent getting ready (all its threads): unlike the time, hardly moved by other load
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{sub(/.*\) /, ""); printf "%d", ($12 + $13) * 1000 / hz}' /proc/$pid/stat)
   sleep 10
   rss=$(awk '/VmRSS/{print $2}' /proc/$pid/status)
-  echo "run $i ($how): ready in ${ready} ms, idle RSS $((rss / 1024)) MiB"
+  echo "run $i ($how): ready in ${ready} ms (CPU ${cpu} ms), idle RSS $((rss / 1024)) MiB"
   kill "$pid"; wait "$pid" || true
   rm -rf "$data"
 done

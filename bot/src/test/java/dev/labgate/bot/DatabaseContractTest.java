@@ -99,8 +99,11 @@ abstract class DatabaseContractTest {
         store.markProcessed(new DeliveryKey("github", "p2"), "ignored: test");
         var keys = List.of(new DeliveryKey("github", "p3"), new DeliveryKey("github", "p2"),
                 new DeliveryKey("github", "p1"));
-        assertThat(store.unprocessed(keys)).containsExactly(new DeliveryKey("github", "p3"),
-                new DeliveryKey("github", "p1"));
+        assertThat(keys.stream().filter(k -> store.findUnprocessed(k).isPresent()))
+                .containsExactly(new DeliveryKey("github", "p3"), new DeliveryKey("github", "p1"));
+        assertThat(store.findUnprocessed(new DeliveryKey("github", "p1"))).hasValueSatisfying(d ->
+                assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo(BODY));
+        assertThat(store.findUnprocessed(new DeliveryKey("github", "absent"))).isEmpty();
     }
 
     @Test

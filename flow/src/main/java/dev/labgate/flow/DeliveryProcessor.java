@@ -2,6 +2,7 @@ package dev.labgate.flow;
 
 import dev.labgate.core.Sha256;
 import dev.labgate.config.PolicySource;
+import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Subject;
@@ -73,10 +74,16 @@ public final class DeliveryProcessor {
             LOG.warn("delivery {} is not stored; nothing to do", key);
             return "missing: the delivery is not stored";
         }
+        return process(delivery.get());
+    }
+
+    /** {@link #process(DeliveryKey)} for a delivery the caller has already read. */
+    public String process(Delivery delivery) {
+        var key = delivery.key();
         var forge = forges.get(key.forge());
-        var event = forge.parse(delivery.get());
+        var event = forge.parse(delivery);
         var outcome = act(forge, event, key.id());
-        LOG.info("delivery {} ({}): {}", key, delivery.get().event(), outcome);
+        LOG.info("delivery {} ({}): {}", key, delivery.event(), outcome);
         return outcome;
     }
 

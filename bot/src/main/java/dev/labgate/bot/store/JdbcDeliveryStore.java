@@ -88,11 +88,17 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         markProcessed(Map.of(key, outcome));
     }
 
-    /** Those of the given deliveries that are not processed yet, in the given order. */
-    public List<DeliveryKey> unprocessed(List<DeliveryKey> keys) {
-        // One primary-key lookup each: H2 does not use the two-column key for an IN list on its second column.
-        return keys.stream().filter(key -> db.queryOne("select 1 from deliveries where forge = ? and delivery_id = ? "
-                + "and outcome is null", rs -> true, key.forge(), key.id()).isPresent()).toList();
+    /**
+     * The delivery while it is not processed yet, empty once it is (or when it is not stored): one
+     * primary-key lookup that both skips settled work and reads the body to process.
+     */
+    public Optional<Delivery> findUnprocessed(DeliveryKey key) {
+        return db.queryOne("select event, body, body_encoding, received_at from deliveries "
+                        + "where forge = ? and delivery_id = ? and outcome is null",
+                rs -> new Delivery(key, rs.getString("event"),
+                        DeliveryBodies.decode(rs.getString("body_encoding"), rs.getBytes("body")),
+                        Database.instant(rs, "received_at")),
+                key.forge(), key.id());
     }
 
     /** What processing a delivery led to, empty while it is not processed yet. */

@@ -102,9 +102,13 @@ public final class WorkRunner implements AutoCloseable {
                     // After a crash the batch runs again: what was settled then is skipped now, and
                     // what was processed but not settled is processed again (every step is idempotent).
                     var outcomes = new LinkedHashMap<DeliveryKey, String>();
-                    for (var key : deliveryStore.unprocessed(instance.getData().keys())) {
+                    for (var key : instance.getData().keys()) {
                         try (var ignored = MDC.putCloseable("delivery", key.id())) {
-                            outcomes.put(key, deliveries.process(key));
+                            var delivery = deliveryStore.findUnprocessed(key);
+                            if (delivery.isEmpty()) {
+                                continue;
+                            }
+                            outcomes.put(key, deliveries.process(delivery.get()));
                             processed.increment();
                         } catch (RuntimeException e) {
                             // One delivery's trouble must not hold the others back: it is retried on
