@@ -29,13 +29,21 @@ import javax.sql.DataSource;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The trust tables and their stores, on H2 (PostgreSQL mode) and on a real PostgreSQL, with the same migrations. */
 class TrustStoresTest {
@@ -96,7 +104,7 @@ class TrustStoresTest {
 
     @ParameterizedTest(name = "on {0}")
     @ValueSource(strings = {"h2", "postgresql"})
-    void the_audit_keeps_each_decision_once_newest_first_and_counts_admissions_per_author(String which) {
+    void the_audit_keeps_each_decision_once_newest_first(String which) {
         var db = database(which);
         var audit = new JdbcAuditLog(db);
         var repo = new RepoRef("github", "acme/" + which);
@@ -115,10 +123,97 @@ class TrustStoresTest {
         assertThat(entries).extracting(AuditEntry::id).containsExactly("c", "b", "a", "d");
         assertThat(entries.get(0).reason()).isEqualTo("because c");
         assertThat(audit.forRepository(repo, 2)).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void twenty_transactions_at_once_take_exactly_the_quota_each_run_counted_once(String which) throws Exception {
+        var db = database(which);
+        var quotas = new JdbcQuotaCounts(db);
+        var alice = new Person("burst-" + which);
+        var day = LocalDate.of(2026, 3, 1);
+        var start = new CyclicBarrier(20);
+        var pool = Executors.newFixedThreadPool(20);
+        try {
+            var answers = new ArrayList<Future<OptionalInt>>();
+            for (int i = 0; i < 20; i++) {
+                var run = which + "-run-" + i;
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return db.inTransaction(() -> quotas.admit(alice, day, 5, run));
+                }));
+            }
+            var places = new ArrayList<Integer>();
+            for (var answer : answers) {
+                answer.get(60, TimeUnit.SECONDS).ifPresent(places::add);
+            }
+            assertThat(places).containsExactlyInAnyOrder(1, 2, 3, 4, 5);
+        } finally {
+            pool.shutdownNow();
+        }
+        var counted = db.queryOne("select run_id from quota_runs where who = ? and place = 3", rs -> rs.getString(1),
+                alice.login()).orElseThrow();
+        assertThat(quotas.admit(alice, day, 5, counted)).hasValue(3);
+        assertThat(quotas.admit(alice, day, 5, which + "-run-late")).isEmpty();
+        assertThat(quotas.admit(alice, day.plusDays(1), 5, which + "-run-next-day")).hasValue(1);
+        assertThat(quotas.admit(new Person("bob-" + which), day, 5, which + "-run-bob")).hasValue(1);
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void a_rolled_back_transaction_gives_its_run_back(String which) {
+        var db = database(which);
+        var quotas = new JdbcQuotaCounts(db);
+        var carol = new Person("rollback-" + which);
+        var day = LocalDate.of(2026, 3, 1);
+        assertThatThrownBy(() -> db.inTransaction(() -> {
+            assertThat(quotas.admit(carol, day, 1, which + "-rolled-back")).hasValue(1);
+            throw new IllegalStateException("the run could not be stored");
+        })).hasMessageContaining("could not be stored");
+        assertThat(quotas.admit(carol, day, 1, which + "-kept")).hasValue(1);
+        assertThat(quotas.admit(carol, day, 1, which + "-rolled-back")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"h2", "postgresql"})
+    void an_upgrade_carries_the_audits_admissions_over_to_the_quota(String which) throws Exception {
+        DataSource fresh;
+        if (which.equals("h2")) {
+            var config = new HikariConfig();
+            config.setJdbcUrl("jdbc:h2:mem:upgrade-" + UUID.randomUUID()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1");
+            fresh = new HikariDataSource(config);
+        } else {
+            var name = "upgrade_" + Math.abs(UUID.randomUUID().getMostSignificantBits() % 1_000_000);
+            try (var c = postgres.getPostgresDatabase().getConnection(); var st = c.createStatement()) {
+                st.execute("create database " + name);
+            }
+            fresh = postgres.getDatabase("postgres", name);
+        }
+        Flyway.configure().dataSource(fresh).locations("classpath:db/migration").target("3.8").load().migrate();
+        var db = new Database(fresh);
+        var audit = new JdbcAuditLog(db);
+        var repo = new RepoRef("github", "acme/linux");
+        var dave = new Person("dave");
+        // 23:30 UTC is the next day in some time zones: the day must be taken in UTC.
+        audit.record(entry("a", repo, dave, "qemu", "run-1", TrustRules.LAB_ADMISSION, TrustDecision.Outcome.TRUSTED,
+                Instant.parse("2026-03-01T23:30:00Z")));
+        audit.record(entry("b", repo, dave, "qemu", "run-2", TrustRules.LAB_ADMISSION, TrustDecision.Outcome.TRUSTED,
+                Instant.parse("2026-03-01T08:00:00Z")));
+        audit.record(entry("c", repo, dave, "rack", "", TrustRules.LAB_TIER, TrustDecision.Outcome.REJECTED,
+                Instant.parse("2026-03-01T09:00:00Z")));
+        audit.record(entry("d", repo, dave, "qemu", "run-3", TrustRules.LAB_ADMISSION, TrustDecision.Outcome.TRUSTED,
+                Instant.parse("2026-03-02T00:30:00Z")));
+        migrate(fresh);
 
         var quotas = new JdbcQuotaCounts(db);
-        assertThat(quotas.runsAdmittedSince(alice, T.minusSeconds(1))).isEqualTo(2);
-        assertThat(quotas.runsAdmittedSince(new Person("nobody"), T.minusSeconds(1))).isZero();
+        assertThat(quotas.admit(dave, LocalDate.of(2026, 3, 1), 5, "run-1")).hasValue(2);
+        assertThat(quotas.admit(dave, LocalDate.of(2026, 3, 1), 5, "run-2")).hasValue(1);
+        assertThat(quotas.admit(dave, LocalDate.of(2026, 3, 1), 5, "run-4")).hasValue(3);
+        assertThat(quotas.admit(dave, LocalDate.of(2026, 3, 2), 1, "run-5")).isEmpty();
+        if (fresh instanceof HikariDataSource pool) {
+            pool.close();
+        }
     }
 
     @ParameterizedTest(name = "on {0}")

@@ -113,7 +113,7 @@ public final class Approvals {
                 .filter(r -> r.state() == RunState.AWAITING_APPROVAL).toList();
         var plan = new TestPlan(waiting.stream()
                 .map(r -> new TestPlan.Entry(r.lab(), r.tests(), "waiting for approval", r.after())).toList());
-        var verdict = new TrustGate.Verdict(policy, judgement, gate.labs(policy, plan, judgement, pending.author(),
+        var judged = new TrustGate.Verdict(policy, judgement, gate.labs(policy, plan, judgement, pending.author(),
                 () -> rules.maintainer(policy, new MaintainerFacts(author, facts.maintainersFile(policy, repo),
                         changed)).trusted()), pending.author(), Optional.empty());
 
@@ -122,6 +122,8 @@ public final class Approvals {
             if (judgement.trusted()) {
                 gate.approvals().record(approval);
             }
+            var verdict = gate.admit(judged, lab -> waiting.stream().filter(r -> r.lab().equals(lab)).findFirst()
+                    .orElseThrow().id());
             var moved = new ArrayList<String>();
             var ids = new HashMap<String, String>();
             for (var lab : verdict.labs()) {

@@ -209,17 +209,20 @@ public final class DeliveryProcessor {
     }
 
     /**
-     * Creates the runs the verdict allows, records the decisions in the audit (and a head that
-     * waits for approval, or an approval carried over), all in one transaction; then tells the
-     * forge about labs that will not run and about runs that wait.
+     * Counts the quotas and creates the runs they allow, records the decisions in the audit (and a
+     * head that waits for approval, or an approval carried over), all in one transaction; then
+     * tells the forge about labs that will not run and about runs that wait.
      */
-    private List<Run> start(Forge forge, Subject subject, TrustGate.Verdict verdict, String head, String base,
+    private List<Run> start(Forge forge, Subject subject, TrustGate.Verdict judged, String head, String base,
                             String cloneUrl, String fetchRef, String deliveryId, int round,
                             Optional<ForgeEvent.ChangeUpdated> change) {
-        var decision = verdict.decision();
+        var decision = judged.decision();
         var initial = decision.trusted() ? RunState.PLANNED : RunState.AWAITING_APPROVAL;
         var now = clock.instant();
-        List<Run> created = transactions.inTransaction(() -> {
+        record Started(TrustGate.Verdict verdict, List<Run> runs) {
+        }
+        var started = transactions.inTransaction(() -> {
+            var verdict = gate.admit(judged, lab -> runId(subject, head, lab, round));
             var stored = new ArrayList<Run>();
             var ids = new HashMap<String, String>();
             if (decision.outcome() != TrustDecision.Outcome.REJECTED) {
@@ -248,21 +251,21 @@ public final class DeliveryProcessor {
                 // The summary tells the contributor what to wait for and who can approve.
                 work.enqueueNow(new Work.Report(subject, head, "awaiting-approval"));
             }
-            return stored;
+            return new Started(verdict, stored);
         });
-        for (var run : created) {
+        for (var run : started.runs()) {
             if (run.state() == RunState.AWAITING_APPROVAL) {
                 forge.setStatus(subject, run.headSha(), StatusText.of(run, links.run(run.id())));
             }
         }
-        for (var lab : verdict.labs()) {
+        for (var lab : started.verdict().labs()) {
             if (!lab.admitted()) {
                 // The contributor sees on the commit why a lab will not test it.
                 forge.setStatus(subject, head, new CommitStatus("labgate/" + lab.entry().lab(),
                         CommitStatus.State.ERROR, "Not run: " + lab.admission().decision().reason(), null));
             }
         }
-        return created;
+        return started.runs();
     }
 
     /**

@@ -10,9 +10,10 @@ import dev.labgate.core.trust.Approval;
 import dev.labgate.core.trust.ApprovalRequest;
 import dev.labgate.core.trust.AuditEntry;
 
-import java.time.Instant;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The trust gate's stores where there is no database (a one-shot CI job, {@code labgate explain}):
@@ -48,9 +49,10 @@ public final class NoHistory implements ApprovalStore, AuditLog, QuotaCounts {
         return List.of();
     }
 
+    /** Nothing was counted before: every run is the author's first of the day. */
     @Override
-    public int runsAdmittedSince(Person author, Instant since) {
-        return 0;
+    public OptionalInt admit(Person author, LocalDate day, int limit, String runId) {
+        return limit > 0 ? OptionalInt.of(1) : OptionalInt.empty();
     }
 
     @Override

@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -54,8 +55,14 @@ public final class TrustGate {
     public record Planned(Policy policy, TestPlan plan, Optional<String> note, Supplier<List<String>> changedFiles) {
     }
 
-    /** Whether one planned lab may be used, and why. */
-    public record LabVerdict(TestPlan.Entry entry, Judgement admission) {
+    /**
+     * Whether one planned lab may be used, and why. For a trusted head this is the lab's tier until
+     * {@link #admit} has counted the quotas.
+     *
+     * @param authorIsMaintainer whether the author counts as a maintainer (asked only of labs for
+     *     maintainers' changes)
+     */
+    public record LabVerdict(TestPlan.Entry entry, Judgement admission, boolean authorIsMaintainer) {
         public boolean admitted() {
             return admission.trusted();
         }
@@ -164,35 +171,54 @@ public final class TrustGate {
     }
 
     /**
-     * Rule 7 for each planned lab. A trusted head is admitted within its tier and quotas; a head
-     * waiting for approval is checked against tiers only (quotas count when it is approved).
+     * Rule 7's tiers for each planned lab. The quotas are left to {@link #admit}, which counts them
+     * in the transaction that creates the runs; a head waiting for approval is counted when it is
+     * approved.
      */
     List<LabVerdict> labs(Policy policy, TestPlan plan, Judgement judgement, Person author,
                           Supplier<Boolean> maintainer) {
         var verdicts = new ArrayList<LabVerdict>();
-        var outcome = judgement.decision().outcome();
-        Supplier<Integer> today = memo(() -> quotas.runsAdmittedSince(author,
-                clock.instant().atZone(ZoneOffset.UTC).toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant()));
-        int admitted = 0;
         for (var entry : plan.entries()) {
             var lab = entry.lab();
             var isMaintainer = policy.access(lab).tier() == LabAccess.Tier.MAINTAINERS && maintainer.get();
-            Judgement admission;
-            if (outcome == TrustDecision.Outcome.REJECTED) {
-                admission = judgement;
-            } else if (outcome == TrustDecision.Outcome.NEEDS_APPROVAL) {
-                admission = rules.tier(policy, lab, author, isMaintainer);
-            } else {
-                admission = rules.admit(policy, new LabRequest(lab, author, isMaintainer,
-                        policy.quotas().runsPerAuthorPerDay().isPresent() ? today.get() + admitted : admitted,
-                        policy.maxConcurrent(lab).isPresent() ? quotas.activeRuns(lab) : 0));
-                if (admission.trusted()) {
-                    admitted++;
-                }
-            }
-            verdicts.add(new LabVerdict(entry, admission));
+            var admission = judgement.decision().outcome() == TrustDecision.Outcome.REJECTED ? judgement
+                    : rules.tier(policy, lab, author, isMaintainer);
+            verdicts.add(new LabVerdict(entry, admission, isMaintainer));
         }
         return verdicts;
+    }
+
+    /**
+     * Rule 7 in full for a trusted head: each lab its tier opens takes one of the author's runs of
+     * the day (UTC), checked and counted in one atomic step in the store, so that deliveries
+     * processed at the same moment, on any replica, never admit more than the quota. Call it inside
+     * the transaction that creates or plans the runs: a rollback gives the runs back. Other
+     * decisions are returned unchanged.
+     *
+     * @param runIds the id of the run each lab would get, by lab name; a run counted before keeps its place
+     */
+    public Verdict admit(Verdict verdict, Function<String, String> runIds) {
+        if (verdict.decision().outcome() != TrustDecision.Outcome.TRUSTED) {
+            return verdict;
+        }
+        var policy = verdict.policy();
+        var perDay = policy.quotas().runsPerAuthorPerDay();
+        var day = clock.instant().atZone(ZoneOffset.UTC).toLocalDate();
+        var labs = new ArrayList<LabVerdict>();
+        for (var lab : verdict.labs()) {
+            if (!lab.admitted()) {
+                labs.add(lab);
+                continue;
+            }
+            var name = lab.entry().lab();
+            // A run past the quota is asked for as if the day were full, so that the rule refuses it with its reason.
+            int before = perDay.map(limit -> quotas.admit(verdict.who(), day, limit, runIds.apply(name)).orElse(limit + 1)
+                    - 1).orElse(0);
+            var admission = rules.admit(policy, new LabRequest(name, verdict.who(), lab.authorIsMaintainer(), before,
+                    policy.maxConcurrent(name).isPresent() ? quotas.activeRuns(name) : 0));
+            labs.add(new LabVerdict(lab.entry(), admission, lab.authorIsMaintainer()));
+        }
+        return new Verdict(policy, verdict.judgement(), List.copyOf(labs), verdict.who(), verdict.carried());
     }
 
     /**

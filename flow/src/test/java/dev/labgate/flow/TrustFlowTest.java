@@ -299,6 +299,19 @@ class TrustFlowTest {
                                     + "(UTC); the quota resets at midnight UTC");
                             assertThat(w.lastAudit("qemu").rule()).isEqualTo(TrustRules.QUOTA_AUTHOR);
                         }),
+                arguments("a trusted author's sixth run of the day is refused, and a delivery processed again counts "
+                        + "nothing twice", (Consumer<World>) w -> {
+                            for (int i = 3; i <= 7; i++) {
+                                assertThat(w.open("alice", String.valueOf(i).repeat(40), false))
+                                        .startsWith("trusted (forge-permission): 1 run");
+                            }
+                            assertThat(w.lastAudit("qemu").reason()).endsWith("; 5 of 5 runs today");
+                            assertThat(w.processor.process(new DeliveryKey("github", "d-5"))).contains(": 1 run at");
+                            assertThat(w.open("alice", "8".repeat(40), false))
+                                    .startsWith("trusted (forge-permission): 0 runs");
+                            assertThat(w.lastAudit("qemu").rule()).isEqualTo(TrustRules.QUOTA_AUTHOR);
+                            assertThat(w.memory.trust.admitted()).hasSize(5);
+                        }),
                 arguments("maintainers-only lab asked for by a contributor: approval does not open it",
                         (Consumer<World>) w -> {
                             w.patches(H1, "p1");

@@ -25,12 +25,14 @@ import dev.labgate.core.trust.AuditEntry;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 
 /**
@@ -257,13 +259,18 @@ public final class MemoryStores {
         }
     }
 
-    /** Approvals, the audit and the quota counts; the counts are set by the test. */
+    /** Approvals, the audit and the quota counts; the lab's active runs are set by the test. */
     public static final class Trust implements ApprovalStore, AuditLog, QuotaCounts {
         private final List<ApprovalRequest> requests = new ArrayList<>();
         private final List<Approval> approvals = new ArrayList<>();
         private final Map<String, AuditEntry> audit = new LinkedHashMap<>();
         private final Map<String, Integer> active = new LinkedHashMap<>();
+        private final Map<String, Counted> admitted = new LinkedHashMap<>();
         private int runsToday;
+
+        /** A run counted against its author's quota of a day, and its place in that day. */
+        private record Counted(String who, LocalDate day, int place) {
+        }
 
         @Override
         public void request(ApprovalRequest request) {
@@ -304,8 +311,18 @@ public final class MemoryStores {
         }
 
         @Override
-        public int runsAdmittedSince(Person author, Instant since) {
-            return runsToday;
+        public OptionalInt admit(Person author, LocalDate day, int limit, String runId) {
+            var counted = admitted.get(runId);
+            if (counted != null) {
+                return OptionalInt.of(counted.place());
+            }
+            var before = runsToday + (int) admitted.values().stream()
+                    .filter(c -> c.who().equals(author.login()) && c.day().equals(day)).count();
+            if (before >= limit) {
+                return OptionalInt.empty();
+            }
+            admitted.put(runId, new Counted(author.login(), day, before + 1));
+            return OptionalInt.of(before + 1);
         }
 
         @Override
@@ -326,8 +343,14 @@ public final class MemoryStores {
             return List.copyOf(audit.values());
         }
 
+        /** Sets how many runs every author had counted on any day before the test began. */
         public void runsToday(int count) {
             runsToday = count;
+        }
+
+        /** The ids of the runs counted against quotas, in the order counted. */
+        public List<String> admitted() {
+            return List.copyOf(admitted.keySet());
         }
 
         public void activeRuns(String lab, int count) {
