@@ -31,3 +31,11 @@ select who, utc_day, count(*) from quota_runs group by who, utc_day;
 
 -- Nothing counts admissions from the audit any more.
 drop index audit_admissions;
+
+-- The lab queue (max-concurrent): a planned run takes a slot before it is submitted, and keeps it
+-- while it is submitted, running, or planned again for another attempt.
+alter table runs add column slot_taken boolean default false not null;
+-- One row per lab whose row lock serializes the taking of its slots across workers and replicas.
+create table lab_slots (
+    lab varchar(64) not null primary key
+);

@@ -74,9 +74,12 @@ abstract class DatabaseContractTest {
     private static final Subject SUBJECT = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/linux"), 7));
 
     private static Run run(String id, String head) {
-        var now = Instant.now();
+        return run(id, head, Instant.now());
+    }
+
+    private static Run run(String id, String head, Instant created) {
         return new Run(id, SUBJECT, "local", head, "b".repeat(40), "file:///x.git", "refs/pull/7/head", List.of("t1"),
-                0, RunState.PLANNED, 0, null, "", null, false, "d-1", now, now, Optional.empty());
+                0, RunState.PLANNED, 0, null, "", null, false, "d-1", created, created, Optional.empty());
     }
 
     @Test
@@ -139,21 +142,46 @@ abstract class DatabaseContractTest {
     }
 
     @Test
-    void a_labs_queue_and_work_are_its_planned_submitted_and_running_runs_oldest_first() {
+    void an_older_run_that_appears_while_a_newer_one_takes_the_last_slot_waits_for_it() throws Exception {
+        // The window between replicas: the older run was created on one replica and committed only
+        // after another replica's newer run had counted the lab's free slots.
         var runs = new JdbcRunStore(db, clock);
-        runs.createIfAbsent(run("q1", "1".repeat(40)));
-        runs.createIfAbsent(run("q2", "2".repeat(40)));
-        runs.createIfAbsent(run("q3", "3".repeat(40)));
-        runs.createIfAbsent(run("q4", "4".repeat(40)));
-        runs.transition("q1", RunState.PLANNED, RunState.SUBMITTED, "", new LabRun("local", "x", null), 1, null)
-                .orElseThrow();
-        runs.transition("q3", RunState.PLANNED, RunState.PASSED, "done", null, 1, null).orElseThrow();
-
-        assertThat(runs.atLab("local")).extracting(Run::id, Run::state).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("q1", RunState.SUBMITTED),
-                org.assertj.core.groups.Tuple.tuple("q2", RunState.PLANNED),
-                org.assertj.core.groups.Tuple.tuple("q4", RunState.PLANNED));
-        assertThat(runs.atLab("elsewhere")).isEmpty();
+        var t = Instant.parse("2026-03-01T10:00:00Z");
+        runs.createIfAbsent(run("earlier", "0".repeat(40), t.minusSeconds(60)));
+        assertThat(runs.takeSlot("earlier", "local", 1)).isZero();
+        runs.transition("earlier", RunState.PLANNED, RunState.CANCELLED, "", null, 0, null).orElseThrow();
+        var pool = Executors.newFixedThreadPool(3);
+        try {
+            var created = new CountDownLatch(1);
+            var commitOlder = new CountDownLatch(1);
+            Future<?> creating = pool.submit(() -> db.inTransaction(() -> {
+                runs.createIfAbsent(run("older", "1".repeat(40), t));
+                created.countDown();
+                await(commitOlder);
+            }));
+            assertThat(created.await(10, TimeUnit.SECONDS)).isTrue();
+            runs.createIfAbsent(run("newer", "2".repeat(40), t.plusSeconds(1)));
+            var taken = new CountDownLatch(1);
+            var commitNewer = new CountDownLatch(1);
+            Future<Integer> newer = pool.submit(() -> db.inTransaction(() -> {
+                var place = runs.takeSlot("newer", "local", 1);
+                taken.countDown();
+                await(commitNewer);
+                return place;
+            }));
+            assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
+            commitOlder.countDown();
+            creating.get(10, TimeUnit.SECONDS);
+            Future<Integer> older = pool.submit(() -> runs.takeSlot("older", "local", 1));
+            assertThatThrownBy(() -> older.get(300, TimeUnit.MILLISECONDS))
+                    .as("the older run must wait while the newer one holds the lab's lock")
+                    .isInstanceOf(TimeoutException.class);
+            commitNewer.countDown();
+            assertThat(newer.get(10, TimeUnit.SECONDS)).isZero();
+            assertThat(older.get(10, TimeUnit.SECONDS)).as("the lab's one slot is taken").isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

@@ -192,20 +192,13 @@ public final class RunAdvancer {
     }
 
     /**
-     * Where a planned run stands in its lab's queue: 0 when the lab has a free slot for it, else its
-     * place among the runs waiting for one. Runs are taken oldest first, so a newer run never
-     * overtakes an older one.
+     * Where a planned run stands in its lab's queue: 0 when it holds one of the lab's slots (taken
+     * now, atomically, so that replicas never put more runs on the lab than its limit), else its
+     * place among the runs waiting for one. Runs are taken oldest first.
      */
     private int queuePosition(Run run) {
         var limit = policies.current().maxConcurrent(run.lab());
-        if (limit.isEmpty()) {
-            return 0;
-        }
-        var atLab = runs.atLab(run.lab());
-        var busy = atLab.stream().filter(r -> r.state() != RunState.PLANNED).count();
-        var ahead = atLab.stream().filter(r -> r.state() == RunState.PLANNED).map(Run::id).toList().indexOf(run.id());
-        var place = Math.max(ahead, 0) + busy - limit.get() + 1;
-        return (int) Math.max(place, 0);
+        return limit.isEmpty() ? 0 : runs.takeSlot(run.id(), run.lab(), limit.get());
     }
 
     private Next poll(Run run) {

@@ -28,11 +28,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -90,6 +92,8 @@ public final class MemoryStores {
         private final Map<String, Run> runs = new LinkedHashMap<>();
         private final Map<String, String> whys = new LinkedHashMap<>();
         private final Map<String, Instant> doubts = new LinkedHashMap<>();
+        /** The planned runs that took a slot of their lab. */
+        private final Set<String> slots = new HashSet<>();
 
         Runs(Clock clock) {
             this.clock = clock;
@@ -135,10 +139,23 @@ public final class MemoryStores {
         }
 
         @Override
-        public List<Run> atLab(String lab) {
-            return runs.values().stream().filter(r -> r.lab().equals(lab) && (r.state() == RunState.PLANNED
-                            || r.state() == RunState.SUBMITTED || r.state() == RunState.RUNNING))
-                    .sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::id)).toList();
+        public int takeSlot(String runId, String lab, int limit) {
+            var run = runs.get(runId);
+            if (run == null || run.state() != RunState.PLANNED || slots.contains(runId)) {
+                return 0;
+            }
+            var queue = Comparator.comparing(Run::createdAt).thenComparing(Run::id);
+            var atLab = runs.values().stream().filter(r -> r.lab().equals(lab)).toList();
+            var holding = atLab.stream().filter(r -> r.state() == RunState.SUBMITTED || r.state() == RunState.RUNNING
+                    || r.state() == RunState.PLANNED && slots.contains(r.id())).count();
+            var ahead = atLab.stream().filter(r -> r.state() == RunState.PLANNED && !slots.contains(r.id())
+                    && queue.compare(r, run) < 0).count();
+            var place = ahead + holding - limit + 1;
+            if (place > 0) {
+                return (int) place;
+            }
+            slots.add(runId);
+            return 0;
         }
 
         @Override

@@ -102,7 +102,8 @@ public abstract class StoreContract {
                 null).orElseThrow();
 
         assertThat(waiting.after()).contains("build");
-        assertThat(stores.runs().atLab("boards")).extracting(Run::id).containsExactly("first");
+        assertThat(stores.runs().takeSlot("first", "boards", 1)).as("a waiting stage neither holds a slot nor queues")
+                .isZero();
         assertThat(stores.runs().active(change(7).key())).extracting(Run::id).containsExactly("boot");
         assertThat(stores.runs().transition("boot", RunState.WAITING, RunState.SKIPPED, "not run: build failed", null, 0,
                 null)).hasValueSatisfying(r -> assertThat(r.state().isTerminal()).isTrue());
@@ -110,7 +111,7 @@ public abstract class StoreContract {
     }
 
     @Test
-    void a_labs_queue_is_oldest_first_and_holds_only_runs_not_ended() {
+    void a_labs_slots_go_to_its_oldest_planned_runs_and_are_held_until_each_run_ends() {
         create("late", change(1), "lab", "1".repeat(40), 0, T0.plusSeconds(20));
         create("early", change(2), "lab", "1".repeat(40), 0, T0);
         create("b-same", change(3), "lab", "1".repeat(40), 0, T0.plusSeconds(10));
@@ -118,10 +119,25 @@ public abstract class StoreContract {
         create("ended", change(5), "lab", "1".repeat(40), 0, T0);
         stores.runs().transition("ended", RunState.PLANNED, RunState.CANCELLED, "closed", null, 0, null);
         create("elsewhere", change(6), "other", "1".repeat(40), 0, T0);
+        var runs = stores.runs();
 
-        assertThat(stores.runs().atLab("lab")).extracting(Run::id).containsExactly("early", "a-same", "b-same", "late");
-        assertThat(stores.runs().active(change(5).key())).isEmpty();
-        assertThat(stores.runs().active(change(1).key())).extracting(Run::id).containsExactly("late");
+        assertThat(runs.takeSlot("a-same", "lab", 2)).as("early and a-same fit in two slots").isZero();
+        assertThat(runs.takeSlot("b-same", "lab", 2)).as("early waits ahead of b-same").isEqualTo(1);
+        assertThat(runs.takeSlot("late", "lab", 2)).isEqualTo(2);
+        assertThat(runs.takeSlot("early", "lab", 2)).isZero();
+        assertThat(runs.takeSlot("early", "lab", 2)).as("a slot held is kept").isZero();
+        assertThat(runs.takeSlot("elsewhere", "other", 1)).as("each lab has its own slots").isZero();
+
+        runs.transition("early", RunState.PLANNED, RunState.SUBMITTED, "", new LabRun("lab", "x", null), 1, null);
+        runs.transition("a-same", RunState.PLANNED, RunState.SUBMITTED, "", new LabRun("lab", "y", null), 1, null);
+        runs.transition("a-same", RunState.SUBMITTED, RunState.PLANNED, "lab down; retrying", null, 1, null);
+        assertThat(runs.takeSlot("b-same", "lab", 2)).as("a run waiting to be submitted again keeps its slot")
+                .isEqualTo(1);
+        runs.transition("early", RunState.SUBMITTED, RunState.PASSED, "done", null, 1, null);
+        assertThat(runs.takeSlot("b-same", "lab", 2)).as("an ended run frees its slot").isZero();
+        assertThat(runs.takeSlot("late", "lab", 2)).isEqualTo(1);
+        assertThat(runs.active(change(5).key())).isEmpty();
+        assertThat(runs.active(change(1).key())).extracting(Run::id).containsExactly("late");
     }
 
     @Test

@@ -102,10 +102,36 @@ public final class JdbcRunStore implements RunStore {
                 + "order by created_at", JdbcRunStore::read, subjectKey);
     }
 
+    private record Planned(boolean slotTaken, Instant createdAt) {
+    }
+
     @Override
-    public List<Run> atLab(String lab) {
-        return db.query("select " + COLUMNS + " from runs where lab = ? and state in (?, ?, ?) order by created_at, id",
-                JdbcRunStore::read, lab, RunState.PLANNED.name(), RunState.SUBMITTED.name(), RunState.RUNNING.name());
+    public int takeSlot(String runId, String lab, int limit) {
+        return db.inTransaction(() -> {
+            db.update("insert into lab_slots (lab) values (?) on conflict do nothing", lab);
+            // The lab's row lock, held to the end of the transaction: another replica taking a slot of
+            // this lab waits here and then counts the slot this one took.
+            db.queryOne("select lab from lab_slots where lab = ? for update", rs -> rs.getString(1), lab);
+            var planned = db.queryOne("select slot_taken, created_at from runs where id = ? and state = ?",
+                    rs -> new Planned(rs.getBoolean("slot_taken"), Database.instant(rs, "created_at")), runId,
+                    RunState.PLANNED.name());
+            if (planned.isEmpty() || planned.get().slotTaken()) {
+                return 0;
+            }
+            var created = planned.get().createdAt();
+            long holding = db.queryOne("select count(*) from runs where lab = ? and (state in (?, ?) "
+                    + "or state = ? and slot_taken)", rs -> rs.getLong(1), lab, RunState.SUBMITTED.name(),
+                    RunState.RUNNING.name(), RunState.PLANNED.name()).orElseThrow();
+            long ahead = db.queryOne("select count(*) from runs where lab = ? and state = ? and not slot_taken "
+                    + "and (created_at < ? or created_at = ? and id < ?)", rs -> rs.getLong(1), lab,
+                    RunState.PLANNED.name(), created, created, runId).orElseThrow();
+            long place = ahead + holding - limit + 1;
+            if (place > 0) {
+                return (int) place;
+            }
+            db.update("update runs set slot_taken = true where id = ?", runId);
+            return 0;
+        });
     }
 
     @Override

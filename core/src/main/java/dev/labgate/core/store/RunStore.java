@@ -39,8 +39,17 @@ public interface RunStore {
     /** The runs of a subject that are not in a terminal state, at any head. */
     List<Run> active(String subjectKey);
 
-    /** The runs planned, submitted or running on a lab, oldest first: the lab's queue and its work. */
-    List<Run> atLab(String lab);
+    /**
+     * Takes one of the lab's {@code limit} slots for a planned run when one is free for it: fewer
+     * than {@code limit} runs of the lab hold a slot and no older planned run waits ahead of it.
+     * The check and the taking are one atomic step, serialized per lab across workers and
+     * replicas, so the lab never gets more than {@code limit} runs at once. A run keeps its slot
+     * while it is submitted or running, and while it waits to be submitted again after a failed
+     * attempt; it frees it when it ends.
+     *
+     * @return 0 when the run holds a slot (taken now or before), else its place in the lab's queue (1 = next)
+     */
+    int takeSlot(String runId, String lab, int limit);
 
     /**
      * Moves a run from {@code from} to {@code to} if it is still in {@code from}, recording the
