@@ -27,8 +27,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The run pages served by the running service over a database with a few runs in it: the HTML,
- * the JSON behind it, the filters, the labs, the viewer allowlist; and the link of a real commit
- * status leading to the page of its run.
+ * the JSON behind it, the filters, the labs; and the link of a real commit status leading to the
+ * page of its run. The network allowlist is {@link AllowlistServiceTest}'s.
  */
 class RunPagesServiceTest {
 
@@ -233,35 +233,6 @@ class RunPagesServiceTest {
         var json = labgate.get("/api/runs/nosuchrun");
         assertThat(json.statusCode()).isEqualTo(404);
         assertThat(json.body()).contains("labgate has no run nosuchrun");
-    }
-
-    @Test
-    void with_an_allowlist_only_listed_networks_read_the_pages_and_webhooks_are_untouched() throws IOException {
-        var closed = properties(tmp.resolve("closed"));
-        closed.put("labgate.pages.allowed-networks", "192.0.2.0/24, 2001:db8::/32");
-        try (var elsewhere = new RunningLabgate(closed)) {
-            for (var path : new String[]{"/runs", "/runs/" + ids.failed(), "/labs", "/api/runs", "/api/labs"}) {
-                var answer = elsewhere.get(path);
-                assertThat(answer.statusCode()).as(path).isEqualTo(403);
-                assertThat(answer.body()).contains("open to the operator's listed networks only");
-            }
-            assertThat(elsewhere.get("/health").statusCode()).isEqualTo(200);
-            assertThat(elsewhere.postGitHub("ping", "p-1", "{}".getBytes(), null).statusCode()).isEqualTo(401);
-        }
-        var open = properties(tmp.resolve("open"));
-        open.put("labgate.pages.allowed-networks", "127.0.0.0/8,::1");
-        try (var local = new RunningLabgate(open)) {
-            assertThat(local.get("/runs").statusCode()).isEqualTo(200);
-            assertThat(local.get("/api/labs").statusCode()).isEqualTo(200);
-        }
-    }
-
-    @Test
-    void an_allowlist_entry_that_is_not_an_address_stops_the_service_with_the_reason() throws IOException {
-        var bad = properties(tmp.resolve("bad"));
-        bad.put("labgate.pages.allowed-networks", "intranet.example");
-        assertThatThrownBy(() -> new RunningLabgate(bad).close()).rootCause()
-                .hasMessageContaining("'intranet.example' is not an IP address or range");
     }
 
     @Test

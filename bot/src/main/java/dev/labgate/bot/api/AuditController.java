@@ -13,6 +13,8 @@ import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.Produces;
 import io.micronaut.http.annotation.QueryValue;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,9 +24,11 @@ import java.util.Map;
 
 /**
  * {@code GET /api/audit?repo=github:acme/linux}: the newest trust decisions of a repository, as
- * JSON. Without a forge prefix the repository is looked up on every configured forge.
+ * JSON. Without a forge prefix the repository is looked up on every configured forge. The query
+ * blocks on the database, so it runs on the blocking executor, never on the HTTP event loop.
  */
 @Controller("/api/audit")
+@ExecuteOn(TaskExecutors.BLOCKING)
 public final class AuditController {
 
     static final int DEFAULT_LIMIT = 100;

@@ -22,7 +22,7 @@ import java.util.HexFormat;
  * read-only, for the labs of later stages (a LAVA worker downloads the kernel from here) and for
  * people. Each answer names the file's SHA-256 ({@code ETag}, and {@code Repr-Digest} as RFC 9530
  * writes it); {@code <run>/<token>/SHA256SUMS} lists every file of the run with its checksum. The
- * same read rules as the run pages apply ({@link ViewerAllowlist}), and the token (an HMAC of the
+ * same read rules as the run pages apply ({@link dev.labgate.bot.http.NetworkAllowlist}), and the token (an HMAC of the
  * run id, {@link ArtifactStore}) must be the run's. Only published files are served: a wrong
  * token, a path that leaves the run's directory, or a file the run did not publish is the same 404.
  */

@@ -1,4 +1,4 @@
-package dev.labgate.bot.pages;
+package dev.labgate.bot.http;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
