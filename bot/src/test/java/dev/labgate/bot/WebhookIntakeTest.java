@@ -97,15 +97,6 @@ class WebhookIntakeTest {
     }
 
     @Test
-    void a_body_over_25_megabytes_is_refused_with_413() {
-        var big = new byte[26 * 1024 * 1024];
-        var answer = labgate.postGitHub("ping", "big-1", big, "new-secret");
-        assertThat(answer.statusCode()).isEqualTo(413);
-        assertThat(answer.body()).doesNotContain("at io.micronaut");
-        assertThat(stored()).isZero();
-    }
-
-    @Test
     void an_unknown_event_is_stored_and_processed_as_ignored_with_its_reason() {
         assertThat(labgate.postGitHub("star", "unknown-1", body, "new-secret").statusCode()).isEqualTo(202);
         var store = labgate.bean(dev.labgate.bot.store.JdbcDeliveryStore.class);
