@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 
 import static dev.labgate.bot.PullRequestFlowTest.finalStatuses;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,8 @@ class RestartTest {
     void a_delivery_acknowledged_by_a_process_that_then_stops_is_processed_by_the_next_one() {
         try (var scenario = new Scenario(tmp, "test -f hello.txt")) {
             scenario.github.permission(Scenario.REPO, "alice", "write");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,
+                    List.of("hello.txt"), List.of(scenario.head));
             var intakeOnly = new HashMap<>(scenario.properties());
             // This process acknowledges and stores, but runs no task: it is stopped before any work.
             intakeOnly.put("labgate.work.enabled", false);
@@ -46,6 +49,8 @@ class RestartTest {
         var work = tmp.resolve("data/work/local");
         try (var scenario = new Scenario(tmp, "sleep 3 && test -f hello.txt")) {
             scenario.github.permission(Scenario.REPO, "alice", "write");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,
+                    List.of("hello.txt"), List.of(scenario.head));
             try (var first = new RunningLabgate(scenario.properties())) {
                 first.postGitHub("pull_request", "d-restart-2", Fixtures.pullRequest("opened", Scenario.REPO, 7,
                         "alice", scenario.head, scenario.base, false), Scenario.SECRET);

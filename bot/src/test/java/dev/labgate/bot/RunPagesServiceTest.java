@@ -240,6 +240,8 @@ class RunPagesServiceTest {
         try (var scenario = new Scenario(tmp, "echo hello");
              var service = new RunningLabgate(scenario.properties())) {
             scenario.github.permission(Scenario.REPO, "alice", "write");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,
+                    List.of("hello.txt"), List.of(scenario.head));
             service.postGitHub("pull_request", "d-1", Fixtures.pullRequest("opened", Scenario.REPO, 7, "alice",
                     scenario.head, scenario.base, false), Scenario.SECRET);
             await().atMost(Duration.ofSeconds(30)).until(() ->

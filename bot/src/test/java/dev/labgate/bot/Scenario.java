@@ -34,6 +34,9 @@ final class Scenario implements AutoCloseable {
             this.github = new FakeGitHub();
             this.gitlab = new FakeGitLab(GITLAB_TOKEN, "labgate-bot");
             this.git = TestRepository.create(root.resolve("git"), REPO);
+            // The forges' payloads name clone URLs on the git host labgate is configured with, as real ones do.
+            github.gitUrl(TestRepository.gitUrl(root.resolve("git")));
+            gitlab.gitUrl(TestRepository.gitUrl(root.resolve("git")));
             this.base = git.commit("refs/heads/master", null, "base", Map.of("README", "a kernel\n"));
             this.head = git.commit("refs/pull/7/head", base, "add hello",
                     Map.of("README", "a kernel\n", "hello.txt", "hello\n"));

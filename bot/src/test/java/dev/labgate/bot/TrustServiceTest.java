@@ -2,8 +2,12 @@ package dev.labgate.bot;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.labgate.bot.store.Database;
 import dev.labgate.bot.store.JdbcApprovalStore;
+import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.RepoRef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,10 +40,14 @@ class TrustServiceTest {
              var labgate = new RunningLabgate(scenario.properties())) {
             scenario.github.permission(Scenario.REPO, "alice", "write");
             scenario.github.permission(Scenario.REPO, "mallory", "read");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,
+                    List.of("hello.txt"), List.of(scenario.head));
             labgate.postGitHub("pull_request", "d-1", Fixtures.pullRequest("opened", Scenario.REPO, 7, "alice",
                     scenario.head, scenario.base, false), Scenario.SECRET);
             var other = scenario.git.commit("refs/pull/8/head", scenario.base, "from a fork",
                     Map.of("README", "a kernel\n", "evil.sh", "echo hi\n"));
+            scenario.github.openChange(Scenario.REPO, 8, "mallory", other, scenario.base, true,
+                    List.of("evil.sh"), List.of(other));
             labgate.postGitHub("pull_request", "d-2", Fixtures.pullRequest("opened", Scenario.REPO, 8, "mallory",
                     other, scenario.base, true), Scenario.SECRET);
             await().atMost(Duration.ofSeconds(30)).until(() -> audit(labgate, "github:acme/linux").size() == 4);
@@ -87,6 +96,8 @@ class TrustServiceTest {
                 var number = 100 + (int) (System.nanoTime() % 1000);
                 var head = scenario.git.commit("refs/pull/" + number + "/head", scenario.base, "try",
                         Map.of("README", "try " + number + "\n"));
+                scenario.github.openChange(Scenario.REPO, number, "mallory", head, scenario.base, true,
+                        List.of("README"), List.of(head));
                 labgate.postGitHub("pull_request", "d-" + number, Fixtures.pullRequest("opened", Scenario.REPO, number,
                         "mallory", head, scenario.base, true), Scenario.SECRET);
                 return audit(labgate, "github:acme/linux").stream().anyMatch(e -> e.get("lab").asText().isEmpty()
@@ -100,6 +111,8 @@ class TrustServiceTest {
             // The refused file is not in force: a read-only author is still trusted by the last valid policy.
             var head = scenario.git.commit("refs/pull/7/head", scenario.base, "after the bad edit",
                     Map.of("README", "after\n"));
+            scenario.github.openChange(Scenario.REPO, 7, "mallory", head, scenario.base, true, List.of("README"),
+                    List.of(head));
             labgate.postGitHub("pull_request", "d-after", Fixtures.pullRequest("opened", Scenario.REPO, 7, "mallory",
                     head, scenario.base, true), Scenario.SECRET);
             await().atMost(Duration.ofSeconds(15)).until(() -> audit(labgate, "github:acme/linux").stream()
@@ -107,6 +120,48 @@ class TrustServiceTest {
             assertThat(audit(labgate, "github:acme/linux")).filteredOn(e -> e.get("cause").asText().equals("d-after")
                     && e.get("lab").asText().isEmpty()).singleElement()
                     .satisfies(e -> assertThat(e.get("outcome").asText()).isEqualTo("trusted"));
+        }
+    }
+
+    @Test
+    void deliveries_that_do_not_add_up_are_refused_with_the_reason_and_nothing_is_run() throws IOException {
+        try (var scenario = new Scenario(tmp, "true");
+             var labgate = new RunningLabgate(scenario.properties())) {
+            scenario.github.permission(Scenario.REPO, "alice", "write");
+            scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, true,
+                    List.of("hello.txt"), List.of(scenario.head));
+            labgate.postGitHub("pull_request", "d-negative", Fixtures.pullRequest("opened", Scenario.REPO, -1, "alice",
+                    scenario.head, scenario.base, false), Scenario.SECRET);
+            labgate.postGitHub("pull_request", "d-unknown", Fixtures.pullRequest("opened", Scenario.REPO, 99, "alice",
+                    scenario.head, scenario.base, false), Scenario.SECRET);
+            var elsewhere = (ObjectNode) JSON.readTree(Fixtures.pullRequest("opened", Scenario.REPO, 7, "alice",
+                    scenario.head, scenario.base, true));
+            ((ObjectNode) elsewhere.at("/pull_request/head/repo")).put("clone_url",
+                    "https://evil.example/alice/linux.git");
+            labgate.postGitHub("pull_request", "d-elsewhere", JSON.writeValueAsBytes(elsewhere), Scenario.SECRET);
+
+            var deliveries = labgate.bean(JdbcDeliveryStore.class);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Stream.of("d-negative", "d-unknown", "d-elsewhere")
+                    .allMatch(id -> deliveries.outcome(new DeliveryKey("github", id)).isPresent()));
+            assertThat(deliveries.outcome(new DeliveryKey("github", "d-negative"))).hasValue("refused (change): -1 is "
+                    + "not a change number: forges number pull and merge requests from 1; nothing was planned");
+            assertThat(deliveries.outcome(new DeliveryKey("github", "d-unknown"))).hasValue("refused (change): "
+                    + "github:acme/linux#99 is not open on github: the forge does not know it, or it was closed; "
+                    + "nothing was planned");
+            assertThat(deliveries.outcome(new DeliveryKey("github", "d-elsewhere")))
+                    .hasValueSatisfying(o -> assertThat(o).startsWith("rejected (head-origin)"));
+            assertThat(labgate.bean(Database.class).queryOne("select count(*) from runs", rs -> rs.getLong(1)))
+                    .hasValue(0L);
+            assertThat(scenario.github.statuses(Scenario.REPO, scenario.head)).singleElement().satisfies(status -> {
+                assertThat(status.context()).isEqualTo("labgate/local");
+                assertThat(status.state()).isEqualTo("error");
+                assertThat(status.description()).startsWith("Not run: the head's repository is on evil.example, "
+                        + "not on file:, the only host labgate fetches code from");
+            });
+            assertThat(audit(labgate, "github:acme/linux")).extracting(e -> e.get("cause").asText() + " "
+                    + e.get("rule").asText() + " " + e.get("outcome").asText()).containsExactlyInAnyOrder(
+                    "d-negative change rejected", "d-unknown change rejected", "d-elsewhere head-origin rejected");
+            assertThat(scenario.github.requests()).noneMatch(r -> r.path().contains("/pulls/-1"));
         }
     }
 

@@ -7,6 +7,8 @@ import dev.labgate.core.trust.CommitCheck;
 import dev.labgate.core.trust.SignatureVerdict;
 import dev.labgate.core.trust.TrustDecision;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +24,10 @@ public final class TrustRules {
 
     /** The repository is not one labgate serves. */
     public static final String REPOSITORY = "repository";
+    /** Before any rule: the change is one the forge has open, by a number the forge could have given. */
+    public static final String CHANGE = "change";
+    /** Before any rule: the head lives on the forge's git host, the only host labgate fetches code from. */
+    public static final String HEAD_ORIGIN = "head-origin";
     /** Rule 3: every commit carries a trusted signature. */
     public static final String SIGNATURES = "signatures";
     /** Rule 1: the author has at least the configured permission. */
@@ -102,6 +108,41 @@ public final class TrustRules {
         return done(trail, TrustDecision.needsApproval(APPROVAL, approvedBy(approval) + " approved "
                 + shortSha(approval.headSha()) + ", but " + shortSha(facts.headSha()) + " was pushed since and "
                 + difference.get() + "; " + howToApprove + " again." + fork));
+    }
+
+    /**
+     * Whether a change's head comes from where labgate fetches code. labgate fetches a change only
+     * from the forge's git host ({@code fetchUrl}); a head whose repository the forge places on
+     * another host is refused, rather than something else being tested from labgate's host in its name.
+     *
+     * @param headCloneUrl the head repository's clone URL as the forge sent it; empty when the forge
+     *     names none (a deleted fork), which is no reason to refuse
+     */
+    public Optional<Judgement> headOrigin(String fetchUrl, String headCloneUrl) {
+        if (headCloneUrl.isEmpty()) {
+            return Optional.empty();
+        }
+        var expected = host(fetchUrl);
+        var actual = host(headCloneUrl);
+        if (actual.isPresent() && actual.equals(expected)) {
+            return Optional.empty();
+        }
+        return Optional.of(done(new ArrayList<>(), TrustDecision.rejected(HEAD_ORIGIN, "the head's repository is "
+                + actual.map(h -> "on " + h).orElse("at an address labgate cannot read") + ", not on "
+                + expected.orElse(fetchUrl) + ", the only host labgate fetches code from; it was not tested")));
+    }
+
+    /** The host of a URL in lower case, or its scheme for a URL without one ({@code file:}). */
+    private static Optional<String> host(String url) {
+        try {
+            var uri = new URI(url);
+            if (uri.getHost() != null) {
+                return Optional.of(uri.getHost().toLowerCase(Locale.ROOT));
+            }
+            return Optional.ofNullable(uri.getScheme()).map(scheme -> scheme.toLowerCase(Locale.ROOT) + ":");
+        } catch (URISyntaxException e) {
+            return Optional.empty();
+        }
     }
 
     /** Rule 6: a push to a staging branch by a trusted pusher is trusted; pushes to other branches are ignored. */

@@ -235,6 +235,35 @@ class TrustRulesTest {
         expect(judge.get(), outcome, rule, reason);
     }
 
+    static Stream<Arguments> headOrigins() {
+        return Stream.of(
+                arguments("a fork on the forge's own host is where labgate fetches from", "https://github.com",
+                        "https://github.com/mallory/linux.git", ""),
+                arguments("the host is compared without regard to case", "https://GitHub.com",
+                        "https://github.COM/mallory/linux.git", ""),
+                arguments("a forge that names no head repository (a deleted fork) is no reason to refuse",
+                        "https://github.com", "", ""),
+                arguments("a head on another host is refused, naming both hosts", "https://github.com",
+                        "https://evil.example/mallory/linux.git",
+                        "the head's repository is on evil.example, not on github.com, the only host labgate fetches "
+                                + "code from; it was not tested"),
+                arguments("a head at an address labgate cannot read is refused", "https://gitlab.example.org",
+                        "git@gitlab.example.org:dana/linux.git",
+                        "the head's repository is at an address labgate cannot read, not on gitlab.example.org"),
+                arguments("a local git host is one host", "file:///srv/git/", "file:///srv/git/acme/linux.git", ""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headOrigins")
+    void head_origin(String sentence, String gitHost, String headCloneUrl, String refusal) {
+        var judgement = RULES.headOrigin(gitHost, headCloneUrl);
+        if (refusal.isEmpty()) {
+            assertThat(judgement).isEmpty();
+        } else {
+            assertThat(judgement).hasValueSatisfying(j -> expect(j, REJECTED, TrustRules.HEAD_ORIGIN, refusal));
+        }
+    }
+
     private static void expect(Judgement judgement, Outcome outcome, String rule, String reason) {
         assertThat(judgement.decision().outcome()).as(judgement.decision().reason()).isEqualTo(outcome);
         assertThat(judgement.decision().rule()).isEqualTo(rule);

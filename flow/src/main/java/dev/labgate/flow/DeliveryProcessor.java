@@ -2,9 +2,12 @@ package dev.labgate.flow;
 
 import dev.labgate.core.Sha256;
 import dev.labgate.config.PolicySource;
+import dev.labgate.config.TrustRules;
+import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.ForgeEvent;
+import dev.labgate.core.event.Person;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.Forge;
@@ -120,9 +123,13 @@ public final class DeliveryProcessor {
      */
     public String act(Forge forge, ForgeEvent event, String deliveryId) {
         if (event instanceof ForgeEvent.ChangeUpdated change) {
-            return onChangeUpdated(forge, change, deliveryId, 0);
+            return onDelivered(forge, change, deliveryId);
         }
         if (event instanceof ForgeEvent.CommandIssued command) {
+            if (command.change().number() <= 0 && policies.current().repository(command.change().repo()).isPresent()) {
+                return refuse(new Subject.Change(command.change()), "", command.by(), notANumber(command.change()),
+                        deliveryId);
+            }
             return commands.handle(forge, command, deliveryId,
                     (change, round) -> onChangeUpdated(forge, change, deliveryId, round));
         }
@@ -150,18 +157,57 @@ public final class DeliveryProcessor {
         return "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
     }
 
-    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated delivered, String deliveryId, int round) {
+    /**
+     * A change as a delivery (or the reconciler) tells of it. What does not add up is refused before
+     * anything is planned or written to the forge, with the reason in the audit: a number no forge
+     * gives, or a change the forge does not have open (unknown, or closed since). The forge's answer
+     * also gives the base commit, which GitLab's hooks leave out.
+     */
+    private String onDelivered(Forge forge, ForgeEvent.ChangeUpdated delivered, String deliveryId) {
+        var change = delivered.change();
+        if (policies.current().repository(change.repo()).isEmpty()) {
+            return "ignored: " + change.repo() + " is not in the policy";
+        }
+        var subject = new Subject.Change(change);
+        if (change.number() <= 0) {
+            return refuse(subject, delivered.headSha(), delivered.author(), notANumber(change), deliveryId);
+        }
+        var open = forge.openChange(change);
+        if (open.isEmpty()) {
+            return refuse(subject, delivered.headSha(), delivered.author(), change + " is not open on "
+                    + forge.name() + ": the forge does not know it, or it was closed; nothing was planned", deliveryId);
+        }
+        var event = delivered.baseSha() != null ? delivered : new ForgeEvent.ChangeUpdated(change, delivered.action(),
+                delivered.headSha(), open.get().baseSha(), delivered.baseRef(), delivered.author(), delivered.fromFork(),
+                delivered.cloneUrl(), delivered.fetchRef(), delivered.title(), delivered.webUrl(), delivered.draft(),
+                delivered.headCloneUrl());
+        return onChangeUpdated(forge, event, deliveryId, 0);
+    }
+
+    private static String notANumber(ChangeRef change) {
+        return change.number() + " is not a change number: forges number pull and merge requests from 1; "
+                + "nothing was planned";
+    }
+
+    /** Records in the audit why a change event was refused, and says so for the delivery's record. */
+    private String refuse(Subject subject, String headSha, Person who, String reason, String deliveryId) {
+        var decision = TrustDecision.rejected(TrustRules.CHANGE, reason);
+        transactions.inTransaction(() -> gate.record(gate.entry(policies.current(), subject, headSha, who, "", "",
+                decision, deliveryId)));
+        return "refused (" + decision.rule() + "): " + reason;
+    }
+
+    private String onChangeUpdated(Forge forge, ForgeEvent.ChangeUpdated event, String deliveryId, int round) {
         var operator = policies.current();
-        var repo = delivered.change().repo();
+        var repo = event.change().repo();
         if (operator.repository(repo).isEmpty()) {
             return "ignored: " + repo + " is not in the policy";
         }
-        var planned = gate.plan(forge, operator, repo, Optional.of(() -> forge.changedFiles(delivered.change())));
+        var planned = gate.plan(forge, operator, repo, Optional.of(() -> forge.changedFiles(event.change())));
         planned.note().ifPresent(note -> LOG.info("policy for {}: {}", repo, note));
         if (planned.plan().isEmpty()) {
             return "ignored: the policy plans no tests for this change";
         }
-        var event = withBase(forge, delivered);
         var subject = new Subject.Change(event.change());
         supersede(subject, event.headSha());
         var verdict = gate.judgeChange(forge, planned, event);
@@ -266,20 +312,6 @@ public final class DeliveryProcessor {
             }
         }
         return started.runs();
-    }
-
-    /**
-     * The change with its base commit, which the verdict's baseline and the signature range need.
-     * GitLab's merge request hooks leave it out; the forge's API has it.
-     */
-    private static ForgeEvent.ChangeUpdated withBase(Forge forge, ForgeEvent.ChangeUpdated event) {
-        if (event.baseSha() != null) {
-            return event;
-        }
-        var base = forge.openChange(event.change()).map(ForgeEvent.ChangeUpdated::baseSha);
-        return base.isEmpty() ? event : new ForgeEvent.ChangeUpdated(event.change(), event.action(), event.headSha(),
-                base.get(), event.baseRef(), event.author(), event.fromFork(), event.cloneUrl(), event.fetchRef(),
-                event.title(), event.webUrl(), event.draft());
     }
 
     /** A new head makes the runs of older heads pointless: cancel them so their results are never reported. */

@@ -121,10 +121,15 @@ public final class TrustGate {
         return new Planned(policy, plan, extended.note(), files);
     }
 
-    /** Rules 1 to 5 and 7 for one head of a change. */
+    /** Rules 1 to 5 and 7 for one head of a change, once its head is known to live on the forge's git host. */
     public Verdict judgeChange(ForgeFacts forge, Planned planned, ForgeEvent.ChangeUpdated event) {
-        var facts = facts(forge);
         var policy = planned.policy();
+        var origin = rules.headOrigin(event.cloneUrl(), event.headCloneUrl());
+        if (origin.isPresent()) {
+            return new Verdict(policy, origin.get(), labs(policy, planned.plan(), origin.get(), event.author(),
+                    () -> false), event.author(), Optional.empty());
+        }
+        var facts = facts(forge);
         var repo = event.change().repo();
         var author = facts.person(policy, repo, event.author());
         var authorTrusted = rules.trustedPerson(policy, author);

@@ -1,10 +1,13 @@
 package dev.labgate.flow;
 
+import dev.labgate.config.TrustRules;
+import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeReports;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.run.RunState;
+import dev.labgate.core.trust.AuditEntry;
 import dev.labgate.testkit.FakeForge;
 import dev.labgate.testkit.TestClock;
 import dev.labgate.testkit.TestRepository;
@@ -19,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -71,6 +75,66 @@ abstract class FlowContract {
                 .filter(c -> c.body().startsWith(ForgeReports.SUMMARY_MARKER)).toList();
         assertThat(summaries).as("living summaries").hasSizeLessThanOrEqualTo(1);
         return summaries.isEmpty() ? "" : summaries.get(0).body();
+    }
+
+    /**
+     * A delivery this forge would send for a change {@code setUp} opens on another instance of it,
+     * which this forge does not know: how a misdirected, replayed or forged (leaked secret) delivery looks.
+     */
+    private FakeForge.Delivery fromAnotherInstance(Consumer<FakeForge> setUp, long number)
+            throws Exception {
+        try (var other = newFake()) {
+            other.permission(REPO, "alice", Permission.Level.WRITE);
+            setUp.accept(other);
+            other.openChange(REPO, number, "alice", HEAD, BASE, true, List.of("drivers/usb/core.c"), List.of(HEAD));
+            return other.changeDelivery(REPO, number, "opened");
+        }
+    }
+
+    private String outcome(DeliveryKey key) {
+        return world.stores.deliveries.outcome(key).orElseThrow();
+    }
+
+    @Test
+    void a_delivery_for_a_change_the_forge_does_not_know_is_refused_before_anything_is_planned() throws Exception {
+        fake.permission(REPO, "alice", Permission.Level.WRITE);
+        var key = world.deliver(fromAnotherInstance(other -> { }, 99));
+        world.settle();
+        assertThat(outcome(key)).isEqualTo("refused (change): " + world.forge.name() + ":" + REPO + "#99 is not open "
+                + "on " + world.forge.name() + ": the forge does not know it, or it was closed; nothing was planned");
+        assertThat(world.lab.submitted()).isEmpty();
+        assertThat(statuses(HEAD)).isEmpty();
+        assertThat(world.stores.trust.audit()).singleElement().satisfies(e -> {
+            assertThat(e.rule()).isEqualTo(TrustRules.CHANGE);
+            assertThat(e.subjectKey()).endsWith("#99");
+        });
+    }
+
+    @Test
+    void a_change_number_that_is_not_positive_is_refused_without_asking_the_forge() throws Exception {
+        var delivery = fromAnotherInstance(other -> { }, -1);
+        var before = fake.requestCount();
+        var key = world.deliver(delivery);
+        world.settle();
+        assertThat(outcome(key)).startsWith("refused (change): -1 is not a change number");
+        assertThat(fake.requestCount()).isEqualTo(before);
+        assertThat(world.lab.submitted()).isEmpty();
+        assertThat(world.stores.trust.audit()).extracting(AuditEntry::rule).containsExactly(TrustRules.CHANGE);
+    }
+
+    @Test
+    void a_head_the_forge_places_on_another_host_is_refused_with_the_reason_in_the_status() throws Exception {
+        fake.permission(REPO, "alice", Permission.Level.WRITE);
+        fake.openChange(REPO, 7, "alice", HEAD, BASE, true, List.of("drivers/usb/core.c"), List.of(HEAD));
+        var key = world.deliver(fromAnotherInstance(other -> other.gitUrl("https://evil.example/"), 7));
+        world.settle();
+        assertThat(outcome(key)).startsWith("rejected (head-origin): the head's repository is on evil.example");
+        assertThat(world.lab.submitted()).isEmpty();
+        assertThat(statuses(HEAD)).singleElement().satisfies(s -> {
+            assertThat(s.context()).isEqualTo("labgate/lab");
+            assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
+            assertThat(s.description()).startsWith("Not run: the head's repository is on evil.example, not on ");
+        });
     }
 
     @Test

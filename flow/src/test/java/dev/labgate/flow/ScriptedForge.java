@@ -36,6 +36,8 @@ final class ScriptedForge implements Forge {
     final Map<String, String> atHead = new HashMap<>();
     final Map<Long, List<String>> changedFiles = new HashMap<>();
     final Map<Long, String> heads = new HashMap<>();
+    /** The changes the forge has open, by number. */
+    final Map<Long, ForgeEvent.ChangeUpdated> open = new HashMap<>();
     final Map<String, List<SigningKey>> keys = new HashMap<>();
     final List<String> asked = new ArrayList<>();
     final List<CommitStatus> statuses = new ArrayList<>();
@@ -110,7 +112,7 @@ final class ScriptedForge implements Forge {
     @Override
     public Optional<ForgeEvent.ChangeUpdated> openChange(ChangeRef change) {
         asked.add("open change " + change.number());
-        return Optional.empty();
+        return Optional.ofNullable(open.get(change.number()));
     }
 
     @Override

@@ -116,6 +116,7 @@ class TrustFlowTest {
 
         String open(String author, String head, boolean fork) {
             forge.heads.put(7L, head);
+            forge.open.put(7L, change(author, head, fork));
             return deliver(change(author, head, fork));
         }
 
@@ -158,7 +159,15 @@ class TrustFlowTest {
     static ForgeEvent.ChangeUpdated change(String author, String head, boolean fork) {
         return new ForgeEvent.ChangeUpdated(CHANGE, ForgeEvent.ChangeAction.PUSHED, head, BASE, "master",
                 new Person(author), fork, "https://github.example/acme/linux.git", "refs/pull/7/head", "a change",
-                "https://github.example/acme/linux/pull/7", false);
+                "https://github.example/acme/linux/pull/7", false,
+                "https://github.example/" + (fork ? author : "acme") + "/linux.git");
+    }
+
+    /** The same change, with its head's repository said to live on another host. */
+    static ForgeEvent.ChangeUpdated onAnotherHost(ForgeEvent.ChangeUpdated c) {
+        return new ForgeEvent.ChangeUpdated(c.change(), c.action(), c.headSha(), c.baseSha(), c.baseRef(), c.author(),
+                c.fromFork(), c.cloneUrl(), c.fetchRef(), c.title(), c.webUrl(), c.draft(),
+                "https://evil.example/" + c.author().login() + "/linux.git");
     }
 
     static Policy parse(String text) {
@@ -311,6 +320,50 @@ class TrustFlowTest {
                                     .startsWith("trusted (forge-permission): 0 runs");
                             assertThat(w.lastAudit("qemu").rule()).isEqualTo(TrustRules.QUOTA_AUTHOR);
                             assertThat(w.memory.trust.admitted()).hasSize(5);
+                        }),
+                arguments("a head whose repository the forge places on another host is refused, and each lab's "
+                        + "status says why", (Consumer<World>) w -> {
+                            var elsewhere = onAnotherHost(change("alice", H1, true));
+                            w.forge.open.put(7L, elsewhere);
+                            assertThat(w.deliver(elsewhere)).startsWith("rejected (head-origin): the head's repository "
+                                    + "is on evil.example, not on github.example");
+                            assertThat(w.runsAt(H1)).isEmpty();
+                            assertThat(w.notRun()).contains("labgate/qemu: Not run: the head's repository is on "
+                                    + "evil.example, not on github.example, the only host labgate fetches code from; "
+                                    + "it was not tested");
+                            assertThat(w.lastAudit("").rule()).isEqualTo(TrustRules.HEAD_ORIGIN);
+                            assertThat(w.forge.asked).as("nothing is asked about the author").noneMatch(a ->
+                                    a.startsWith("permission"));
+                        }),
+                arguments("a change number that is not positive is refused before anything is asked or planned",
+                        (Consumer<World>) w -> {
+                            var event = change("alice", H1, false);
+                            assertThat(w.deliver(new ForgeEvent.ChangeUpdated(new ChangeRef(REPO, -1), event.action(),
+                                    H1, BASE, "master", event.author(), false, event.cloneUrl(), "refs/pull/-1/head",
+                                    "", "", false, ""))).isEqualTo("refused (change): -1 is not a change number: "
+                                    + "forges number pull and merge requests from 1; nothing was planned");
+                            assertThat(w.deliver(new ForgeEvent.CommandIssued(new ChangeRef(REPO, 0), new Person("bob"),
+                                    Command.RETEST, "c-1"))).startsWith("refused (change): 0 is not a change number");
+                            assertThat(w.forge.asked).isEmpty();
+                            assertThat(w.memory.runs).isEmpty();
+                            assertThat(w.audit()).extracting(AuditEntry::rule).containsExactly(TrustRules.CHANGE,
+                                    TrustRules.CHANGE);
+                            assertThat(w.audit()).extracting(AuditEntry::who)
+                                    .containsExactly(new Person("alice"), new Person("bob"));
+                        }),
+                arguments("a change the forge does not have open is refused before it is planned",
+                        (Consumer<World>) w -> {
+                            assertThat(w.deliver(change("alice", H1, false))).isEqualTo("refused (change): "
+                                    + "github:acme/linux#7 is not open on github: the forge does not know it, or it was "
+                                    + "closed; nothing was planned");
+                            assertThat(w.forge.asked).containsExactly("open change 7");
+                            assertThat(w.memory.runs).isEmpty();
+                            assertThat(w.forge.statuses).isEmpty();
+                            assertThat(w.lastAudit("")).satisfies(e -> {
+                                assertThat(e.rule()).isEqualTo(TrustRules.CHANGE);
+                                assertThat(e.outcome()).isEqualTo(Outcome.REJECTED);
+                                assertThat(e.headSha()).isEqualTo(H1);
+                            });
                         }),
                 arguments("maintainers-only lab asked for by a contributor: approval does not open it",
                         (Consumer<World>) w -> {

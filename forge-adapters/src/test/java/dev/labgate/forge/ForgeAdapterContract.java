@@ -1,6 +1,8 @@
 package dev.labgate.forge;
 
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Delivery;
+import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -172,6 +175,26 @@ abstract class ForgeAdapterContract {
         assertThat(open.action()).isEqualTo(ForgeEvent.ChangeAction.PUSHED);
         fake.closeChange(REPO, 7);
         assertThat(forge.openChange(change)).isEmpty();
+    }
+
+    @Test
+    void a_change_the_forge_never_gave_is_no_open_change() {
+        assertThat(forge.openChange(new ChangeRef(repo, 404))).isEmpty();
+    }
+
+    @Test
+    void a_change_delivery_says_where_the_forge_places_the_heads_repository() {
+        var parsed = (ForgeEvent.ChangeUpdated) forge.parse(delivery(fake.changeDelivery(REPO, 7, "opened")));
+        assertThat(parsed.headCloneUrl()).as("change 7 comes from alice's fork").endsWith("/alice/linux.git");
+        fake.gitUrl("https://git.elsewhere.example/");
+        var moved = (ForgeEvent.ChangeUpdated) forge.parse(delivery(fake.changeDelivery(REPO, 7, "opened")));
+        assertThat(moved.headCloneUrl()).isEqualTo("https://git.elsewhere.example/alice/linux.git");
+        assertThat(moved.cloneUrl()).as("labgate still fetches only from its configured host")
+                .isEqualTo(parsed.cloneUrl()).doesNotContain("elsewhere");
+    }
+
+    private Delivery delivery(FakeForge.Delivery sent) {
+        return new Delivery(new DeliveryKey(forge.name(), "d-1"), sent.event(), sent.body(), Instant.now());
     }
 
     @Test

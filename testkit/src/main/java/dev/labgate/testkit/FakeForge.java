@@ -43,6 +43,13 @@ public interface FakeForge extends AutoCloseable {
     /** Which forge this fakes: {@code github} or {@code gitlab}. */
     String kind();
 
+    /**
+     * Where the forge says its repositories are cloned from, as the clone URLs in its payloads show
+     * it ({@code https://github.com/} on GitHub, the instance's URL on GitLab); the fake's own
+     * address, or {@code https://github.example/}, unless set.
+     */
+    void gitUrl(String url);
+
     /** Opens a change (or replaces it) with this head, base and author; {@code fork}: the head lives in the author's fork. */
     void openChange(String repo, long number, String author, String head, String base, boolean fork,
                     List<String> files, List<String> commits);

@@ -123,6 +123,7 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     private final List<String> redelivered = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Long> installations = new ConcurrentHashMap<>();
     private final Set<String> installationTokens = ConcurrentHashMap.newKeySet();
+    private volatile String gitUrl = "https://github.example/";
     private volatile String token;
     private volatile String appId;
     private volatile String appSlug;
@@ -518,6 +519,8 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         }
         if ((m = match("^/pulls/(\\d+)$", rest)) != null && method.equals("GET")) {
             var pr = pulls.get(key + "#" + m.group(1));
+            // A number GitHub never gave: 404 {"message":"Not Found"} (REST "Get a pull request": 404 Resource not
+            // found).
             return pr == null ? Answer.json(404, error("Not Found")) : Answer.json(200, pullJson(pr));
         }
         if (rest.equals("/pulls") && method.equals("GET")) {
@@ -1068,7 +1071,9 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
         var node = JSON.createObjectNode().put("id", Math.abs(fullName.hashCode())).put("name",
                         fullName.substring(owner.length() + 1)).put("full_name", fullName).put("private", false)
                 .put("url", url() + "/repos/" + fullName).put("html_url", "https://github.example/" + fullName)
-                .put("clone_url", "https://github.example/" + fullName + ".git").put("default_branch", "master");
+                // "clone_url": "https://github.com/octocat/Hello-World.git" (REST "Get a repository"; also a pull
+                // request's head.repo and base.repo)
+                .put("clone_url", gitUrl + fullName + ".git").put("default_branch", "master");
         node.set("owner", user(owner));
         return node;
     }
@@ -1145,6 +1150,11 @@ public final class FakeGitHub extends FakeHttpServer implements FakeForge {
     @Override
     public String kind() {
         return "github";
+    }
+
+    @Override
+    public void gitUrl(String url) {
+        this.gitUrl = url.endsWith("/") ? url : url + "/";
     }
 
     @Override

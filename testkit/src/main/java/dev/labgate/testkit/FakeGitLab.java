@@ -127,6 +127,7 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     private final AtomicLong clock = new AtomicLong();
     private final Map<String, Map<String, Discussion>> discussions = new ConcurrentHashMap<>();
     private volatile int limitedLeft;
+    private volatile String gitUrl;
 
     public FakeGitLab(String token) throws IOException {
         this(token, "labgate-bot");
@@ -447,6 +448,8 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
         if ((m = match("^/merge_requests/(\\d+)(/.*)?$", rest)) != null) {
             var mr = mergeRequests.get(key + "!" + m.group(1));
             if (mr == null) {
+                // An iid the project never gave: 404 {"message":"404 Not found"} (lib/api/api.rb, rescue_from
+                // ActiveRecord::RecordNotFound).
                 return Answer.json(404, error("404 Not found"));
             }
             return mergeRequest(method, mr, m.group(2) == null ? "" : m.group(2), params);
@@ -828,6 +831,11 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
     }
 
     @Override
+    public void gitUrl(String url) {
+        this.gitUrl = url.endsWith("/") ? url : url + "/";
+    }
+
+    @Override
     public void openChange(String repo, long number, String author, String head, String base, boolean fork,
                            List<String> changedFiles, List<String> commits) {
         mergeRequest(new MergeRequest(repo, number, "change " + number, author, head, base, "master",
@@ -999,6 +1007,11 @@ public final class FakeGitLab extends FakeHttpServer implements FakeForge {
                 .put("title", mr.title()).put("state", mr.state()).put("draft", mr.draft())
                 .put("work_in_progress", mr.draft())
                 .put("url", url() + "/" + mr.project() + "/-/merge_requests/" + mr.iid());
+        // "source": {"git_http_url": "http://example.com/awesome_space/awesome_project.git", ...}: the source
+        // project, a fork's for a merge request from a fork (webhook docs, "Merge request events").
+        var source = mr.fork() ? mr.author() + mr.project().substring(mr.project().indexOf('/')) : mr.project();
+        attributes.putObject("source").put("path_with_namespace", source)
+                .put("git_http_url", (gitUrl == null ? url() + "/" : gitUrl) + source + ".git");
         attributes.putObject("last_commit").put("id", mr.head()).put("message", "the head")
                 .put("timestamp", "2026-01-01T00:00:00+00:00");
         root.putObject("repository").put("name", mr.project()).put("url", url() + "/" + mr.project() + ".git");

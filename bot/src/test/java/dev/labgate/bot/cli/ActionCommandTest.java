@@ -41,6 +41,7 @@ class ActionCommandTest {
              var repo = TestRepository.create(repos, "acme/linux")) {
             var base = repo.commit("refs/heads/master", null, "base", Map.of("README", "base\n"));
             var head = repo.commit("refs/pull/3/head", base, "change", Map.of("README", "base\n", file, "x\n"));
+            github.gitUrl(TestRepository.gitUrl(repos));
             github.openChange("acme/linux", 3, "alice", head, base, false, List.of(file), List.of(head));
             github.permission("acme/linux", "alice", Permission.Level.WRITE);
             Files.write(dir.resolve("event.json"), github.changeDelivery("acme/linux", 3, "opened").body());

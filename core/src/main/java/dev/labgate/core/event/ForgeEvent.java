@@ -30,10 +30,13 @@ public sealed interface ForgeEvent {
      * @param title the change's title, for reports
      * @param webUrl the change's page on the forge
      * @param draft whether the change is marked as a draft
+     * @param headCloneUrl where the forge says the head's repository is cloned from (a fork's URL for
+     *     a change from a fork), as the forge sent it; empty when it names none. labgate never fetches
+     *     from it: it is checked against the forge's git host, and a head said to live elsewhere is refused
      */
     record ChangeUpdated(ChangeRef change, ChangeAction action, String headSha, String baseSha, String baseRef,
                          Person author, boolean fromFork, String cloneUrl, String fetchRef, String title,
-                         String webUrl, boolean draft) implements ForgeEvent {
+                         String webUrl, boolean draft, String headCloneUrl) implements ForgeEvent {
         public ChangeUpdated {
             Objects.requireNonNull(change, "change");
             Objects.requireNonNull(action, "action");
@@ -41,6 +44,7 @@ public sealed interface ForgeEvent {
             Objects.requireNonNull(author, "author");
             Objects.requireNonNull(cloneUrl, "cloneUrl");
             Objects.requireNonNull(fetchRef, "fetchRef");
+            Objects.requireNonNull(headCloneUrl, "headCloneUrl");
         }
     }
 

@@ -96,7 +96,8 @@ public final class GitHubEvents {
         return new ForgeEvent.ChangeUpdated(change, action, sha(head, "sha"), sha(base, "sha"), text(base, "ref"),
                 new Person(text(field(pr, "user"), "login")), !headRepo.equalsIgnoreCase(baseRepo),
                 settings.cloneUrl(change.repo().fullName()), "refs/pull/" + change.number() + "/head",
-                optionalText(pr, "title"), optionalText(pr, "html_url"), pr.path("draft").asBoolean(false));
+                optionalText(pr, "title"), optionalText(pr, "html_url"), pr.path("draft").asBoolean(false),
+                head.path("repo").path("clone_url").asText(""));
     }
 
     private ForgeEvent push(JsonNode root) {

@@ -127,7 +127,8 @@ public final class GitLabEvents {
                 text(attributes, "target_branch"), new Person(author), fromFork,
                 settings.cloneUrl(change.repo().fullName()), "refs/merge-requests/" + change.number() + "/head",
                 optionalText(attributes, "title"), optionalText(attributes, "url"),
-                attributes.path("draft").asBoolean(false) || attributes.path("work_in_progress").asBoolean(false));
+                attributes.path("draft").asBoolean(false) || attributes.path("work_in_progress").asBoolean(false),
+                attributes.path("source").path("git_http_url").asText(""));
     }
 
     private ForgeEvent push(JsonNode root) {

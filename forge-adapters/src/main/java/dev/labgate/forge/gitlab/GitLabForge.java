@@ -312,12 +312,13 @@ public final class GitLabForge implements Forge, ForgeUsage, HeadApprovals {
     private ForgeEvent.ChangeUpdated changeUpdated(RepoRef repo, MergeRequest mr) {
         var change = new ChangeRef(repo, mr.getIid());
         var base = mr.getDiffRefs() == null ? null : mr.getDiffRefs().getBaseSha();
+        // The API names the source project by its id only: there is no head URL to check here.
         return new ForgeEvent.ChangeUpdated(change, ForgeEvent.ChangeAction.PUSHED, mr.getSha(), base,
                 mr.getTargetBranch(), new Person(mr.getAuthor().getUsername()),
                 !Objects.equals(mr.getSourceProjectId(), mr.getTargetProjectId()),
                 settings.cloneUrl(repo.fullName()), "refs/merge-requests/" + mr.getIid() + "/head",
                 mr.getTitle() == null ? "" : mr.getTitle(), mr.getWebUrl() == null ? "" : mr.getWebUrl(),
-                Boolean.TRUE.equals(mr.getDraft()));
+                Boolean.TRUE.equals(mr.getDraft()), "");
     }
 
     @Override

@@ -35,7 +35,8 @@ class GitHubEventsTest {
                 "a1b2c3d4e5f60718293a4b5c6d7e8f9012345678", "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c", "master",
                 new Person("contributor-7"), true, "https://github.com/kernel-org/linux-next.git",
                 "refs/pull/41/head", "mm: fix a leak in the slab allocator",
-                "https://github.com/kernel-org/linux-next/pull/41", false));
+                "https://github.com/kernel-org/linux-next/pull/41", false,
+                "https://github.com/contributor-7/linux-next.git"));
     }
 
     @Test

@@ -46,7 +46,8 @@ class GitLabEventsTest {
                 "b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f80", null, "for-next", new Person("dana"), true,
                 "https://gitlab.example.org/kernel/drivers/linux.git", "refs/merge-requests/17/head",
                 "usb: xhci: do not leak the ring on resume",
-                "https://gitlab.example.org/kernel/drivers/linux/-/merge_requests/17", false));
+                "https://gitlab.example.org/kernel/drivers/linux/-/merge_requests/17", false,
+                "https://gitlab.example.org/dana/linux.git"));
         assertThat(lookedUp).as("the payload named the author: no lookup").isEmpty();
     }
 
