@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 12 MB one was refused at 10 MiB before), one byte more is refused with 413 and a reason, whether the sender announces its length or streams
  * the body in chunks, and nothing of it is stored.
  */
-class BodyLimitTest {
+class RequestBodyLimitTest {
 
     private static final int LIMIT = 25 * 1024 * 1024;
 

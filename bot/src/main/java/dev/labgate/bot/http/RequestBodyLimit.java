@@ -22,11 +22,11 @@ import java.util.Map;
  * an announced length over the limit before reading it, and a streamed body as soon as it passes it.
  */
 @Factory
-final class BodyLimit {
+final class RequestBodyLimit {
 
     private final long limit;
 
-    BodyLimit(HttpServerConfiguration server) {
+    RequestBodyLimit(HttpServerConfiguration server) {
         this.limit = server.getMaxRequestSize();
     }
 
