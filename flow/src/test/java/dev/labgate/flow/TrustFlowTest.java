@@ -345,7 +345,7 @@ class TrustFlowTest {
                             assertThat(w.deliver(new ForgeEvent.CommandIssued(new ChangeRef(REPO, 0), new Person("bob"),
                                     Command.RETEST, "c-1"))).startsWith("refused (change): 0 is not a change number");
                             assertThat(w.forge.asked).isEmpty();
-                            assertThat(w.memory.runs).isEmpty();
+                            assertThat(w.memory.runs.all()).isEmpty();
                             assertThat(w.audit()).extracting(AuditEntry::rule).containsExactly(TrustRules.CHANGE,
                                     TrustRules.CHANGE);
                             assertThat(w.audit()).extracting(AuditEntry::who)
@@ -357,7 +357,7 @@ class TrustFlowTest {
                                     + "github:acme/linux#7 is not open on github: the forge does not know it, or it was "
                                     + "closed; nothing was planned");
                             assertThat(w.forge.asked).containsExactly("open change 7");
-                            assertThat(w.memory.runs).isEmpty();
+                            assertThat(w.memory.runs.all()).isEmpty();
                             assertThat(w.forge.statuses).isEmpty();
                             assertThat(w.lastAudit("")).satisfies(e -> {
                                 assertThat(e.rule()).isEqualTo(TrustRules.CHANGE);
