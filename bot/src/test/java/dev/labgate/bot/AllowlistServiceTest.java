@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,8 @@ class AllowlistServiceTest {
             "id", List.of("nosuchrun"),
             "runId", List.of("nosuchrun"));
 
+    private static final String SECRET = "allowlist-test-secret";
+
     @TempDir
     static Path tmp;
     private static RunningLabgate outside;
@@ -52,9 +55,11 @@ class AllowlistServiceTest {
         var closed = RunPagesServiceTest.properties(tmp.resolve("outside"));
         // Loopback, where the test's requests come from, is not in this list.
         closed.put("labgate.pages.allowed-networks", "192.0.2.0/24, 2001:db8::/32");
+        closed.put("labgate.github.webhook-secrets", SECRET);
         outside = new RunningLabgate(closed);
         var open = RunPagesServiceTest.properties(tmp.resolve("inside"));
         open.put("labgate.pages.allowed-networks", "127.0.0.0/8,::1");
+        open.put("labgate.github.webhook-secrets", SECRET);
         inside = new RunningLabgate(open);
     }
 
@@ -84,8 +89,11 @@ class AllowlistServiceTest {
                 requests.put(request, arguments(request, route.getHttpMethodName(), path, isOpen(request)));
             }
         }
-        requests.put("GET /a-path-no-route-has", arguments("GET /a-path-no-route-has", "GET", "/a-path-no-route-has",
-                false));
+        // Routes as they are read with their queries, and a path no route has.
+        for (var path : List.of("/api/deliveries?state=failed", "/api/audit?repo=github:acme/linux",
+                "/api/runs?state=failed", "/a-path-no-route-has")) {
+            requests.put("GET " + path, arguments("GET " + path, "GET", path, false));
+        }
         return requests.values().stream();
     }
 
@@ -105,7 +113,8 @@ class AllowlistServiceTest {
         routes().forEach(r -> names.add(r.getHttpMethodName() + " " + r.getUriMatchTemplate()));
         assertThat(names).contains("GET /runs", "GET /runs/{id}", "GET /labs", "GET /api/runs", "GET /api/runs/{id}",
                 "GET /api/labs", "GET /api/audit", "GET /health", "GET /health/{selector}", "GET /metrics",
-                "GET /metrics/{name}", "GET /prometheus", "POST /webhooks/{forge}", "POST /callbacks/lava/{runId}");
+                "GET /metrics/{name}", "GET /prometheus", "POST /webhooks/{forge}", "POST /callbacks/lava/{runId}",
+                "GET /", "GET /failed", "GET /api/deliveries", "POST /api/deliveries/retry");
         assertThat(names).as("management endpoints labgate does not use are off")
                 .noneMatch(n -> n.matches(".* /(beans|routes|threaddump|refresh|info|loggers|env|stop)"));
         assertThat(NetworkAllowlist.OPEN).hasSize(3);
@@ -132,6 +141,22 @@ class AllowlistServiceTest {
         var answer = inside.send(HttpRequest.newBuilder(inside.url().resolve(path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
         assertThat(answer.statusCode()).as(request).isNotEqualTo(403);
+    }
+
+    @Test
+    void a_retry_signed_with_the_webhook_secret_is_still_refused_outside_the_allowlist() {
+        var body = "{\"id\":\"0123456789ab\"}".getBytes(StandardCharsets.UTF_8);
+        var fromOutside = outside.send(signedRetry(outside, body));
+        assertThat(fromOutside.statusCode()).isEqualTo(403);
+        var fromInside = inside.send(signedRetry(inside, body));
+        assertThat(fromInside.statusCode()).as("the signature was accepted; there is no such failed work")
+                .isEqualTo(404);
+    }
+
+    private static HttpRequest signedRetry(RunningLabgate labgate, byte[] body) {
+        return HttpRequest.newBuilder(labgate.url().resolve("/api/deliveries/retry"))
+                .header("X-Hub-Signature-256", "sha256=" + RunningLabgate.hmac(SECRET, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
 
     @Test

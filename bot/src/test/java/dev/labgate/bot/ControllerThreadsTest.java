@@ -25,7 +25,8 @@ class ControllerThreadsTest {
                 .importPackages("dev.labgate.bot");
         var controllers = classes.stream().filter(c -> c.isAnnotatedWith(Controller.class)).toList();
         assertThat(controllers).extracting(JavaClass::getSimpleName)
-                .contains("AuditController", "PagesController", "PagesApiController", "WebhookController");
+                .contains("AuditController", "FailedWorkController", "PagesController", "PagesApiController",
+                        "WebhookController", "LabCallbackController");
         var onTheEventLoop = controllers.stream().flatMap(c -> c.getMethods().stream())
                 .filter(m -> m.isMetaAnnotatedWith(HttpMethodMapping.class))
                 .filter(m -> !m.isAnnotatedWith(ExecuteOn.class) && !m.getOwner().isAnnotatedWith(ExecuteOn.class))
