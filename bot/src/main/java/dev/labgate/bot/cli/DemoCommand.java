@@ -73,6 +73,8 @@ public final class DemoCommand implements Callable<Integer> {
         var secret = HexFormat.of().formatHex(random);
         var github = new FakeGitHub("labgate-demo").acceptToken("demo-token");
         var repos = root.resolve("git");
+        // The stand-in places the repository where labgate fetches from, as GitHub places it on its own host.
+        github.gitUrl(TestRepository.gitUrl(repos));
         try (var repo = TestRepository.create(repos, REPO)) {
             var base = repo.commit("refs/heads/master", null, "Linux 6.13", Map.of("README", "Linux kernel\n",
                     "MAINTAINERS", "M: Maria <maria@example.org>\n"));

@@ -51,6 +51,7 @@ class ActionSandboxTest {
              var repo = TestRepository.create(repos, "acme/linux")) {
             var base = repo.commit("refs/heads/master", null, "base", Map.of("README", "base\n"));
             var head = repo.commit("refs/pull/3/head", base, "change", Map.of("README", "base\n", "x.c", "x\n"));
+            github.gitUrl(TestRepository.gitUrl(repos));
             github.openChange("acme/linux", 3, "alice", head, base, true, List.of("x.c"), List.of(head));
             github.permission("acme/linux", "alice", Permission.Level.WRITE);
             Files.write(job.resolve("event.json"), github.changeDelivery("acme/linux", 3, "opened").body());

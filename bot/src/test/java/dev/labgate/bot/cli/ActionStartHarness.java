@@ -32,6 +32,7 @@ public final class ActionStartHarness {
              var repo = TestRepository.create(dir.resolve("repos"), "acme/linux")) {
             var base = repo.commit("refs/heads/master", null, "base", Map.of("README", "base\n"));
             var head = repo.commit("refs/pull/3/head", base, "change", Map.of("README", "base\n", "ok", "x\n"));
+            github.gitUrl(TestRepository.gitUrl(dir.resolve("repos")));
             github.openChange("acme/linux", 3, "alice", head, base, false, List.of("ok"), List.of(head));
             github.permission("acme/linux", "alice", Permission.Level.WRITE);
             Files.write(dir.resolve("event.json"), github.changeDelivery("acme/linux", 3, "opened").body());

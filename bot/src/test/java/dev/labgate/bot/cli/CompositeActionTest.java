@@ -53,6 +53,7 @@ class CompositeActionTest {
         repo = TestRepository.create(repos, "acme/linux");
         var base = repo.commit("refs/heads/master", null, "base", Map.of("README", "base\n"));
         head = repo.commit("refs/pull/3/head", base, "change", Map.of("README", "base\n", "ok", "x\n"));
+        github.gitUrl(TestRepository.gitUrl(repos));
         github.openChange("acme/linux", 3, "alice", head, base, false, List.of("ok"), List.of(head));
         Files.writeString(dir.resolve("policy.yml"), """
                 repositories:
