@@ -79,7 +79,7 @@ class AllowlistServiceTest {
                 var filled = new ArrayList<String>();
                 for (var path : paths) {
                     for (var value : SAMPLES.getOrDefault(variable, List.of("x"))) {
-                        filled.add(path.replace("{" + variable + "}", value));
+                        filled.add(path.replaceAll("\\{\\+?" + variable + "}", value));
                     }
                 }
                 paths = filled;
@@ -114,7 +114,8 @@ class AllowlistServiceTest {
         assertThat(names).contains("GET /runs", "GET /runs/{id}", "GET /labs", "GET /api/runs", "GET /api/runs/{id}",
                 "GET /api/labs", "GET /api/audit", "GET /health", "GET /health/{selector}", "GET /metrics",
                 "GET /metrics/{name}", "GET /prometheus", "POST /webhooks/{forge}", "POST /callbacks/lava/{runId}",
-                "GET /", "GET /failed", "GET /api/deliveries", "POST /api/deliveries/retry");
+                "GET /", "GET /failed", "GET /api/deliveries", "POST /api/deliveries/retry",
+                "GET /artifacts/{run}/{token}/{+file}", "HEAD /artifacts/{run}/{token}/{+file}");
         assertThat(names).as("management endpoints labgate does not use are off")
                 .noneMatch(n -> n.matches(".* /(beans|routes|threaddump|refresh|info|loggers|env|stop)"));
         assertThat(NetworkAllowlist.OPEN).hasSize(3);

@@ -1,6 +1,6 @@
 -- Admission (issue 13): the daily quota is checked and counted in one atomic step.
 -- The same file serves H2 (in PostgreSQL mode) and PostgreSQL: keep to their common SQL.
--- Versioned 18.1: above every migration already released (17.1), since Flyway refuses to apply a
+-- Versioned 21.1: above every migration already on main (20.1), since Flyway refuses to apply a
 -- lower version to a database that has a higher one, and decimal so that it cannot collide.
 
 -- One row per author and UTC day. Its row lock serializes that author's admissions across workers
