@@ -26,11 +26,13 @@ final class DatabaseFactory {
     /**
      * H2 speaks PostgreSQL's dialect here so that one set of migrations and queries serves both.
      * WRITE_DELAY=0 writes each commit to the file before the commit returns: a delivery that was
-     * acknowledged survives a crash of the process.
+     * acknowledged survives a crash of the process. DB_CLOSE_ON_EXIT=FALSE leaves closing to the
+     * service's own shutdown (the pool closes after the work has stopped): H2's JVM-exit hook closed
+     * the database under the scheduler's last poll, which logged a stack trace at every stop.
      */
     static String embeddedUrl(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.toAbsolutePath().normalize().resolve("labgate")
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     @Singleton

@@ -87,7 +87,9 @@ public final class PolicyLabs implements Labs, AutoCloseable {
 
     public PolicyLabs(PolicySource policies, Path dataDir, Clock clock, Context context) {
         this.policies = policies;
-        this.dataDir = dataDir;
+        // Absolute: bubblewrap resolves a relative bind source against its own working directory,
+        // and the default data directory is ./data.
+        this.dataDir = dataDir.toAbsolutePath().normalize();
         this.clock = clock;
         this.context = context;
         this.fetcher = new TreeFetcher(dataDir.resolve("git"));
