@@ -24,21 +24,25 @@ import java.util.TreeMap;
  * Turns the KCIDB results of a head commit, and of its base when there are any, into one
  * {@link Verdict}. Pure and thread-safe; shared by the service and the Action.
  *
- * <p>Results are compared by key: test path, build configuration (architecture and config
- * name), platform and origin. For each key on the head:
+ * <p>Results come in parts (one per lab), each with its own baseline, so that the tests of a lab
+ * without a baseline are not taken for new ones. Results are compared by key: test path, build
+ * configuration (architecture and config name), platform and origin. For each key on the head:
  * <ul>
  *   <li>a FAIL and a PASS: flaky, proves nothing;</li>
+ *   <li>an attempt still without a status (a retry running): judged when it ends, so the verdict is
+ *       pending unless something else already fails it;</li>
  *   <li>a FAIL matched (every failing attempt) by a KCIDB incident or an operator pattern: a known issue;</li>
- *   <li>a FAIL, no baseline at all: not compared (reported, not guessed to be a regression);</li>
+ *   <li>a FAIL, no baseline for its part: not compared (reported, not guessed to be a regression);</li>
  *   <li>a FAIL that the baseline also has: still failing; flaky on the baseline: flaky;
  *       passing, absent, or without a verdict on the baseline: a regression;</li>
  *   <li>only ERROR or MISS: an infrastructure error (known when matched), never a code failure;
  *       an ERROR or MISS followed by a PASS is a retry that passed;</li>
  *   <li>a PASS where the baseline failed: a fix.</li>
  * </ul>
- * Overall, following KCIDB's status priority: fail when there is a regression (or, without a
- * baseline, any failure); else infra-error when there is an infrastructure error; else pending
- * when there are no results or some have no status yet; else pass.
+ * Overall, following KCIDB's status priority: fail when there is a regression or a failure not
+ * compared; else infra-error when there is an infrastructure error; else pending when there are
+ * no results or some have no status yet; else pass. Each failure says what went wrong in its log's
+ * own words ({@link LogExcerpt#whatWentWrong}).
  */
 public final class VerdictAggregator {
 
@@ -47,6 +51,18 @@ public final class VerdictAggregator {
 
     private static final int BUILD_KEY = -1;
     private static final int UNFINISHED = 1 << Status.values().length;
+
+    /**
+     * The results of one lab at the head, with the baseline they are compared with.
+     *
+     * @param baseline the results of the base commit on that lab; empty when there are none
+     */
+    public record Part(Results head, Optional<Results> baseline) {
+        public Part {
+            Objects.requireNonNull(head, "head");
+            Objects.requireNonNull(baseline, "baseline");
+        }
+    }
 
     private final Optional<String> dashboardUrl;
 
@@ -73,79 +89,105 @@ public final class VerdictAggregator {
     }
 
     public Verdict aggregate(Results head, Optional<Results> baseline, KnownIssues known) {
-        var headGroups = group(head);
-        var baseStatuses = baseline.map(VerdictAggregator::statuses);
-        var matcher = new KnownIssueMatcher(head, known);
+        return aggregate(List.of(new Part(head, baseline)), known);
+    }
 
-        var regressions = new ArrayList<Finding>();
-        var fixes = new ArrayList<Finding>();
-        var stillFailing = new ArrayList<Finding>();
-        var knownIssues = new ArrayList<Finding>();
-        var flaky = new ArrayList<Finding>();
-        var infra = new ArrayList<Finding>();
-        var notCompared = new ArrayList<Finding>();
+    /** The verdict over several labs' results, each part judged against its own baseline. */
+    public Verdict aggregate(List<Part> parts, KnownIssues known) {
+        var found = new Found();
+        var counts = new Tally();
         var unfinished = false;
+        var empty = true;
+        for (var part : parts) {
+            unfinished |= judge(part, known, found);
+            counts.add(part.head());
+            empty &= part.head().isEmpty();
+        }
+        boolean compared = !parts.isEmpty() && parts.stream().allMatch(p -> p.baseline().isPresent());
+        Verdict.Overall overall;
+        if (!found.regressions.isEmpty() || !found.notCompared.isEmpty()) {
+            overall = Verdict.Overall.FAIL;
+        } else if (!found.infra.isEmpty()) {
+            overall = Verdict.Overall.INFRA_ERROR;
+        } else if (empty || unfinished) {
+            overall = Verdict.Overall.PENDING;
+        } else {
+            overall = Verdict.Overall.PASS;
+        }
+        found.sort();
+        var total = counts.counts();
+        var headline = Headline.of(overall, found, total, empty);
+        return new Verdict(overall, headline, compared, found.regressions, found.fixes, found.stillFailing,
+                found.knownIssues, found.flaky, found.infra, found.notCompared, total);
+    }
 
+    /** What the verdict lists, by kind. */
+    private static final class Found {
+        final List<Finding> regressions = new ArrayList<>();
+        final List<Finding> fixes = new ArrayList<>();
+        final List<Finding> stillFailing = new ArrayList<>();
+        final List<Finding> knownIssues = new ArrayList<>();
+        final List<Finding> flaky = new ArrayList<>();
+        final List<Finding> infra = new ArrayList<>();
+        final List<Finding> notCompared = new ArrayList<>();
+
+        void sort() {
+            var ordered = Comparator.comparing(Finding::path).thenComparing(Finding::configuration)
+                    .thenComparing(Finding::platform).thenComparing(Finding::origin);
+            List.of(regressions, fixes, stillFailing, knownIssues, flaky, infra, notCompared)
+                    .forEach(list -> list.sort(ordered));
+        }
+    }
+
+    /** Sorts the keys of one part into {@code found}; whether some of them are still running. */
+    private boolean judge(Part part, KnownIssues known, Found found) {
+        var head = part.head();
+        var headGroups = group(head);
+        var baseStatuses = part.baseline().map(VerdictAggregator::statuses);
+        var matcher = new KnownIssueMatcher(head, known);
+        var unfinished = false;
         for (var entry : headGroups.entrySet()) {
             var key = entry.getKey();
             var group = entry.getValue();
             int mask = group.statuses;
             int base = baseStatuses.map(s -> s.getOrDefault(key, 0)).orElse(0);
             if (has(mask, Status.FAIL) && has(mask, Status.PASS)) {
-                flaky.add(finding(head, key, group.shown(), Status.FAIL, "both passed and failed on the head"));
+                found.flaky.add(finding(head, key, group.shown(), Status.FAIL, "both passed and failed on the head"));
+            } else if ((mask & UNFINISHED) != 0) {
+                // A retry still running decides this key: until it ends, its earlier attempts prove nothing.
+                unfinished = true;
             } else if (has(mask, Status.FAIL)) {
                 var issue = matcher.explains(group.unhappy, key);
                 var shown = group.shown();
                 if (issue.isPresent()) {
-                    knownIssues.add(finding(head, key, shown, Status.FAIL, issue.get()));
+                    found.knownIssues.add(finding(head, key, shown, Status.FAIL, issue.get()));
                 } else if (baseStatuses.isEmpty()) {
-                    notCompared.add(finding(head, key, shown, Status.FAIL, excerpt(head, key, shown)));
+                    found.notCompared.add(finding(head, key, shown, Status.FAIL, words(head, key, shown)));
                 } else if (has(base, Status.FAIL) && has(base, Status.PASS)) {
-                    flaky.add(finding(head, key, shown, Status.FAIL, "flaky on the base: both passed and failed there"));
+                    found.flaky.add(finding(head, key, shown, Status.FAIL,
+                            "flaky on the base: both passed and failed there"));
                 } else if (has(base, Status.FAIL)) {
-                    stillFailing.add(finding(head, key, shown, Status.FAIL, excerpt(head, key, shown)));
+                    found.stillFailing.add(finding(head, key, shown, Status.FAIL, words(head, key, shown)));
                 } else {
-                    regressions.add(finding(head, key, shown, Status.FAIL,
-                            join(baseNote(base), excerpt(head, key, shown))));
+                    found.regressions.add(finding(head, key, shown, Status.FAIL,
+                            withBaseNote(words(head, key, shown), baseNote(base))));
                 }
             } else if (has(mask, Status.PASS)) {
                 if (has(base, Status.FAIL) && !has(base, Status.PASS)) {
-                    fixes.add(finding(head, key, group.passed, Status.PASS, "failed on the base"));
+                    found.fixes.add(finding(head, key, group.passed, Status.PASS, "failed on the base"));
                 }
             } else if (has(mask, Status.ERROR) || has(mask, Status.MISS)) {
                 var status = has(mask, Status.ERROR) ? Status.ERROR : Status.MISS;
                 var shown = group.shown();
                 var issue = matcher.explains(group.unhappy, key);
                 if (issue.isPresent()) {
-                    knownIssues.add(finding(head, key, shown, status, issue.get()));
+                    found.knownIssues.add(finding(head, key, shown, status, issue.get()));
                 } else {
-                    infra.add(finding(head, key, shown, status, excerpt(head, key, shown)));
+                    found.infra.add(finding(head, key, shown, status, words(head, key, shown)));
                 }
-            } else if (mask == UNFINISHED) {
-                unfinished = true;
             }
         }
-
-        var counts = counts(head);
-        Verdict.Overall overall;
-        boolean compared = baseline.isPresent();
-        if (!regressions.isEmpty() || !notCompared.isEmpty()) {
-            overall = Verdict.Overall.FAIL;
-        } else if (!infra.isEmpty()) {
-            overall = Verdict.Overall.INFRA_ERROR;
-        } else if (head.isEmpty() || unfinished) {
-            overall = Verdict.Overall.PENDING;
-        } else {
-            overall = Verdict.Overall.PASS;
-        }
-        var ordered = Comparator.comparing(Finding::path).thenComparing(Finding::configuration)
-                .thenComparing(Finding::platform).thenComparing(Finding::origin);
-        List.of(regressions, fixes, stillFailing, knownIssues, flaky, infra, notCompared)
-                .forEach(list -> list.sort(ordered));
-        var headline = Headline.of(overall, compared, regressions, notCompared, infra, stillFailing, knownIssues,
-                flaky, counts, head.isEmpty());
-        return new Verdict(overall, headline, compared, regressions, fixes, stillFailing, knownIssues, flaky, infra,
-                notCompared, counts);
+        return unfinished;
     }
 
     /**
@@ -269,7 +311,7 @@ public final class VerdictAggregator {
             logUrl = test == null ? null : test.logUrl();
         }
         return new Finding(id, key.path(), key.origin(), key.configuration(), key.platform(), status, logUrl,
-                dashboardLink(key, id), detail);
+                dashboardLink(key, id), detail, Objects.requireNonNullElse(logExcerpt(results, key, id), ""));
     }
 
     private String dashboardLink(Key key, String id) {
@@ -277,8 +319,9 @@ public final class VerdictAggregator {
                 + URLEncoder.encode(id, StandardCharsets.UTF_8)).orElse(null);
     }
 
-    private static String excerpt(Results results, Key key, String id) {
-        return lastLine(logExcerpt(results, key, id));
+    /** What went wrong, in the log's own words. */
+    private static String words(Results results, Key key, String id) {
+        return LogExcerpt.whatWentWrong(logExcerpt(results, key, id));
     }
 
     private static String logExcerpt(Results results, Key key, String id) {
@@ -289,49 +332,48 @@ public final class VerdictAggregator {
         return test == null ? null : test.logExcerpt();
     }
 
-    /** The last non-empty line of a log excerpt: usually the one that says what went wrong. */
-    private static String lastLine(String logExcerpt) {
-        if (logExcerpt == null || logExcerpt.isBlank()) {
-            return "";
+    private static String withBaseNote(String words, String baseNote) {
+        if (baseNote.isEmpty()) {
+            return words;
         }
-        var lines = logExcerpt.strip().split("\n");
-        return lines[lines.length - 1].strip();
+        return words.isEmpty() ? baseNote : words + " (" + baseNote + ")";
     }
 
-    private static String join(String first, String second) {
-        if (first.isEmpty()) {
-            return second;
-        }
-        return second.isEmpty() ? first : first + "; " + second;
-    }
+    /** How many results the parts had, by status, origin and architecture. */
+    private static final class Tally {
+        final Map<Status, Long> builds = new EnumMap<>(Status.class);
+        final Map<Status, Long> tests = new EnumMap<>(Status.class);
+        final Map<String, Map<Status, Long>> byOrigin = new TreeMap<>();
+        final Map<String, Map<Status, Long>> byArchitecture = new TreeMap<>();
+        long unfinished;
 
-    private static Verdict.Counts counts(Results results) {
-        var builds = new EnumMap<Status, Long>(Status.class);
-        var tests = new EnumMap<Status, Long>(Status.class);
-        var byOrigin = new TreeMap<String, Map<Status, Long>>();
-        var byArchitecture = new TreeMap<String, Map<Status, Long>>();
-        long unfinished = 0;
-        var architectures = new HashMap<String, String>();
-        for (var build : results.builds().values()) {
-            architectures.put(build.id(), build.architecture() == null || build.architecture().isEmpty()
-                    ? "unknown" : build.architecture());
-            if (build.status() == null) {
-                unfinished += results.untrackedButTested(build) ? 0 : 1;
-            } else {
-                builds.merge(build.status(), 1L, Long::sum);
+        void add(Results results) {
+            var architectures = new HashMap<String, String>();
+            for (var build : results.builds().values()) {
+                architectures.put(build.id(), build.architecture() == null || build.architecture().isEmpty()
+                        ? "unknown" : build.architecture());
+                if (build.status() == null) {
+                    unfinished += results.untrackedButTested(build) ? 0 : 1;
+                } else {
+                    builds.merge(build.status(), 1L, Long::sum);
+                }
+            }
+            for (var test : results.tests()) {
+                if (test.status() == null) {
+                    unfinished++;
+                    continue;
+                }
+                tests.merge(test.status(), 1L, Long::sum);
+                byOrigin.computeIfAbsent(test.origin(), o -> new EnumMap<>(Status.class))
+                        .merge(test.status(), 1L, Long::sum);
+                byArchitecture.computeIfAbsent(architectures.getOrDefault(test.buildId(), "unknown"),
+                        a -> new EnumMap<>(Status.class)).merge(test.status(), 1L, Long::sum);
             }
         }
-        for (var test : results.tests()) {
-            if (test.status() == null) {
-                unfinished++;
-                continue;
-            }
-            tests.merge(test.status(), 1L, Long::sum);
-            byOrigin.computeIfAbsent(test.origin(), o -> new EnumMap<>(Status.class)).merge(test.status(), 1L, Long::sum);
-            byArchitecture.computeIfAbsent(architectures.getOrDefault(test.buildId(), "unknown"),
-                    a -> new EnumMap<>(Status.class)).merge(test.status(), 1L, Long::sum);
+
+        Verdict.Counts counts() {
+            return new Verdict.Counts(tests, builds, frozen(byOrigin), frozen(byArchitecture), unfinished);
         }
-        return new Verdict.Counts(tests, builds, frozen(byOrigin), frozen(byArchitecture), unfinished);
     }
 
     private static Map<String, Map<Status, Long>> frozen(Map<String, Map<Status, Long>> nested) {
@@ -428,18 +470,29 @@ public final class VerdictAggregator {
     /** The one line a contributor reads first, within {@link #MAX_HEADLINE} characters. */
     private static final class Headline {
 
-        static String of(Verdict.Overall overall, boolean compared, List<Finding> regressions,
-                         List<Finding> notCompared, List<Finding> infra, List<Finding> stillFailing,
-                         List<Finding> known, List<Finding> flaky, Verdict.Counts counts, boolean empty) {
+        static String of(Verdict.Overall overall, Found found, Verdict.Counts counts, boolean empty) {
             return switch (overall) {
-                case FAIL -> compared
-                        ? listed(plural(regressions.size(), "regression"), regressions)
-                        : listed(plural(notCompared.size(), "failure") + " (no baseline to compare)", notCompared);
-                case INFRA_ERROR -> listed(plural(infra.size(), "infrastructure error") + ", code not judged", infra);
+                case FAIL -> failed(found);
+                case INFRA_ERROR -> listed(plural(found.infra.size(), "infrastructure error") + ", code not judged",
+                        found.infra);
                 case PENDING -> empty ? "no results yet" : plural(counts.unfinished(), "result") + " still running";
-                case PASS -> fit(passed(counts) + aside(stillFailing.size(), "failing on the base too")
-                        + aside(known.size(), "known issue") + aside(flaky.size(), "flaky"));
+                case PASS -> fit(passed(counts) + aside(found.stillFailing.size(), "failing on the base too")
+                        + aside(found.knownIssues.size(), "known issue") + aside(found.flaky.size(), "flaky"));
             };
+        }
+
+        /** "1 regression: kunit.a.b: Expected 2 == 3, but …", or the names of several; failures not compared after. */
+        private static String failed(Found found) {
+            var regressions = found.regressions;
+            var notCompared = found.notCompared;
+            if (notCompared.isEmpty()) {
+                return listed(plural(regressions.size(), "regression"), regressions);
+            }
+            var apart = plural(notCompared.size(), "failure") + " not compared (no baseline)";
+            if (regressions.isEmpty()) {
+                return listed(apart, notCompared);
+            }
+            return listed(plural(regressions.size(), "regression") + " and " + apart, regressions);
         }
 
         private static String passed(Verdict.Counts counts) {
@@ -458,8 +511,15 @@ public final class VerdictAggregator {
             return "; " + (what.startsWith("known") ? plural(count, what) : count + " " + what);
         }
 
-        /** "2 regressions: a (x86_64), b (arm64)", names added while they fit, then "+N more". */
+        /**
+         * One finding with its own words ("1 regression: kunit.a.b: Expected 2 == 3, but …"); several
+         * by name, added while they fit, then "+N more".
+         */
         private static String listed(String prefix, List<Finding> findings) {
+            if (findings.size() == 1) {
+                var only = findings.get(0);
+                return fit(prefix + ": " + name(only) + (only.detail().isEmpty() ? "" : ": " + only.detail()));
+            }
             var line = new StringBuilder(prefix).append(": ");
             for (int i = 0; i < findings.size(); i++) {
                 var name = name(findings.get(i));

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 /**
  * A verdict as JSON for tools: {@code verdict}, {@code headline}, {@code compared}, one list per
  * kind of finding ({@code regressions}, {@code fixes}, {@code still_failing}, {@code known_issues},
- * {@code flaky}, {@code infra_errors}, {@code not_compared}) and {@code counts}. Absent links are
- * left out; maps are sorted so that the same verdict is the same text.
+ * {@code flaky}, {@code infra_errors}, {@code not_compared}) and {@code counts}. Absent links and
+ * log excerpts are left out; maps are sorted so that the same verdict is the same text.
  */
 public final class VerdictJson {
 
@@ -74,6 +74,9 @@ public final class VerdictJson {
                 node.put("dashboard_url", f.dashboardUrl());
             }
             node.put("detail", f.detail());
+            if (!f.excerpt().isEmpty()) {
+                node.put("log_excerpt", f.excerpt());
+            }
         }
         return array;
     }

@@ -35,7 +35,8 @@ public final class VerdictText {
     /** Every finding, one per line, under a heading per kind, then the counts. */
     public static String render(Verdict verdict) {
         var out = new StringBuilder(verdict.overall().label()).append(": ").append(verdict.headline()).append('\n');
-        section(out, verdict.compared() ? "regressions" : "failures (no baseline to compare)", verdict.failures());
+        section(out, "regressions", verdict.regressions());
+        section(out, "failures not compared (no baseline)", verdict.notCompared());
         section(out, "fixes", verdict.fixes());
         section(out, "still failing on the base", verdict.stillFailing());
         section(out, "known issues", verdict.knownIssues());

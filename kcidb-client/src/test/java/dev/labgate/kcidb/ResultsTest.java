@@ -54,7 +54,7 @@ class ResultsTest {
         assertThat(streamed).isEqualTo(bound);
         assertThat(streamed.regressions()).singleElement().satisfies(f -> {
             assertThat(f.platform()).isEqualTo("rpi4");
-            assertThat(f.detail()).isEqualTo("not run on the base; boom");
+            assertThat(f.detail()).isEqualTo("boom (not run on the base)");
         });
     }
 

@@ -118,7 +118,24 @@ class VerdictAggregatorTest {
                         results().test("kernelci", "kunit.a", SKIP).test("kernelci", "kunit.b", PASS).data(), base,
                         KnownIssues.none(), Overall.PASS, Map.of()),
                 new Case("no results at all: pending",
-                        KcidbData.empty(), base, KnownIssues.none(), Overall.PENDING, Map.of()));
+                        KcidbData.empty(), base, KnownIssues.none(), Overall.PENDING, Map.of()),
+                new Case("a failure whose retry is still running is judged when the retry ends: pending, not a regression",
+                        results().test("kernelci", "kunit.a", FAIL).test("kernelci", "kunit.a", null).data(), base,
+                        KnownIssues.none(), Overall.PENDING, Map.of()),
+                new Case("a skip whose retry is still running is pending, not a pass",
+                        results().test("kernelci", "kunit.a", SKIP).test("kernelci", "kunit.a", null).data(), base,
+                        KnownIssues.none(), Overall.PENDING, Map.of()),
+                new Case("an error whose retry is still running is pending, not an infrastructure error yet",
+                        results().test("kernelci", "kunit.a", ERROR).test("kernelci", "kunit.a", null).data(), base,
+                        KnownIssues.none(), Overall.PENDING, Map.of()),
+                new Case("a test that passed and failed is flaky whatever its running retry gives",
+                        results().test("kernelci", "kunit.a", FAIL).test("kernelci", "kunit.a", PASS)
+                                .test("kernelci", "kunit.a", null).data(), base,
+                        KnownIssues.none(), Overall.PASS, Map.of("flaky", List.of("kunit.a kernelci x86_64 defconfig qemu"))),
+                new Case("a regression fails the verdict even while another test's retry is still running",
+                        results().test("kernelci", "kunit.a", FAIL).test("kernelci", "kunit.a", null)
+                                .test("kernelci", "kunit.b", FAIL).data(), base,
+                        KnownIssues.none(), Overall.FAIL, Map.of("regressions", List.of("kunit.b kernelci x86_64 defconfig qemu"))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -133,17 +150,55 @@ class VerdictAggregatorTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_regression_links_to_its_log_and_the_dashboard_and_says_what_went_wrong() {
-        var head = results().test("kernelci", "x86_64", "qemu", "kunit.b", FAIL, "ok 1\nnot ok 2 - expected 4, got 5\n");
-        var verdict = aggregator.aggregate(head.data(), Optional.of(results().test("kernelci", "kunit.b", PASS).data()),
-                KnownIssues.none());
+    void a_regression_links_to_its_log_and_the_dashboard_and_says_what_went_wrong_in_its_own_words() {
+        var excerpt = """
+                # Subtest: demo
+                1..2
+                # demo_sub: EXPECTATION FAILED at lib/demo.c:12
+                Expected 2 == 3, but
+                    2 == 2 (0x2)
+                not ok 2 demo_sub
+                """;
+        var head = results().test("kernelci", "x86_64", "qemu", "kunit.demo.demo_sub", FAIL, excerpt);
+        var verdict = aggregator.aggregate(head.data(),
+                Optional.of(results().test("kernelci", "kunit.demo.demo_sub", PASS).data()), KnownIssues.none());
 
         var regression = verdict.regressions().get(0);
         assertThat(regression.id()).isEqualTo(head.lastTestId());
         assertThat(regression.logUrl()).isEqualTo("https://logs.example/" + head.lastTestId() + ".log");
         assertThat(regression.dashboardUrl()).isEqualTo("https://dashboard.example/test/kernelci%3At0");
-        assertThat(regression.detail()).isEqualTo("not ok 2 - expected 4, got 5");
-        assertThat(verdict.headline()).isEqualTo("1 regression: kunit.b (x86_64 defconfig)");
+        assertThat(regression.detail()).isEqualTo("Expected 2 == 3, but 2 == 2 (0x2)");
+        assertThat(regression.excerpt()).isEqualTo(excerpt);
+        assertThat(verdict.headline())
+                .isEqualTo("1 regression: kunit.demo.demo_sub (x86_64 defconfig): Expected 2 == 3, but 2 == 2 (0x2)");
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_regression_the_base_never_ran_says_so_after_its_own_words() {
+        var head = results().test("kernelci", "x86_64", "qemu", "kunit.new", FAIL, "BUG: kernel NULL pointer dereference\n");
+
+        var verdict = aggregator.aggregate(head.data(), Optional.of(results().data()), KnownIssues.none());
+
+        assertThat(verdict.regressions()).singleElement().satisfies(r -> assertThat(r.detail())
+                .isEqualTo("BUG: kernel NULL pointer dereference (not run on the base)"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void each_lab_is_judged_against_its_own_baseline_so_a_lab_without_one_does_not_make_regressions() {
+        var compared = new VerdictAggregator.Part(Results.of(results().test("lab", "kunit.a", FAIL).data()),
+                Optional.of(Results.of(results().test("lab", "kunit.a", PASS).data())));
+        var alone = new VerdictAggregator.Part(Results.of(results().test("rack", "boot", FAIL).data()),
+                Optional.empty());
+
+        var verdict = aggregator.aggregate(List.of(compared, alone), KnownIssues.none());
+
+        assertThat(verdict.overall()).isEqualTo(Overall.FAIL);
+        assertThat(verdict.compared()).isFalse();
+        assertThat(verdict.regressions()).extracting(Finding::path).containsExactly("kunit.a");
+        assertThat(verdict.notCompared()).extracting(Finding::path).containsExactly("boot");
+        assertThat(verdict.failures()).extracting(Finding::path).containsExactly("kunit.a", "boot");
+        assertThat(verdict.headline()).startsWith("1 regression and 1 failure not compared (no baseline): kunit.a");
+        assertThat(verdict.counts().tests()).containsExactly(Map.entry(FAIL, 2L));
     }
 
     @org.junit.jupiter.api.Test

@@ -41,22 +41,49 @@ class VerdictRenderingTest {
         var lines = markdown.split("\n");
 
         assertThat(lines[0]).startsWith("### ❌ **fail**: 12 regressions: kunit.case0 (x86_64 defconfig)");
+        assertThat(markdown.lines().filter(l -> l.contains("12 regressions"))).as("the headline, once").hasSize(1);
         assertThat(markdown).contains("**Regressions** (pass or absent on the base, fail here)")
-                .contains("| test | configuration | platform | origin | what went wrong | links |")
-                .contains("| `kunit.case0` | x86_64 defconfig | qemu | kernelci | ")
+                .contains("| test | configuration | platform | what went wrong | links |")
+                .contains("| `kunit.case0` | x86_64 defconfig | qemu | assert \\| &lt;b&gt;failed&lt;/b&gt; ")
                 .contains("[log](https://logs.example/kernelci:t0.log) · [dashboard](https://dashboard.example/test/kernelci%3At0)")
                 .contains("…and 2 more.");
         assertThat(markdown.lines().filter(l -> l.startsWith("| `kunit.case"))).hasSize(VerdictMarkdown.TABLE_ROWS);
     }
 
     @Test
+    void the_first_failures_show_their_log_excerpt_collapsed_in_a_fence_it_cannot_close() {
+        var head = results();
+        for (int i = 0; i < 5; i++) {
+            head.test("lab", "x86_64", "qemu", "kunit.case" + i, FAIL, "Expected 1 == " + i + "\n```\n@someone");
+        }
+        var markdown = VerdictMarkdown.render(aggregator.aggregate(head.data()), List.of());
+
+        assertThat(markdown.split("Log excerpt of ", -1)).hasSize(VerdictMarkdown.EXCERPTS + 1);
+        assertThat(markdown).contains("<details><summary>Log excerpt of <code>kunit.case0</code></summary>\n\n```\n"
+                + "Expected 1 == 0\n'''\n@someone\n```\n</details>");
+    }
+
+    @Test
+    void columns_that_would_hold_nothing_are_left_out_and_one_failures_headline_links_its_log() {
+        var head = results().test("lab", "", "", "kunit.demo.demo_sub", FAIL, "Expected 2 == 3, but\n    x == 2\n");
+        var verdict = aggregator.aggregate(head.data(), Optional.of(results().data()), KnownIssues.none());
+
+        var markdown = VerdictMarkdown.render(verdict, List.of());
+
+        assertThat(markdown).startsWith("### ❌ **fail**: 1 regression: kunit.demo.demo_sub (defconfig): Expected 2 == 3, "
+                + "but x == 2 (not run on the base) ([log](https://logs.example/lab:t0.log))")
+                .contains("| test | configuration | what went wrong | links |")
+                .doesNotContain("| origin ");
+    }
+
+    @Test
     void details_are_collapsed_and_say_why_each_plan_entry_ran() {
         var markdown = VerdictMarkdown.render(mixed(), plan);
-        var details = markdown.substring(markdown.indexOf("<details>"));
+        var details = markdown.substring(markdown.indexOf("<details><summary>Details"));
 
         assertThat(details).startsWith("<details><summary>Details: 1 known issue, 1 infrastructure error, counts, "
                 + "why these tests ran</summary>");
-        assertThat(details).contains("**Known issues (do not fail the verdict)**",
+        assertThat(details).contains("**Known issues** (do not fail the verdict)",
                 "- `ltp.sem01` (x86_64 defconfig, qemu, kernelci): known issue triage:9: sem01 hangs (https://bugs.example/triage-9)",
                 "**Infrastructure errors", "- `ltp.timer` (x86_64 defconfig, qemu, cki)",
                 "| origin cki | 1 ERROR, 1 PASS |", "| tests | 13 FAIL, 1 ERROR, 1 PASS |",
@@ -68,8 +95,10 @@ class VerdictRenderingTest {
     @Test
     void text_from_labs_cannot_break_the_table_or_add_markup_or_mentions() {
         var markdown = VerdictMarkdown.render(mixed(), plan);
+        // Inside a fenced code block the forge shows text as it is: no markup, no mention.
+        var outsideCode = markdown.replaceAll("(?s)\n```\n.*?\n```\n", "\n");
 
-        assertThat(markdown).contains("assert \\| &lt;b&gt;failed&lt;/b&gt; @\u200bmaintainer")
+        assertThat(outsideCode).contains("assert \\| &lt;b&gt;failed&lt;/b&gt; @\u200bmaintainer")
                 .doesNotContain("<b>").doesNotContain(" @maintainer");
     }
 
@@ -79,9 +108,9 @@ class VerdictRenderingTest {
 
         var markdown = VerdictMarkdown.render(verdict, List.of());
 
-        assertThat(markdown).startsWith("### ❌ **fail**: 1 failure (no baseline to compare): kunit.a (x86_64 defconfig)")
-                .contains("**Failures** (not compared: no baseline)")
-                .contains("No results of the base commit were there to compare with")
+        assertThat(markdown).startsWith("### ❌ **fail**: 1 failure not compared (no baseline): kunit.a (x86_64 defconfig)")
+                .contains("**Failures not compared** (no results of the base commit on that lab: they may have been "
+                        + "there before this change)")
                 .doesNotContain("Why these tests ran");
     }
 
@@ -122,7 +151,7 @@ class VerdictRenderingTest {
 
         assertThat(markdown).contains("<summary>Details: 1 infrastructure error, counts</summary>")
                 .contains("- `(all tests)` (x86_64 defconfig, qemu, kernelci)")
-                .doesNotContain("No results of the base commit").doesNotContain("why these tests ran");
+                .doesNotContain("not compared").doesNotContain("why these tests ran");
     }
 
     @Test

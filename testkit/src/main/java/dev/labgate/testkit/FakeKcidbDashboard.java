@@ -1,43 +1,39 @@
 package dev.labgate.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The KernelCI dashboard API on loopback, under {@code /api/}: answers each path with the JSON a
- * test gave it, and like the real dashboard answers a tree or issue path it has nothing for with
- * HTTP 200 and {@code {"error": "..."}}. Each test starts its own.
+ * The KernelCI dashboard API (kernelci/dashboard, backend/kernelCI_app) on loopback, under
+ * {@code /api/}: answers each path a test gave JSON for with that JSON. Each test starts its own.
+ *
+ * <ul>
+ *   <li>Routes are those of backend/kernelCI_app/urls.py: {@code tree/<commit>/{summary,builds,boots,tests}},
+ *       {@code test/<id>/issues}, {@code build/<id>/issues}, {@code issue/<id>}; the query
+ *       ({@code origin}, {@code git_url}, {@code git_branch}, {@code version}) is recorded, not interpreted.</li>
+ *   <li>Nothing found is HTTP 200 with {@code {"error": "..."}} (helpers/errorHandling.py
+ *       {@code create_api_error_response} with {@code HTTPStatus.OK}, as views/treeDetailsTestsView.py
+ *       and views/testIssuesView.py use it), in the words of constants/localization.py.</li>
+ * </ul>
  */
-public final class FakeKcidbDashboard implements AutoCloseable {
+public final class FakeKcidbDashboard extends FakeHttpServer {
 
-    /** A request the fake received: the path below {@code /api/} and the raw query (may be null). */
-    public record Request(String path, String query) {
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpServer server;
-    private final Map<String, String> answers = new ConcurrentHashMap<>();
-    private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
-    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
 
     public FakeKcidbDashboard() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/", this::handle);
-        server.start();
     }
 
     /** The API base, {@code http://127.0.0.1:<port>/api/}. */
     public URI api() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/api/");
+        return URI.create(baseUrl() + "/api/");
     }
 
     /** Answer {@code path} (below {@code /api/}, decoded, no query) with {@code json}. */
@@ -45,37 +41,36 @@ public final class FakeKcidbDashboard implements AutoCloseable {
         return answer(path, 200, json);
     }
 
-    public FakeKcidbDashboard answer(String path, int status, String json) {
-        answers.put(path, json);
-        statuses.put(path, status);
+    /** Answer {@code path} with {@code status} and {@code body}: JSON, or sent as plain text when it is not JSON. */
+    public FakeKcidbDashboard answer(String path, int status, String body) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(body);
+        } catch (IOException e) {
+            node = JSON.getNodeFactory().textNode(body);
+        }
+        answers.put(path, Answer.json(status, node));
         return this;
     }
 
-    public List<Request> requests() {
-        return List.copyOf(requests);
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            var path = exchange.getRequestURI().getPath().substring("/api/".length());
-            requests.add(new Request(path, exchange.getRequestURI().getRawQuery()));
-            var body = answers.get(path);
-            var status = statuses.getOrDefault(path, 200);
-            if (body == null) {
-                body = path.startsWith("tree/") ? "{\"error\": \"No results available for this tree/branch/commit\"}"
-                        : path.startsWith("test/") ? "{\"error\": \"No issues were found for this test\"}"
-                        : path.startsWith("build/") ? "{\"error\": \"No issues found for this build\"}"
-                        : "{\"error\": \"Issue not found\"}";
-            }
-            var bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
-    }
-
     @Override
-    public void close() {
-        server.stop(0);
+    protected Answer answer(String method, String path, Map<String, String> query, String body,
+                            HttpExchange exchange) {
+        if (!path.startsWith("/api/")) {
+            return Answer.json(404, error("Not Found"));
+        }
+        var below = path.substring("/api/".length());
+        var answer = answers.get(below);
+        if (answer != null) {
+            return answer;
+        }
+        return Answer.json(200, error(below.startsWith("tree/") ? "No results available for this tree/branch/commit"
+                : below.startsWith("test/") ? "No issues were found for this test"
+                : below.startsWith("build/") ? "No issues found for this build"
+                : "Issue not found"));
+    }
+
+    private static JsonNode error(String message) {
+        return JSON.createObjectNode().put("error", message);
     }
 }

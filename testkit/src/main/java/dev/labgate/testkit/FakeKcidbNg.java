@@ -3,13 +3,17 @@ package dev.labgate.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,51 +21,56 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * kcidb-ng's REST daemon on loopback, with the answers of kcidb-restd-rs: {@code POST /submit}
- * takes any JSON body with {@code Authorization: Bearer <token>} and answers
- * {@code {"id","status":"ok","message"}}; {@code GET /status?id=} answers {@code inprogress},
- * {@code ready}, then {@code processed} (or {@code failed} for a body the test marked), and
- * {@code notfound} with 404 for an unknown id. Each test starts its own.
+ * kcidb-ng's REST daemon (kcidb-restd-rs) on loopback, as released in kernelci/kcidb-ng
+ * (kcidb-restd-rs/src/main.rs, README "Checking Status"). Each test starts its own.
+ *
+ * <ul>
+ *   <li>Every request needs {@code Authorization: Bearer <jwt>}, an HS256 JWT signed with the
+ *       server's secret whose claims hold {@code origin} and an unexpired {@code exp} ({@code
+ *       verify_auth}, {@code verify_jwt} with jsonwebtoken's default {@code Validation}); else 401
+ *       with {@code {"id":"0","status":"error","message":...}}. {@link #token} mints one.</li>
+ *   <li>{@code POST /submit} takes any JSON body (no schema check: that is the ingester's) and
+ *       answers {@code {"id":<32 alphanumerics>,"status":"ok","message":"Received submission ..."}};
+ *       a body that is not JSON is 400 ({@code receive_submission}).</li>
+ *   <li>{@code GET /status?id=} answers {@code inprogress} (upload not complete), {@code ready}
+ *       (spooled, waiting for the ingester), then {@code processed} (archived) or {@code failed}
+ *       (the ingester's validation moved it to failed/); an empty id is 400 "Empty id", an id that
+ *       is not alphanumeric 400 "Invalid id", an unknown one 404 {@code notfound}
+ *       ({@code submission_status}).</li>
+ * </ul>
  */
-public final class FakeKcidbNg implements AutoCloseable {
+public final class FakeKcidbNg extends FakeHttpServer {
 
     /** A submission as the fake stored it. */
     public record Stored(String id, JsonNode body) {
     }
 
-    /** A request the fake received: method, path with query, and the Authorization header. */
-    public record Request(String method, String path, String authorization) {
-    }
-
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final HttpServer server;
-    private final String token;
+    private final byte[] secret;
     private final List<Stored> stored = Collections.synchronizedList(new ArrayList<>());
-    private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> authorizations = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicInteger> polls = new ConcurrentHashMap<>();
-    private final AtomicInteger failuresLeft = new AtomicInteger();
     private final AtomicInteger next = new AtomicInteger();
-    private volatile int failureStatus = 503;
     private volatile String failBodiesContaining;
     private volatile int pollsUntilDone = 2;
 
-    public FakeKcidbNg(String token) throws IOException {
-        this.token = token;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
-        server.start();
+    /** A server whose tokens are signed with {@code secret} (the daemon's {@code JWT_SECRET}). */
+    public FakeKcidbNg(String secret) throws IOException {
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/");
+        return URI.create(baseUrl() + "/");
     }
 
-    /** The next {@code count} requests fail with {@code status} (an outage). */
-    public FakeKcidbNg failNext(int count, int status) {
-        failureStatus = status;
-        failuresLeft.set(count);
-        return this;
+    /** A token this server accepts for {@code origin}, valid for an hour (what the KernelCI team issues). */
+    public String token(String origin) {
+        var header = URL.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        var claims = URL.encodeToString(("{\"origin\":\"" + origin + "\",\"exp\":"
+                + Instant.now().plusSeconds(3600).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
+        return header + "." + claims + "." + URL.encodeToString(sign(header + "." + claims));
     }
 
     /** Submissions whose body contains {@code text} end {@code failed}, as the ingester does with invalid data. */
@@ -80,83 +89,112 @@ public final class FakeKcidbNg implements AutoCloseable {
         return List.copyOf(stored);
     }
 
-    public List<Request> requests() {
-        return List.copyOf(requests);
+    /** The {@code Authorization} header of every request, in order (null where there was none). */
+    public List<String> authorizations() {
+        return List.copyOf(authorizations);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            var auth = exchange.getRequestHeaders().getFirst("Authorization");
-            var path = exchange.getRequestURI().getRawPath();
-            var query = exchange.getRequestURI().getRawQuery();
-            requests.add(new Request(exchange.getRequestMethod(), path + (query == null ? "" : "?" + query), auth));
-            var body = exchange.getRequestBody().readAllBytes();
-            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                respond(exchange, failureStatus, answer("0", "error", "Internal server error"));
-                return;
+    @Override
+    protected Answer answer(String method, String path, Map<String, String> query, String body,
+                            HttpExchange exchange) throws IOException {
+        var authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        authorizations.add(authorization);
+        var refused = refusal(authorization);
+        if (refused != null) {
+            return Answer.json(401, answer("0", "error", refused));
+        }
+        if ("POST".equals(method) && "/submit".equals(path)) {
+            return submit(body);
+        }
+        if ("GET".equals(method) && "/status".equals(path)) {
+            return status(query.getOrDefault("id", ""));
+        }
+        return Answer.json(404, JSON.getNodeFactory().textNode("Not Found"));
+    }
+
+    /** Why the daemon refuses this Authorization header, in its words; null when it accepts it. */
+    private String refusal(String authorization) {
+        if (authorization == null) {
+            return "JWT is required";
+        }
+        var parts = authorization.split(" ");
+        if (parts.length < 2) {
+            return "Missing or invalid JWT (Bearer)";
+        }
+        var token = parts[1].split("\\.");
+        if (token.length != 3) {
+            return "InvalidToken";
+        }
+        var expected = sign(token[0] + "." + token[1]);
+        byte[] given;
+        try {
+            given = Base64.getUrlDecoder().decode(token[2]);
+        } catch (IllegalArgumentException e) {
+            return "InvalidSignature";
+        }
+        if (!MessageDigest.isEqual(expected, given)) {
+            return "InvalidSignature";
+        }
+        try {
+            var claims = JSON.readTree(Base64.getUrlDecoder().decode(token[1]));
+            if (!claims.path("exp").isNumber()) {
+                return "Missing required claim: exp";
             }
-            if (auth == null || !auth.equals("Bearer " + token)) {
-                respond(exchange, 401, answer("0", "error", auth == null ? "JWT is required" : "InvalidSignature"));
-                return;
+            if (claims.path("exp").asLong() < Instant.now().getEpochSecond()) {
+                return "ExpiredSignature";
             }
-            if ("POST".equals(exchange.getRequestMethod()) && "/submit".equals(path)) {
-                submit(exchange, body);
-            } else if ("GET".equals(exchange.getRequestMethod()) && "/status".equals(path)) {
-                status(exchange, query == null ? "" : query.replaceFirst("^id=", ""));
-            } else {
-                respond(exchange, 404, "Not Found");
-            }
+            return claims.path("origin").isTextual() ? null : "missing field `origin`";
+        } catch (IOException | IllegalArgumentException e) {
+            return "InvalidToken";
         }
     }
 
-    private void submit(HttpExchange exchange, byte[] body) throws IOException {
+    private Answer submit(String body) throws IOException {
         JsonNode json;
         try {
             json = JSON.readTree(body);
         } catch (IOException e) {
-            respond(exchange, 400, answer("0", "error", e.getMessage()));
-            return;
+            return Answer.json(400, answer("0", "error", e.getMessage()));
         }
-        var id = "sub" + next.incrementAndGet() + "x".repeat(10);
+        var id = "sub" + next.incrementAndGet() + "x".repeat(20);
         stored.add(new Stored(id, json));
         polls.put(id, new AtomicInteger());
-        respond(exchange, 200, answer(id, "ok", "Received submission " + id + " with size " + body.length + " bytes"));
+        return Answer.json(200, answer(id, "ok", "Received submission " + id + " with size " + body.length() + " bytes"));
     }
 
-    private void status(HttpExchange exchange, String id) throws IOException {
+    private Answer status(String id) {
         if (id.isEmpty()) {
-            respond(exchange, 400, answer("0", "error", "Empty id"));
-            return;
+            return Answer.json(400, answer("0", "error", "Empty id"));
+        }
+        if (!id.chars().allMatch(Character::isLetterOrDigit)) {
+            return Answer.json(400, answer("0", "error", "Invalid id"));
         }
         var found = stored.stream().filter(s -> s.id().equals(id)).findFirst();
         if (found.isEmpty()) {
-            respond(exchange, 404, answer(id, "notfound", "File not found"));
-            return;
+            return Answer.json(404, answer(id, "notfound", "File not found"));
         }
         var seen = polls.get(id).getAndIncrement();
         if (seen < pollsUntilDone) {
-            respond(exchange, 200, seen == 0 ? answer(id, "inprogress", "File still in progress")
+            return Answer.json(200, seen == 0 ? answer(id, "inprogress", "File still in progress")
                     : answer(id, "ready", "File waiting for processing"));
-        } else if (failBodiesContaining != null && found.get().body().toString().contains(failBodiesContaining)) {
-            respond(exchange, 200, answer(id, "failed", "File failed to pass validation"));
-        } else {
-            respond(exchange, 200, answer(id, "processed", "File archived"));
         }
+        if (failBodiesContaining != null && found.get().body().toString().contains(failBodiesContaining)) {
+            return Answer.json(200, answer(id, "failed", "File failed to pass validation"));
+        }
+        return Answer.json(200, answer(id, "processed", "File archived"));
     }
 
-    private static String answer(String id, String status, String message) throws IOException {
-        return JSON.writeValueAsString(Map.of("id", id, "status", status, "message", message));
+    private static JsonNode answer(String id, String status, String message) {
+        return JSON.createObjectNode().put("id", id).put("status", status).put("message", message);
     }
 
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        var bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+    private byte[] sign(String signed) {
+        try {
+            var mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(signed.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

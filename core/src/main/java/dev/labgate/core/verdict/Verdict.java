@@ -2,6 +2,7 @@ package dev.labgate.core.verdict;
 
 import dev.labgate.core.kcidb.Status;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,18 +12,20 @@ import java.util.Objects;
  *
  * <p>Only {@link #regressions} and {@link #notCompared} failures fail it; everything else a
  * contributor should know (known issues, flaky tests, failures the base already had, broken
- * tests and harnesses) is listed apart.
+ * tests and harnesses) is listed apart. Results of several labs are judged each against its own
+ * baseline, so one verdict may hold regressions (labs with a baseline) and failures not compared
+ * (labs without one).
  *
  * @param overall pass, fail, pending or infra-error
  * @param headline one line a contributor reads first; short enough for a commit status with its state word
- * @param compared whether a baseline (results of the base commit) was there to compare with
+ * @param compared whether every lab had a baseline (results of the base commit) to compare with
  * @param regressions failures the head introduced: failing here, passing or absent on the baseline
  * @param fixes tests that failed on the baseline and pass on the head
  * @param stillFailing failures the baseline already had; not the change's fault
  * @param knownIssues failures and errors matched by a known issue; they do not fail the verdict
  * @param flaky tests that both passed and failed on the head (or on the baseline), so prove nothing
  * @param infraErrors ERROR and MISS results: the test or the harness broke, not the code
- * @param notCompared failures with no baseline to compare with: reported, not guessed to be regressions
+ * @param notCompared failures of labs with no baseline to compare with: reported, not guessed to be regressions
  * @param counts how many results, by status, origin and architecture
  */
 public record Verdict(Overall overall, String headline, boolean compared, List<Finding> regressions,
@@ -57,9 +60,14 @@ public record Verdict(Overall overall, String headline, boolean compared, List<F
         Objects.requireNonNull(counts, "counts");
     }
 
-    /** The failures that fail this verdict: regressions, or without a baseline every failure. */
+    /** The failures that fail this verdict: regressions, then the failures that could not be compared. */
     public List<Finding> failures() {
-        return compared ? regressions : notCompared;
+        if (notCompared.isEmpty()) {
+            return regressions;
+        }
+        var all = new ArrayList<>(regressions);
+        all.addAll(notCompared);
+        return List.copyOf(all);
     }
 
     /**
@@ -73,10 +81,12 @@ public record Verdict(Overall overall, String headline, boolean compared, List<F
      * @param platform where it ran (board, host); may be empty
      * @param logUrl link to the log, may be null
      * @param dashboardUrl link to the result on a KCIDB dashboard, may be null
-     * @param detail why it is listed (known issue, log excerpt line, baseline status); may be empty
+     * @param detail why it is listed, on one line: what went wrong in the log's own words, a known
+     *     issue, the status on the base; may be empty
+     * @param excerpt the log excerpt of the attempt shown (at most KCIDB's 16,384 characters); may be empty
      */
     public record Finding(String id, String path, String origin, String configuration, String platform,
-                          Status status, String logUrl, String dashboardUrl, String detail) {
+                          Status status, String logUrl, String dashboardUrl, String detail, String excerpt) {
         public Finding {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(path, "path");
@@ -85,6 +95,7 @@ public record Verdict(Overall overall, String headline, boolean compared, List<F
             Objects.requireNonNull(platform, "platform");
             Objects.requireNonNull(status, "status");
             Objects.requireNonNull(detail, "detail");
+            excerpt = excerpt == null ? "" : excerpt;
         }
     }
 

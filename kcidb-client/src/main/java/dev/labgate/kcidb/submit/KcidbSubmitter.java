@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  * <p>Before anything is sent, every object must carry the configured origin and the data must
  * be valid KCIDB v5.3: kcidb-ng only checks that the body is JSON and leaves schema validation
  * to its ingester, whose verdict would come minutes later as a bare {@code failed}.
- * Thread-safe; each call blocks until its submissions are settled or the poll limit passes.
+ * Thread-safe. {@link #submit} blocks until its submissions are settled or the poll limit passes
+ * (a one-shot job); a service {@link #send}s and follows each submission's {@link #status} later.
  */
 public final class KcidbSubmitter {
 
@@ -49,13 +50,35 @@ public final class KcidbSubmitter {
     }
 
     /**
-     * Submits {@code data} and waits for kcidb-ng to settle every part of it.
+     * Submits {@code data} and waits for kcidb-ng to settle every part of it: for a one-shot job.
      *
      * @return one entry per submission; an entry still {@code inprogress} or {@code ready} when the poll limit passed
      * @throws KcidbSubmitException when the data is invalid or of another origin (nothing sent), when kcidb-ng
      *                              refuses a submission or stays unreachable, or when its ingester fails one
      */
     public List<Submission> submit(KcidbData data) throws KcidbSubmitException, InterruptedException {
+        var sent = send(data);
+        var settled = new ArrayList<Submission>();
+        for (var submission : sent) {
+            var result = await(submission, settled);
+            settled.add(result);
+            if (result.failed()) {
+                throw new KcidbSubmitException("kcidb-ng failed submission " + result.id() + " (" + result.objects()
+                        + " objects): " + result.message(), settled);
+            }
+        }
+        return settled;
+    }
+
+    /**
+     * Posts {@code data} (in several submissions when it is large) without waiting for the
+     * ingester: a service follows each with {@link #status} from its own durable work.
+     *
+     * @return one entry per submission, each {@code inprogress}
+     * @throws KcidbSubmitException when the data is invalid or of another origin (nothing sent), or when
+     *                              kcidb-ng refuses a submission or stays unreachable (with those sent before)
+     */
+    public List<Submission> send(KcidbData data) throws KcidbSubmitException, InterruptedException {
         checkOrigin(data);
         var parts = split(data);
         for (int i = 0; i < parts.size(); i++) {
@@ -70,16 +93,27 @@ public final class KcidbSubmitter {
         for (var part : parts) {
             sent.add(post(part, sent));
         }
-        var settled = new ArrayList<Submission>();
-        for (var submission : sent) {
-            var result = await(submission, settled);
-            settled.add(result);
-            if (result.failed()) {
-                throw new KcidbSubmitException("kcidb-ng failed submission " + result.id() + " (" + result.objects()
-                        + " objects): " + result.message(), settled);
-            }
+        return sent;
+    }
+
+    /**
+     * Asks kcidb-ng once (tried again on 5xx) where a submission stands: {@code inprogress},
+     * {@code ready}, {@code processed} or {@code failed}.
+     *
+     * @throws KcidbSubmitException when kcidb-ng does not know the submission or stays unreachable
+     */
+    public Submission status(Submission submission) throws KcidbSubmitException, InterruptedException {
+        var uri = settings.url().resolve("status?id=" + URLEncoder.encode(submission.id(), StandardCharsets.UTF_8));
+        var request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + settings.token())
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        var answer = send(request, "status", List.of());
+        var state = answer.path("status").asText("");
+        var current = new Submission(submission.id(), submission.objects(), state, answer.path("message").asText(""));
+        if (!current.processed() && !current.failed() && !"inprogress".equals(state) && !"ready".equals(state)) {
+            throw new KcidbSubmitException("kcidb-ng lost submission " + submission.id() + ": " + describe(answer),
+                    List.of());
         }
-        return settled;
+        return current;
     }
 
     /** Splits the data into documents of at most {@code maxObjects} objects, keeping the order of the lists. */
@@ -140,23 +174,15 @@ public final class KcidbSubmitter {
 
     private Submission await(Submission submission, List<Submission> settled)
             throws KcidbSubmitException, InterruptedException {
-        var uri = settings.url().resolve("status?id=" + URLEncoder.encode(submission.id(), StandardCharsets.UTF_8));
-        var request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + settings.token())
-                .timeout(Duration.ofSeconds(30)).GET().build();
         var waited = Duration.ZERO;
-        var current = submission;
         while (true) {
-            var answer = send(request, "status", settled);
-            var state = answer.path("status").asText("");
-            current = new Submission(submission.id(), submission.objects(), state, answer.path("message").asText(""));
-            if (current.processed() || current.failed()) {
-                return current;
+            Submission current;
+            try {
+                current = status(submission);
+            } catch (KcidbSubmitException e) {
+                throw new KcidbSubmitException(e.getMessage(), settled, e);
             }
-            if (!"inprogress".equals(state) && !"ready".equals(state)) {
-                throw new KcidbSubmitException("kcidb-ng lost submission " + submission.id() + ": "
-                        + describe(answer), settled);
-            }
-            if (waited.compareTo(settings.pollLimit()) >= 0) {
+            if (current.processed() || current.failed() || waited.compareTo(settings.pollLimit()) >= 0) {
                 return current;
             }
             pause.pause(settings.pollInterval());

@@ -73,7 +73,7 @@ class DashboardClientTest {
         client.tree(QUERY);
 
         assertThat(dashboard.requests()).extracting(FakeKcidbDashboard.Request::path).containsExactly(
-                "tree/" + COMMIT + "/builds", "tree/" + COMMIT + "/boots", "tree/" + COMMIT + "/tests");
+                "/api/tree/" + COMMIT + "/builds", "/api/tree/" + COMMIT + "/boots", "/api/tree/" + COMMIT + "/tests");
         assertThat(dashboard.requests()).allSatisfy(r -> assertThat(r.query())
                 .isEqualTo("origin=maestro&git_url=https%3A%2F%2Fgit.example%2Flinux.git&git_branch=master"));
     }
@@ -117,7 +117,8 @@ class DashboardClientTest {
         assertThat(verdict.knownIssues()).extracting(Verdict.Finding::path).containsExactly("kselftest.net.tls");
         // the arm64 build failure has no issue: it still fails the verdict
         assertThat(verdict.notCompared()).extracting(Verdict.Finding::path).containsExactly("build");
-        assertThat(dashboard.requests()).anySatisfy(r -> assertThat(r.path()).isEqualTo("build/maestro:b-arm/issues"));
+        assertThat(dashboard.requests()).anySatisfy(r -> assertThat(java.net.URLDecoder.decode(r.path(),
+                java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("/api/build/maestro:b-arm/issues"));
     }
 
     @org.junit.jupiter.api.Test

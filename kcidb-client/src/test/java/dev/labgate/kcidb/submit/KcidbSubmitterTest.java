@@ -23,17 +23,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class KcidbSubmitterTest {
 
-    private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJvcmlnaW4iOiJsYWJnYXRlIn0.sig";
-
-    private FakeKcidbNg kcidb;
-    private final List<Duration> pauses = new ArrayList<>();
+    private static final String SECRET = "the daemon's JWT secret";
     private static final RetryPolicy RETRY = new RetryPolicy(Duration.ofSeconds(1), Duration.ofSeconds(30),
             Duration.ofHours(1));
+
+    private FakeKcidbNg kcidb;
+    private String token;
+    private final List<Duration> pauses = new ArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws IOException {
-        kcidb = new FakeKcidbNg(TOKEN);
+        kcidb = new FakeKcidbNg(SECRET);
+        token = kcidb.token("labgate");
     }
 
     @AfterEach
@@ -42,7 +44,7 @@ class KcidbSubmitterTest {
     }
 
     private KcidbSubmitter submitter(int maxObjects) {
-        return submitter(new SubmitSettings(kcidb.url(), TOKEN, "labgate", maxObjects, 4, RETRY,
+        return submitter(new SubmitSettings(kcidb.url(), token, "labgate", maxObjects, 4, RETRY,
                 Duration.ofSeconds(5), Duration.ofMinutes(1)));
     }
 
@@ -66,12 +68,10 @@ class KcidbSubmitterTest {
         assertThat(done.get(0).state()).isEqualTo("processed");
         assertThat(done.get(0).objects()).isEqualTo(5);
         assertThat(kcidb.submissions().get(0).body().get("tests")).hasSize(3);
-        assertThat(kcidb.requests()).extracting(FakeKcidbNg.Request::method, FakeKcidbNg.Request::path)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("POST", "/submit"),
-                        org.assertj.core.groups.Tuple.tuple("GET", "/status?id=" + done.get(0).id()),
-                        org.assertj.core.groups.Tuple.tuple("GET", "/status?id=" + done.get(0).id()),
-                        org.assertj.core.groups.Tuple.tuple("GET", "/status?id=" + done.get(0).id()));
-        assertThat(kcidb.requests()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
+        assertThat(kcidb.requests()).extracting(r -> r.method() + " " + r.path() + (r.query() == null ? "" : "?" + r.query()))
+                .containsExactly("POST /submit", "GET /status?id=" + done.get(0).id(),
+                        "GET /status?id=" + done.get(0).id(), "GET /status?id=" + done.get(0).id());
+        assertThat(kcidb.authorizations()).hasSize(4).allSatisfy(a -> assertThat(a).isEqualTo("Bearer " + token));
         assertThat(pauses).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(5));
     }
 
@@ -92,7 +92,8 @@ class KcidbSubmitterTest {
 
     @org.junit.jupiter.api.Test
     void a_5xx_is_tried_again_after_the_retry_policys_backoff() throws Exception {
-        kcidb.failNext(2, 503).pollsUntilDone(0);
+        kcidb.failNext(2, 503);
+        kcidb.pollsUntilDone(0);
 
         var done = submitter(100).submit(results(1));
 
@@ -109,7 +110,7 @@ class KcidbSubmitterTest {
 
         assertThatThrownBy(() -> submitter(100).submit(results(1))).isInstanceOf(KcidbSubmitException.class)
                 .hasMessageContaining("did not answer submit after 4 tries (last: HTTP 502)")
-                .hasMessageNotContaining(TOKEN);
+                .hasMessageNotContaining(token);
         assertThat(pauses).hasSize(3);
         assertThat(pauses.get(2)).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));
     }
@@ -127,12 +128,16 @@ class KcidbSubmitterTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_wrong_token_is_refused_without_retrying() {
-        var settings = new SubmitSettings(kcidb.url(), "not-the-token", "labgate", 100, 4, RETRY,
+    void a_token_signed_with_another_secret_is_refused_without_retrying() throws Exception {
+        String forged;
+        try (var other = new FakeKcidbNg("another secret")) {
+            forged = other.token("labgate");
+        }
+        var settings = new SubmitSettings(kcidb.url(), forged, "labgate", 100, 4, RETRY,
                 Duration.ofSeconds(5), Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> submitter(settings).submit(results(1))).isInstanceOf(KcidbSubmitException.class)
-                .hasMessageContaining("refused submit (HTTP 401)");
+                .hasMessageContaining("refused submit (HTTP 401)").hasMessageContaining("InvalidSignature");
         assertThat(kcidb.requests()).hasSize(1);
     }
 
@@ -152,7 +157,7 @@ class KcidbSubmitterTest {
     @org.junit.jupiter.api.Test
     void a_submission_still_waiting_when_the_limit_passes_is_returned_as_it_stands() throws Exception {
         kcidb.pollsUntilDone(100);
-        var settings = new SubmitSettings(kcidb.url(), TOKEN, "labgate", 100, 4, RETRY,
+        var settings = new SubmitSettings(kcidb.url(), token, "labgate", 100, 4, RETRY,
                 Duration.ofSeconds(5), Duration.ofSeconds(12));
 
         var done = submitter(settings).submit(results(1));
@@ -162,8 +167,31 @@ class KcidbSubmitterTest {
     }
 
     @org.junit.jupiter.api.Test
+    void a_service_sends_at_once_and_follows_each_submission_later_until_the_ingester_settles_it() throws Exception {
+        var submitter = submitter(100);
+
+        var sent = submitter.send(results(2));
+
+        assertThat(sent).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo("inprogress"));
+        assertThat(kcidb.requests()).extracting(FakeKcidbNg.Request::path).containsExactly("/submit");
+        var first = submitter.status(sent.get(0));
+        var second = submitter.status(first);
+        var third = submitter.status(second);
+        assertThat(List.of(first.state(), second.state(), third.state())).containsExactly("inprogress", "ready",
+                "processed");
+        assertThat(pauses).as("nothing waits inside the service's step").isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_submission_kcidb_ng_does_not_know_is_reported_lost() {
+        assertThatThrownBy(() -> submitter(100).status(new Submission("nosuchsubmission", 1, "inprogress", "")))
+                .isInstanceOf(KcidbSubmitException.class).hasMessageContaining("lost submission nosuchsubmission")
+                .hasMessageContaining("notfound");
+    }
+
+    @org.junit.jupiter.api.Test
     void settings_never_show_the_token() {
-        assertThat(SubmitSettings.of(URI.create("https://db.example"), TOKEN, "labgate").toString())
-                .doesNotContain(TOKEN).contains("https://db.example/");
+        assertThat(SubmitSettings.of(URI.create("https://db.example"), token, "labgate").toString())
+                .doesNotContain(token).contains("https://db.example/");
     }
 }
