@@ -67,6 +67,15 @@ public interface Lab {
         return List.of();
     }
 
+    /**
+     * The whole output of a run's latest attempt as text, for labs whose output exists only where
+     * labgate runs them (the command lab); size-capped by the lab. Empty for labs that keep their
+     * logs themselves and link them from the results, and for runs whose output is gone.
+     */
+    default Optional<String> log(LabRun run) {
+        return Optional.empty();
+    }
+
     /** How long to wait between polls of a running run. */
     default Duration pollInterval() {
         return Duration.ofSeconds(30);

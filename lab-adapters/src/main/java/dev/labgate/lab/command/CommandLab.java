@@ -10,6 +10,7 @@ import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.kcidb.LogExcerpt;
 import dev.labgate.kcidb.findings.Findings;
 import dev.labgate.lab.git.TreeFetcher;
 import dev.labgate.lab.sandbox.Limits;
@@ -65,7 +66,10 @@ import java.util.stream.Stream;
  * fails; a run stopped at a limit, or whose sandbox could not start, is ERROR: nothing is known
  * about the code). When the output holds KTAP or TAP results (KUnit, kselftest), each test case is
  * a test of its own ({@code kunit.<suite>.<case>}, {@code kselftest.<collection>.<test>}; see
- * {@link Ktap}).
+ * {@link Ktap}), and {@code command} is reported only where the cases do not account for its
+ * status. A failure's {@code log_excerpt} is its own words: a case's diagnostics with its parents',
+ * the kernel's reports ({@link LogExcerpt}) and the end of the output, cut to KCIDB's limit. Every
+ * result links to the whole output ({@link #log}) where labgate serves it.
  * The lines of the whole output that tools' findings are read from (checkpatch, compiler,
  * sparse/smatch diagnostics; see {@link Findings}) are the build's log excerpt, so that findings
  * early in a long output are not lost with the rest of it.
@@ -328,19 +332,31 @@ public final class CommandLab implements Lab {
         return new LabProgress.Finished(results(runId, dir));
     }
 
+    /** The whole output of the run's latest attempt, its last {@code max-output} bytes; empty when there is none. */
+    @Override
+    public Optional<String> log(LabRun run) {
+        var file = work.resolve(run.externalId()).resolve("output.log");
+        try {
+            return Files.exists(file) ? Optional.of(tail(file, settings.maxOutputBytes())) : Optional.empty();
+        } catch (IOException e) {
+            throw new LabException("cannot read the output of run " + run.externalId() + ": " + e.getMessage(), true, e);
+        }
+    }
+
     private KcidbData results(String runId, Path dir) throws IOException {
         var exit = Files.readString(dir.resolve("exit")).trim();
         var output = tail(dir.resolve("output.log"), settings.maxOutputBytes());
         RunDirectory.delete(dir.resolve("tree"));
         RunDirectory.delete(dir.resolve("tmp"));
         nextDiskCheck.remove(runId);
+        var logUrl = settings.logUrl().apply(runId);
         var checkoutId = ORIGIN + ":" + runId;
         var buildId = checkoutId + ".build";
         var checkout = Checkout.of(checkoutId, ORIGIN).withValid(true);
         var whole = tail(dir.resolve("output.log"), KTAP_MAX_BYTES);
         var diagnostics = Findings.excerpt(whole, MAX_LOG_EXCERPT);
         var build = Build.of(buildId, checkoutId, ORIGIN).withStatus(Status.PASS)
-                .withLog(null, diagnostics.isEmpty() ? null : diagnostics);
+                .withLog(logUrl, diagnostics.isEmpty() ? null : diagnostics);
         Status status;
         String comment;
         var limit = Limit.of(exit);
@@ -373,21 +389,25 @@ public final class CommandLab implements Lab {
         // When labgate ended the command, the excerpt's last line says why: a verdict shows that line.
         var log = status == Status.ERROR || status == Status.SKIP ? excerpt(output + "\nlabgate: " + comment)
                 : excerpt(output);
-        var tests = new ArrayList<Test>();
-        tests.add(Test.of(checkoutId + ".command", buildId, ORIGIN, "command", status)
-                .withLog(null, log)
-                .withMisc(misc));
+        var cases = new ArrayList<Test>();
         int n = 0;
         for (var entry : Ktap.tests(Ktap.parse(whole)).entrySet()) {
             var result = entry.getValue();
             var broken = result.status() == Status.FAIL || result.status() == Status.ERROR;
             var test = Test.of(checkoutId + ".ktap." + ++n, buildId, ORIGIN, entry.getKey(), result.status())
-                    .withLog(null, broken ? result.log() : null);
+                    .withLog(logUrl, broken ? LogExcerpt.fit(result.log()) : null);
             if (result.directive() != null) {
                 test = test.withMisc(Map.of("directive", result.directive()));
             }
-            tests.add(test);
+            cases.add(test);
         }
+        var tests = new ArrayList<Test>();
+        if (commandCounts(status, cases)) {
+            tests.add(Test.of(checkoutId + ".command", buildId, ORIGIN, "command", status)
+                    .withLog(logUrl, log)
+                    .withMisc(misc));
+        }
+        tests.addAll(cases);
         return KcidbData.of(List.of(checkout), List.of(build), tests);
     }
 
@@ -441,6 +461,22 @@ public final class CommandLab implements Lab {
             }
         }
         return bytes + " bytes";
+    }
+
+    /**
+     * Whether the command's own status is a result of its own: always without KTAP results, else
+     * only when the cases do not account for it (it failed or broke while every case passed, or it
+     * was killed). So a failing KUnit case counts once, and the counts are the cases'.
+     */
+    private static boolean commandCounts(Status command, List<Test> cases) {
+        if (cases.isEmpty()) {
+            return true;
+        }
+        return switch (command) {
+            case PASS, SKIP, DONE -> false;
+            case FAIL -> cases.stream().noneMatch(t -> t.status() == Status.FAIL || t.status() == Status.ERROR);
+            case ERROR, MISS -> true;
+        };
     }
 
     private boolean isStarting(String runId) {
@@ -518,11 +554,16 @@ public final class CommandLab implements Lab {
         }
     }
 
-    /** The end of the output, short enough for a KCIDB log excerpt and a summary. */
+    /**
+     * What the output says went wrong, within KCIDB's limit: the kernel's own reports (oops,
+     * panic, BUG, KASAN, WARNING) wherever they are, then the end of the output.
+     */
     private static String excerpt(String output) {
         var lines = output.strip().split("\n");
         var from = Math.max(0, lines.length - 30);
-        return String.join("\n", List.of(lines).subList(from, lines.length));
+        var end = String.join("\n", List.of(lines).subList(from, lines.length));
+        var reports = LogExcerpt.kernelReports(output).stream().filter(r -> !end.contains(r)).toList();
+        return LogExcerpt.fit(reports.isEmpty() ? end : String.join("\n", reports) + "\n[…]\n" + end);
     }
 
 }

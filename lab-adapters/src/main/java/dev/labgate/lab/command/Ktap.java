@@ -26,15 +26,18 @@ final class Ktap {
     /**
      * One result line and what was nested under it.
      *
-     * @param log the lines printed for this result, its own result line last (at most {@link #LOG_LINES})
+     * @param log the lines printed for this result since the one before, its own result line last (at most
+     *     {@link #LOG_LINES}); in {@link #tests} the diagnostics of its parents come first
+     * @param preamble the diagnostics printed at this result's level before its first nested result
+     *     ({@code # Subtest:}, a suite's setup messages); empty for a leaf
      */
-    record Result(String name, Status status, String directive, List<Result> children, String log) {
+    record Result(String name, Status status, String directive, List<Result> children, String log, String preamble) {
         Result {
             children = List.copyOf(children);
         }
     }
 
-    static final int LOG_LINES = 20;
+    static final int LOG_LINES = 60;
 
     private static final Pattern TIMESTAMP = Pattern.compile("^\\[\\s*\\d+\\.\\d+\\]\\s?");
     private static final Pattern HEADER = Pattern.compile("^(.*?)K?TAP version \\d+\\s*$");
@@ -43,6 +46,9 @@ final class Ktap {
     private static final Pattern COMMENT = Pattern.compile("(?:^|\\s)#");
     private static final Pattern SUBTEST = Pattern.compile("^#\\s*Subtest:\\s*(.*)$");
     private static final Pattern NESTED = Pattern.compile("^(?:(?:not )?ok\\s|K?TAP version|1\\.\\.|#|\\s{4}|\\t).*");
+    private static final Pattern PLAN = Pattern.compile("^1\\.\\.\\d+.*$");
+    /** Lines of a level's start that are structure, not diagnostics. */
+    private static final Pattern STRUCTURE = Pattern.compile("^\\s*(?:#\\s*)?(?:K?TAP version \\d+|1\\.\\.\\d+.*)$");
 
     private Ktap() {
     }
@@ -65,12 +71,16 @@ final class Ktap {
         }
         var pending = new TreeMap<Integer, List<Result>>();
         var subtests = new HashMap<Integer, String>();
+        var preambles = new HashMap<Integer, String>();
+        // Where in the recent lines a level opened (its KTAP header or subtest line), for levels without a plan.
+        var opened = new HashMap<Integer, Integer>();
         var recent = new ArrayList<String>();
         for (int i = first + 1; i < lines.length; i++) {
-            var line = TIMESTAMP.matcher(lines[i]).replaceFirst("");
-            if (line.startsWith(prefix)) {
-                line = line.substring(prefix.length());
+            var raw = TIMESTAMP.matcher(lines[i]).replaceFirst("");
+            if (raw.startsWith(prefix)) {
+                raw = raw.substring(prefix.length());
             }
+            var line = raw;
             int depth = 0;
             while (true) {
                 if (line.startsWith("    ")) {
@@ -89,26 +99,50 @@ final class Ktap {
             if (content.isEmpty()) {
                 continue;
             }
-            recent.add(lines[i].strip());
+            recent.add(raw.stripTrailing());
             if (recent.size() > LOG_LINES) {
                 recent.remove(0);
+                opened.replaceAll((d, at) -> Math.max(0, at - 1));
             }
             var subtest = SUBTEST.matcher(content);
             if (subtest.matches()) {
                 // KUnit writes a subtest's name at the indentation of its results.
                 subtests.put(depth, subtest.group(1).strip());
+                opened.put(depth, recent.size());
+                continue;
+            }
+            if (depth > 0 && HEADER.matcher(content).matches()) {
+                opened.put(depth, recent.size());
+                continue;
+            }
+            if (PLAN.matcher(content).matches()) {
+                // What a level printed up to its plan is its own: its first result did not print it.
+                if (depth > 0) {
+                    preambles.put(depth, preamble(recent));
+                }
+                opened.remove(depth);
+                recent.clear();
                 continue;
             }
             var result = RESULT.matcher(content);
             if (!result.matches()) {
                 continue;
             }
+            var start = opened.remove(depth);
+            if (start != null && !preambles.containsKey(depth)) {
+                // A level without a plan (KUnit's parameterised cases): what came up to its opening is its own.
+                preambles.put(depth, preamble(recent.subList(0, Math.min(start, recent.size()))));
+                recent.subList(0, Math.min(start, recent.size())).clear();
+            }
             var children = new ArrayList<Result>();
             for (var deeper : new ArrayList<>(pending.tailMap(depth + 1).keySet())) {
                 children.addAll(pending.remove(deeper));
             }
+            var preamble = children.isEmpty() ? "" : preambles.getOrDefault(depth + 1, "");
+            var level = depth;
+            preambles.keySet().removeIf(d -> d > level);
             pending.computeIfAbsent(depth, d -> new ArrayList<>())
-                    .add(result(result.group(1) == null, result.group(2), children, String.join("\n", recent)));
+                    .add(result(result.group(1) == null, result.group(2), children, text(recent), preamble));
             recent.clear();
             subtests.remove(depth + 1);
         }
@@ -118,13 +152,25 @@ final class Ktap {
             var orphans = pending.remove(deepest);
             var name = subtests.getOrDefault(deepest, "unfinished");
             pending.computeIfAbsent(deepest - 1, d -> new ArrayList<>()).add(new Result(name, Status.ERROR,
-                    "no result line: the test did not finish", orphans, String.join("\n", recent)));
+                    "no result line: the test did not finish", orphans, text(recent),
+                    preambles.getOrDefault(deepest, "")));
+            recent.clear();
         }
         return pending.isEmpty() ? List.of() : pending.get(0);
     }
 
+    private static String preamble(List<String> lines) {
+        return text(lines.stream().filter(l -> !STRUCTURE.matcher(l).matches()).toList());
+    }
+
+    /** Lines as one text, without the indentation they all share. */
+    private static String text(List<String> lines) {
+        return String.join("\n", lines).stripIndent().strip();
+    }
+
     /** A result line's description is its name, then an optional {@code # DIRECTIVE reason} or comment. */
-    private static Result result(boolean ok, String description, List<Result> children, String log) {
+    private static Result result(boolean ok, String description, List<Result> children, String log,
+                                 String preamble) {
         var comment = COMMENT.matcher(description);
         var found = comment.find();
         var name = (found ? description.substring(0, comment.start()) : description).strip();
@@ -136,14 +182,14 @@ final class Ktap {
             case "TIMEOUT", "ERROR" -> Status.ERROR;
             default -> ok ? Status.PASS : Status.FAIL;
         };
-        return new Result(name, status, tail.isEmpty() ? null : tail, children, log);
+        return new Result(name, status, tail.isEmpty() ? null : tail, children, log, preamble);
     }
 
     /**
      * The results as named tests with dotted paths: {@code kunit.<suite>.<case>} for KUnit, and
      * {@code kselftest.<collection>.<test>} for the kselftest runner's {@code selftests: a: b}
      * results. Only leaves are tests, plus any result that failed or broke while nothing under it did,
-     * so that every failure appears once.
+     * so that every failure appears once. Each test's log is the diagnostics of its parents, then its own.
      */
     static Map<String, Result> tests(List<Result> top) {
         var tests = new LinkedHashMap<String, Result>();
@@ -155,15 +201,19 @@ final class Ktap {
             } else {
                 path = "kunit." + component(result.name());
             }
-            collect(path, result, tests);
+            collect(path, result, tests, List.of());
         }
         return tests;
     }
 
-    private static boolean collect(String path, Result result, Map<String, Result> tests) {
+    private static boolean collect(String path, Result result, Map<String, Result> tests, List<String> context) {
         boolean brokenBelow = false;
+        var inner = new ArrayList<>(context);
+        if (!result.preamble().isEmpty()) {
+            inner.add(result.preamble());
+        }
         for (var child : result.children()) {
-            brokenBelow |= collect(path + "." + component(child.name()), child, tests);
+            brokenBelow |= collect(path + "." + component(child.name()), child, tests, inner);
         }
         var broken = result.status() == Status.FAIL || result.status() == Status.ERROR;
         if (result.children().isEmpty() || broken && !brokenBelow) {
@@ -171,7 +221,10 @@ final class Ktap {
             for (int n = 2; tests.containsKey(unique); n++) {
                 unique = path + "_" + n;
             }
-            tests.put(unique, result);
+            var log = new ArrayList<>(context);
+            log.add(result.log());
+            tests.put(unique, new Result(result.name(), result.status(), result.directive(), result.children(),
+                    String.join("\n", log), result.preamble()));
         }
         return brokenBelow || broken;
     }

@@ -50,6 +50,8 @@ class CommandLabTest {
                 1..2
                 ok 1 example_simple_test
                 # example_fail_test: EXPECTATION FAILED at lib/kunit/kunit-example-test.c:42
+                Expected 2 == 3, but
+                    x == 2 (0x2)
                 not ok 2 example_fail_test
             not ok 1 example
             KTAP
@@ -101,26 +103,30 @@ class CommandLabTest {
     }
 
     @org.junit.jupiter.api.Test
-    void each_ktap_case_is_a_test_next_to_the_exit_status() {
+    void each_ktap_case_is_a_test_in_its_own_words_and_the_exit_status_they_account_for_is_not_counted_again() {
         var lab = lab("sh run-tests.sh", Map.of());
         var run = lab.submit(request("run-1"));
 
         var results = finish(lab, run);
 
         assertThat(results.tests()).extracting(Test::path, Test::status).containsExactly(
-                tuple("command", Status.PASS),
                 tuple("kunit.example.example_simple_test", Status.PASS),
                 tuple("kunit.example.example_fail_test", Status.FAIL),
                 tuple("kselftest.size.get_size", Status.PASS));
         assertThat(results.tests()).filteredOn(t -> t.status() == Status.FAIL).singleElement()
-                .satisfies(t -> assertThat(t.logExcerpt()).endsWith(
-                        "# example_fail_test: EXPECTATION FAILED at lib/kunit/kunit-example-test.c:42\n"
-                                + "not ok 2 example_fail_test"));
+                .satisfies(t -> assertThat(t.logExcerpt()).isEqualTo("""
+                        # Subtest: example
+                        # example_fail_test: EXPECTATION FAILED at lib/kunit/kunit-example-test.c:42
+                        Expected 2 == 3, but
+                            x == 2 (0x2)
+                        not ok 2 example_fail_test"""));
         assertThat(results.tests()).extracting(Test::id).doesNotHaveDuplicates()
                 .allSatisfy(id -> assertThat(id).startsWith("labgate:run-1."));
         var verdict = new VerdictAggregator().aggregate(results);
         assertThat(verdict.overall()).isEqualTo(Verdict.Overall.FAIL);
-        assertThat(verdict.headline()).isEqualTo("1 failure (no baseline to compare): kunit.example.example_fail_test");
+        assertThat(verdict.headline()).isEqualTo("1 failure not compared (no baseline): "
+                + "kunit.example.example_fail_test: Expected 2 == 3, but x == 2 (0x2)");
+        assertThat(verdict.counts().totalTests()).as("the counts are the cases'").isEqualTo(3);
     }
 
     @org.junit.jupiter.api.Test
@@ -161,8 +167,11 @@ class CommandLabTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_failing_exit_status_fails_the_command_test_beside_the_ktap_results() {
-        var lab = lab("sh run-tests.sh", Map.of("EXIT", "3"));
+    void a_failing_exit_status_the_cases_do_not_account_for_is_a_failure_of_its_own_with_the_kernels_words() {
+        var lab = lab("echo 'KTAP version 1'; echo '1..1'; echo 'ok 1 demo';"
+                + " echo '[   3.1] BUG: kernel NULL pointer dereference, address: 0000000000000008';"
+                + " echo '[   3.2] RIP: 0010:demo_exit+0x4/0x10'; echo '[   3.3] ---[ end trace 0 ]---';"
+                + " seq 1 100; exit 3", Map.of());
 
         var results = finish(lab, lab.submit(request("run-1")));
 
@@ -170,7 +179,27 @@ class CommandLabTest {
                 .satisfies(t -> {
                     assertThat(t.status()).isEqualTo(Status.FAIL);
                     assertThat(t.misc()).containsEntry("comment", "exit status 3");
+                    assertThat(t.logExcerpt()).startsWith("[   3.1] BUG: kernel NULL pointer dereference")
+                            .contains("---[ end trace 0 ]---").endsWith("100");
                 });
+        assertThat(new VerdictAggregator().aggregate(results).headline())
+                .endsWith("command: BUG: kernel NULL pointer dereference, address: 0000000000000008");
+    }
+
+    @org.junit.jupiter.api.Test
+    void the_whole_output_is_kept_for_labgate_to_serve_and_every_result_links_to_it() {
+        var lab = new CommandLab("local", new CommandSettings("sh run-tests.sh", Duration.ofMinutes(5), Map.of(),
+                1 << 20, runId -> "https://labgate.example/runs/" + runId + "/log"), dir.resolve("work"),
+                new TreeFetcher(dir.resolve("mirrors")), executor, clock);
+        var run = lab.submit(request("run-1"));
+
+        var results = finish(lab, run);
+
+        assertThat(lab.log(run)).hasValueSatisfying(log -> assertThat(log).startsWith("building...\n")
+                .contains("ok 1 selftests: size: get_size"));
+        assertThat(results.tests()).allSatisfy(t -> assertThat(t.logUrl())
+                .isEqualTo("https://labgate.example/runs/run-1/log"));
+        assertThat(lab.log(new LabRun("local", "no-such-run", null))).isEmpty();
     }
 
     @org.junit.jupiter.api.Test
@@ -204,7 +233,7 @@ class CommandLabTest {
         var results = finish(restarted, new LabRun(run.lab(), run.externalId(), run.url()));
         otherExecutor.shutdownNow();
 
-        assertThat(results.tests()).extracting(Test::path).contains("command", "kunit.example.example_fail_test");
+        assertThat(results.tests()).extracting(Test::path).contains("kunit.example.example_fail_test");
     }
 
     @org.junit.jupiter.api.Test

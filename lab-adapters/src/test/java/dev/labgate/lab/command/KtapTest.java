@@ -110,15 +110,43 @@ class KtapTest {
     }
 
     @org.junit.jupiter.api.Test
-    void a_failed_case_keeps_the_lines_printed_for_it() {
+    void a_suite_that_broke_in_its_setup_says_so_in_the_words_it_printed_before_its_cases() {
+        var output = """
+                KTAP version 1
+                1..1
+                    KTAP version 1
+                    # Subtest: net
+                    # net: failed to initialize (-12)
+                    1..1
+                    not ok 1 net_case # SKIP suite init failed
+                not ok 1 net
+                """;
+
+        var suite = Ktap.tests(Ktap.parse(output)).get("kunit.net");
+
+        assertThat(suite.status()).isEqualTo(Status.FAIL);
+        assertThat(Ktap.parse(output).get(0).preamble()).isEqualTo("# Subtest: net\n# net: failed to initialize (-12)");
+        assertThat(suite.log()).endsWith("not ok 1 net");
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_failed_case_keeps_the_lines_printed_for_it_after_its_parents_diagnostics() {
         var failed = Ktap.tests(Ktap.parse(KUNIT)).get("kunit.example.example_fail_test");
 
         assertThat(failed.log()).isEqualTo("""
+                # Subtest: example
+                # module: kunit_example_test
                 # example_fail_test: EXPECTATION FAILED at lib/kunit/kunit-example-test.c:42
                 Expected 1 == 2, but
-                1 == 1
-                2 == 2
+                    1 == 1
+                    2 == 2
                 not ok 2 example_fail_test""");
+        assertThat(Ktap.tests(Ktap.parse(KUNIT)).get("kunit.example.example_params_test.example_value_1").log())
+                .as("a parameter's parents are the suite and the parameterised case").isEqualTo("""
+                # Subtest: example
+                # module: kunit_example_test
+                # Subtest: example_params_test
+                not ok 3 example value 1""");
         assertThat(Ktap.tests(Ktap.parse(KUNIT)).get("kunit.example.example_skip_test").directive())
                 .isEqualTo("SKIP this test should be skipped");
     }
