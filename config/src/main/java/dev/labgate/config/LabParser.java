@@ -35,7 +35,8 @@ final class LabParser {
     private static final Set<String> LIMIT_KEYS = Set.of("cpu", "memory", "processes", "output", "disk");
     static final int MAX_FILTERS = 8;
 
-    private static final Set<String> COMMON = Set.of("type", "timeout", "tier", "max-concurrent", "retries");
+    private static final Set<String> COMMON = Set.of("type", "timeout", "tier", "max-concurrent", "retries",
+            "baseline");
     private static final String TYPE_NAMES = "command, build, kernelci, lava";
     private static final Map<String, Set<String>> TYPES = Map.of(
             "command", Set.of("command", "env", "max-output", "sandbox", "network", "read-only", "limits"),
@@ -53,18 +54,22 @@ final class LabParser {
     }
 
     /**
-     * The labs, and the access of each, in file order.
+     * The labs, the access of each, and where each one's baseline comes from, in file order.
      *
-     * @param defined every name under {@code labs:}, including labs whose definition has errors, so that a plan
-     *                naming one is not reported a second time as naming an unknown lab
+     * @param defined        every name under {@code labs:}, including labs whose definition has errors, so that a
+     *                       plan naming one is not reported a second time as naming an unknown lab
+     * @param kcidbBaselines the {@code baseline: kcidb} entries, for the check that a dashboard is configured
      */
-    record Labs(Map<String, LabSpec> specs, Map<String, LabAccess> access, Set<String> defined) {
+    record Labs(Map<String, LabSpec> specs, Map<String, LabAccess> access, Set<String> defined,
+                Map<String, Baseline> baselines, List<PolicyNode> kcidbBaselines) {
     }
 
     Labs parse(PolicyNode node) {
         var specs = new LinkedHashMap<String, LabSpec>();
         var access = new LinkedHashMap<String, LabAccess>();
         var defined = new LinkedHashSet<String>();
+        var baselines = new LinkedHashMap<String, Baseline>();
+        var kcidb = new ArrayList<PolicyNode>();
         node.entries().forEach((name, lab) -> {
             defined.add(name);
             if (!name.matches("[a-z0-9][a-z0-9_-]*")) {
@@ -97,8 +102,31 @@ final class LabParser {
                 default -> lava(name, section);
             };
             spec.ifPresent(s -> specs.put(name, s));
+            spec.ifPresent(s -> baseline(entries.get("baseline")).ifPresent(b -> {
+                baselines.put(name, b);
+                if (b == Baseline.KCIDB) {
+                    kcidb.add(entries.get("baseline"));
+                }
+            }));
+            spec.filter(s -> !entries.containsKey("baseline")).ifPresent(s -> baselines.put(name, Baseline.defaultFor(s)));
         });
-        return new Labs(specs, access, defined);
+        return new Labs(specs, access, defined, baselines, kcidb);
+    }
+
+    private static Optional<Baseline> baseline(PolicyNode node) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        return node.string().flatMap(text -> {
+            for (var b : Baseline.values()) {
+                if (b.word().equals(text.trim())) {
+                    return Optional.of(b);
+                }
+            }
+            node.error("unknown baseline '" + text + "'", "one of: test-base (labgate tests the base commit), "
+                    + "kcidb (the base's results from kcidb.dashboard), none");
+            return Optional.empty();
+        });
     }
 
     private static LabAccess access(Map<String, PolicyNode> entries) {

@@ -17,10 +17,13 @@ import java.util.Optional;
  * @param plans which labs test which changes; a plan's {@code after} makes its lab a later stage
  *              (checked when the policy is read: no cycles, and only after a planned lab)
  * @param artifacts where the files of build labs are kept and for how long
+ * @param baselines where each lab's baseline comes from
+ * @param kcidb KCIDB as a shared source: off unless configured
  */
 public record Policy(String version, List<RepositoryRule> repositories, TrustSettings trust,
                      Map<String, LabSpec> labs, Map<String, LabAccess> access, List<PlanRule> plans, Quotas quotas,
-                     Reporting reporting, List<KnownIssue> knownIssues, ArtifactSettings artifacts) {
+                     Reporting reporting, List<KnownIssue> knownIssues, ArtifactSettings artifacts,
+                     Map<String, Baseline> baselines, KcidbSettings kcidb) {
 
     public Policy {
         Objects.requireNonNull(version, "version");
@@ -33,6 +36,13 @@ public record Policy(String version, List<RepositoryRule> repositories, TrustSet
         Objects.requireNonNull(reporting, "reporting");
         knownIssues = List.copyOf(knownIssues);
         Objects.requireNonNull(artifacts, "artifacts");
+        baselines = Map.copyOf(baselines);
+        Objects.requireNonNull(kcidb, "kcidb");
+    }
+
+    /** Where a lab's baseline comes from; a lab the policy does not define has none. */
+    public Baseline baseline(String lab) {
+        return baselines.getOrDefault(lab, Baseline.NONE);
     }
 
     public Optional<RepositoryRule> repository(RepoRef repo) {

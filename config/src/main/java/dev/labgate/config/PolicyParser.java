@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.function.Function;
 
 /**
  * Reads a policy file, reporting every problem with its line and column and a suggestion, and
@@ -43,7 +44,10 @@ public final class PolicyParser {
     }
 
     private static final Set<String> TOP = Set.of("repositories", "trust", "labs", "plans", "quotas", "reporting",
-            "known-issues", "artifacts");
+            "known-issues", "artifacts", "kcidb");
+    private static final Set<String> KCIDB = Set.of("dashboard", "known-issues", "submit");
+    private static final Set<String> KCIDB_DASHBOARD = Set.of("url", "origin", "tree-url", "branch");
+    private static final Set<String> KCIDB_SUBMIT = Set.of("url", "token-env", "origin");
     private static final Set<String> FORGES = Set.of("github", "gitlab");
     private static final Set<String> REPOSITORY = Set.of("github", "gitlab", "staging-branches", "extension");
     private static final Set<String> TRUST = Set.of("min-permission", "users", "teams", "maintainers", "signatures");
@@ -88,7 +92,7 @@ public final class PolicyParser {
         var repositories = section(top, "repositories").map(PolicyParser::repositories).orElse(List.of());
         var trust = section(top, "trust").map(n -> trust(n, directory)).orElse(TrustSettings.DEFAULT);
         var labs = section(top, "labs").map(n -> new LabParser(directory).parse(n))
-                .orElse(new LabParser.Labs(Map.of(), Map.of(), Set.of()));
+                .orElse(new LabParser.Labs(Map.of(), Map.of(), Set.of(), Map.of(), List.of()));
         var afterNodes = new IdentityHashMap<PlanRule, PolicyNode>();
         var plans = section(top, "plans").map(n -> plans(n, labs.specs().keySet(), labs.defined(), afterNodes))
                 .orElse(List.of());
@@ -97,11 +101,18 @@ public final class PolicyParser {
         var reporting = section(top, "reporting").map(PolicyParser::reporting).orElse(Reporting.DEFAULT);
         var knownIssues = section(top, "known-issues").map(PolicyParser::knownIssues).orElse(List.of());
         var artifacts = section(top, "artifacts").map(n -> artifacts(n, directory)).orElse(ArtifactSettings.DEFAULT);
+        var kcidb = section(top, "kcidb").map(PolicyParser::kcidb).orElse(KcidbSettings.OFF);
+        if (kcidb.dashboard().isEmpty()) {
+            labs.kcidbBaselines().forEach(node -> node.error("baseline: kcidb needs a KCIDB dashboard to read the "
+                    + "base's results from", "add kcidb: {dashboard: {url, origin, tree-url, branch}}, or use "
+                    + "baseline: test-base"));
+        }
         if (!errors.isEmpty()) {
             return new Result(Optional.empty(), sorted(errors));
         }
         return new Result(Optional.of(new Policy(Sha256.hex(text, 6), repositories, trust, labs.specs(),
-                labs.access(), plans, quotas, reporting, knownIssues, artifacts)), errors);
+                labs.access(), plans, quotas, reporting, knownIssues, artifacts, labs.baselines(),
+                kcidb)), errors);
     }
 
     /**
@@ -147,7 +158,7 @@ public final class PolicyParser {
         return new Result(Optional.of(new Policy(Sha256.hex(base.version() + "\n" + text, 6), repositories,
                 new TrustSettings(trust.minPermission(), users, teams, maintainers, trust.signatures()),
                 base.labs(), base.access(), plans, base.quotas(), base.reporting(), base.knownIssues(),
-                base.artifacts())), errors);
+                base.artifacts(), base.baselines(), base.kcidb())), errors);
     }
 
     private static Optional<Node> compose(String text, List<PolicyError> errors) {
@@ -451,6 +462,60 @@ public final class PolicyParser {
         return new Reporting.Review(section(entries, "enabled").flatMap(PolicyNode::bool).orElse(defaults.enabled()),
                 section(entries, "max-comments").flatMap(n -> n.integer(0, 100)).orElse(defaults.maxComments()),
                 requestChanges);
+    }
+
+    private static KcidbSettings kcidb(PolicyNode node) {
+        var entries = node.entries(KCIDB);
+        var dashboard = section(entries, "dashboard").flatMap(n -> {
+            var d = n.entries(KCIDB_DASHBOARD);
+            var api = required(n, d, "url", PolicyNode::url, "url: https://dashboard.kernelci.org/api/");
+            var origin = Optional.ofNullable(d.get("origin")).flatMap(PolicyParser::origin).orElse("maestro");
+            var tree = required(n, d, "tree-url", PolicyNode::string,
+                    "tree-url: https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git");
+            var branch = required(n, d, "branch", PolicyNode::string, "branch: master");
+            if (api.isEmpty() || tree.isEmpty() || branch.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new KcidbSettings.Dashboard(api.get(), origin, tree.get(), branch.get()));
+        });
+        var known = section(entries, "known-issues").flatMap(PolicyNode::bool).orElse(false);
+        if (known && !entries.containsKey("dashboard")) {
+            entries.get("known-issues").error("known-issues needs a KCIDB dashboard to read triaged issues from",
+                    "add dashboard: {url, origin, tree-url, branch} under kcidb");
+        }
+        var submit = section(entries, "submit").flatMap(n -> {
+            var s = n.entries(KCIDB_SUBMIT);
+            var url = required(n, s, "url", PolicyNode::url, "url: https://db.kernelci.org/");
+            var token = required(n, s, "token-env", PolicyNode::envName, "token-env: LABGATE_KCIDB_TOKEN");
+            var origin = required(n, s, "origin", PolicyParser::origin, "origin: the origin your token is for");
+            if (url.isEmpty() || token.isEmpty() || origin.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new KcidbSettings.Submit(url.get(), token.get(), origin.get()));
+        });
+        return new KcidbSettings(dashboard, known, submit);
+    }
+
+    /** A KCIDB origin: lowercase letters, digits and '_' (kcidb-io schema). */
+    private static Optional<String> origin(PolicyNode node) {
+        return node.string().filter(text -> {
+            if (!text.matches("[a-z0-9_]+")) {
+                node.error("'" + text + "' is not a KCIDB origin", "lowercase letters, digits and '_', e.g. acme_ci");
+                return false;
+            }
+            return true;
+        });
+    }
+
+    private static <T> Optional<T> required(PolicyNode parent, Map<String, PolicyNode> entries, String key,
+                                            Function<PolicyNode, Optional<T>> reader,
+                                            String example) {
+        var node = entries.get(key);
+        if (node == null) {
+            parent.error("missing '" + key + "'", example);
+            return Optional.empty();
+        }
+        return reader.apply(node);
     }
 
     private static List<KnownIssue> knownIssues(PolicyNode node) {

@@ -145,7 +145,21 @@ class PolicyParserTest {
                 arguments("an unclosed quote is reported on its own line",
                         "repositories:\n  - github: \"acme/linux\n", 2, 13, "quoted scalar, never closed", "quoting"),
                 arguments("broken YAML inside the file is reported where the parser stopped",
-                        "labs:\n  local: {a: b\nplans: []\n", 3, 6, "not valid YAML", "indentation"));
+                        "labs:\n  local: {a: b\nplans: []\n", 3, 6, "not valid YAML", "indentation"),
+                arguments("a baseline is one of three words",
+                        "labs:\n  l:\n    type: command\n    command: make\n    baseline: previous\n", 5, 15,
+                        "unknown baseline 'previous'", "test-base"),
+                arguments("a baseline from KCIDB needs a dashboard to read it from",
+                        "labs:\n  l:\n    type: command\n    command: make\n    baseline: kcidb\n", 5, 15,
+                        "baseline: kcidb needs a KCIDB dashboard", "baseline: test-base"),
+                arguments("KCIDB's known issues need a dashboard",
+                        "kcidb:\n  known-issues: true\n", 2, 17, "known-issues needs a KCIDB dashboard", "dashboard:"),
+                arguments("a KCIDB origin is what KCIDB takes",
+                        "kcidb:\n  submit:\n    url: https://db.example.org/\n    token-env: KCIDB_JWT\n"
+                                + "    origin: Acme-CI\n", 5, 13, "'Acme-CI' is not a KCIDB origin", "acme_ci"),
+                arguments("a KCIDB token is named by its variable, never written in the file",
+                        "kcidb:\n  submit:\n    url: https://db.example.org/\n    origin: acme\n", 3, 5,
+                        "missing 'token-env'", "LABGATE_KCIDB_TOKEN"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -272,6 +286,65 @@ class PolicyParserTest {
         assertThat(review).isEqualTo(new Reporting.Review(true, 3, Optional.of(Finding.Severity.ERROR)));
         assertThat(parser.parse(LABS + "reporting:\n  review:\n    enabled: false\n").policy().orElseThrow()
                 .reporting().review().enabled()).isFalse();
+    }
+
+    @Test
+    void a_command_lab_tests_the_base_unless_told_otherwise_and_costly_labs_only_when_the_operator_says() {
+        var policy = parser.parse("""
+                labs:
+                  local:
+                    type: command
+                    command: make
+                  quiet:
+                    type: command
+                    command: make
+                    baseline: none
+                  kci:
+                    type: kernelci
+                    pipeline-url: https://pipeline.example.org
+                    api-url: https://api.example.org
+                    token-env: KCI_JWT
+                    tree-url: https://git.example.org/linux.git
+                    branch: labgate
+                  shared:
+                    type: kernelci
+                    pipeline-url: https://pipeline.example.org
+                    api-url: https://api.example.org
+                    token-env: KCI_JWT
+                    tree-url: https://git.example.org/linux.git
+                    branch: labgate
+                    baseline: kcidb
+                kcidb:
+                  dashboard:
+                    url: https://dashboard.kernelci.org/api/
+                    tree-url: https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git
+                    branch: master
+                  known-issues: true
+                  submit:
+                    url: https://db.kernelci.org/
+                    token-env: LABGATE_KCIDB_TOKEN
+                    origin: acme_ci
+                """, dir).policy().orElseThrow();
+
+        assertThat(policy.baseline("local")).isEqualTo(Baseline.TEST_BASE);
+        assertThat(policy.baseline("quiet")).isEqualTo(Baseline.NONE);
+        assertThat(policy.baseline("kci")).isEqualTo(Baseline.NONE);
+        assertThat(policy.baseline("shared")).isEqualTo(Baseline.KCIDB);
+        assertThat(policy.baseline("nowhere")).isEqualTo(Baseline.NONE);
+        assertThat(policy.kcidb()).isEqualTo(new KcidbSettings(Optional.of(new KcidbSettings.Dashboard(
+                URI.create("https://dashboard.kernelci.org/api/"), "maestro",
+                "https://git.kernel.org/pub/scm/linux/kernel/git/torvalds/linux.git", "master")), true,
+                Optional.of(new KcidbSettings.Submit(URI.create("https://db.kernelci.org/"), "LABGATE_KCIDB_TOKEN",
+                        "acme_ci"))));
+        assertThat(policy.kcidb().secretVariables()).containsExactly("LABGATE_KCIDB_TOKEN");
+    }
+
+    @Test
+    void without_a_kcidb_section_kcidb_is_off() {
+        var policy = parser.parse("reporting:\n  statuses: false\n", dir).policy().orElseThrow();
+
+        assertThat(policy.kcidb()).isEqualTo(KcidbSettings.OFF);
+        assertThat(policy.reporting()).isEqualTo(new Reporting(false, true, Reporting.Review.DEFAULT));
     }
 
     @Test
