@@ -52,16 +52,18 @@ public final class Approvals {
     private final RunStore runs;
     private final WorkQueue work;
     private final Transactions transactions;
+    private final Baselines baselines;
     private final Clock clock;
 
     public Approvals(Forges forges, PolicySource policies, TrustGate gate, RunStore runs, WorkQueue work,
-                     Transactions transactions, Clock clock) {
+                     Transactions transactions, Baselines baselines, Clock clock) {
         this.forges = forges;
         this.policies = policies;
         this.gate = gate;
         this.runs = runs;
         this.work = work;
         this.transactions = transactions;
+        this.baselines = baselines;
         this.clock = clock;
     }
 
@@ -132,6 +134,7 @@ public final class Approvals {
                 if (judgement.trusted() && lab.admitted()) {
                     runs.transition(run.id(), RunState.AWAITING_APPROVAL, RunState.PLANNED,
                             "approved by " + command.by(), null, run.attempt(), null).ifPresent(r -> {
+                                baselines.startFor(r, pending.baseRef());
                                 work.enqueueNow(new Work.AdvanceRun(r.id()));
                                 moved.add(r.lab());
                             });

@@ -54,8 +54,11 @@ public final class CommandHandler {
             return "ignored: " + change.repo() + " is not in the policy";
         }
         if (command.command() == Command.HELP) {
-            forge.reply(change, command.commentId(), help(policy, command));
-            return "help sent to " + command.by();
+            var unknown = command.unknown() ? "`/labgate " + command.written().replace("`", "'")
+                    + "` is not a command labgate knows.\n\n" : "";
+            forge.reply(change, command.commentId(), unknown + help(policy, command));
+            return (command.unknown() ? "unknown command '" + command.written() + "': " : "") + "help sent to "
+                    + command.by();
         }
         if (command.command() == Command.OK_TO_TEST) {
             var outcome = approvals.approve(command);
@@ -102,7 +105,20 @@ public final class CommandHandler {
         var outcome = rounds.start(current.get(), round);
         LOG.info("{} by {} on {}: round {} at {}: {}", command.command().word(), command.by(), change, round, head,
                 outcome);
+        forge.reply(change, command.commentId(), acknowledgement(command, subject, head, round, outcome));
         return command.command().word() + " by " + command.by() + ", round " + round + ": " + outcome;
+    }
+
+    /** The one line that tells the person what their test or retest started. */
+    private String acknowledgement(ForgeEvent.CommandIssued command, Subject subject, String head, int round,
+                                   String outcome) {
+        var labs = runs.forHead(subject.key(), head).stream().filter(r -> r.round() == round).map(Run::lab)
+                .distinct().toList();
+        if (labs.isEmpty()) {
+            return "@" + command.by() + ": nothing was started: " + outcome + ".";
+        }
+        return "@" + command.by() + ": testing `" + shortSha(head) + "`" + (round > 0 ? " again (round " + round + ")"
+                : "") + " on " + String.join(", ", labs) + ".";
     }
 
     private static String shortSha(String sha) {

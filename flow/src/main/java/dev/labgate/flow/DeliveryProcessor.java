@@ -49,10 +49,11 @@ public final class DeliveryProcessor {
     private final Clock clock;
     private final CommandHandler commands;
     private final Cancellations cancellations;
+    private final Baselines baselines;
 
     public DeliveryProcessor(DeliveryStore deliveries, Forges forges, PolicySource policies, TrustGate gate,
                              RunStore runs, WorkQueue work, Transactions transactions, Labs labs, RunLinks links,
-                             Clock clock, CommandHandler commands) {
+                             Clock clock, CommandHandler commands, Baselines baselines) {
         this.deliveries = deliveries;
         this.forges = forges;
         this.policies = policies;
@@ -64,6 +65,7 @@ public final class DeliveryProcessor {
         this.clock = clock;
         this.commands = commands;
         this.cancellations = new Cancellations(runs, work, transactions, labs);
+        this.baselines = baselines;
     }
 
     /**
@@ -214,8 +216,9 @@ public final class DeliveryProcessor {
         var decision = verdict.decision();
         LOG.info("trust for {} at {}: {} by rule {}: {}", event.change(), event.headSha(), decision.outcome(),
                 decision.rule(), decision.reason());
-        var stored = start(forge, subject, verdict, event.headSha(), event.baseSha(), event.cloneUrl(),
-                event.fetchRef(), deliveryId, round, Optional.of(event));
+        var stored = start(forge, subject, verdict, event.headSha(), event.baseSha(),
+                event.baseRef() == null ? null : "refs/heads/" + event.baseRef(), event.cloneUrl(), event.fetchRef(),
+                deliveryId, round, Optional.of(event));
         if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
             return "rejected (" + decision.rule() + "): " + decision.reason();
         }
@@ -245,8 +248,8 @@ public final class DeliveryProcessor {
         LOG.info("trust for {} at {}: {} by rule {}: {}", subject.key(), event.after(), decision.outcome(),
                 decision.rule(), decision.reason());
         var before = event.before() == null || event.before().matches("0{40}") ? null : event.before();
-        var stored = start(forge, subject, verdict, event.after(), before, event.cloneUrl(), event.ref(), deliveryId,
-                0, Optional.empty());
+        var stored = start(forge, subject, verdict, event.after(), before, event.ref(), event.cloneUrl(), event.ref(),
+                deliveryId, 0, Optional.empty());
         if (decision.outcome() == TrustDecision.Outcome.REJECTED) {
             return "rejected (" + decision.rule() + "): " + decision.reason();
         }
@@ -255,12 +258,15 @@ public final class DeliveryProcessor {
     }
 
     /**
-     * Counts the quotas and creates the runs they allow, records the decisions in the audit (and a
-     * head that waits for approval, or an approval carried over), all in one transaction; then
-     * tells the forge about labs that will not run and about runs that wait.
+     * Counts the quotas and creates the runs they allow (and the base runs their baselines need,
+     * which count against no quota), records the decisions in the audit (and a head that waits for
+     * approval, or an approval carried over), all in one transaction; then tells the forge about
+     * labs that will not run and about runs that wait.
+     *
+     * @param baseRef the branch that holds {@code base}, for a base run; null when unknown
      */
     private List<Run> start(Forge forge, Subject subject, TrustGate.Verdict judged, String head, String base,
-                            String cloneUrl, String fetchRef, String deliveryId, int round,
+                            String baseRef, String cloneUrl, String fetchRef, String deliveryId, int round,
                             Optional<ForgeEvent.ChangeUpdated> change) {
         var decision = judged.decision();
         var initial = decision.trusted() ? RunState.PLANNED : RunState.AWAITING_APPROVAL;
@@ -281,7 +287,10 @@ public final class DeliveryProcessor {
                             entry.lab(), head, base, cloneUrl, fetchRef, entry.tests(), round, initial, 0, null, "",
                             null, false, deliveryId, now, now, entry.after()));
                     runs.recordWhy(run.id(), entry.why());
+                    change.map(ForgeEvent.ChangeUpdated::title).filter(t -> !t.isBlank())
+                            .ifPresent(title -> runs.recordTitle(run.id(), title));
                     if (run.state() == RunState.PLANNED) {
+                        baselines.startFor(run, baseRef);
                         work.enqueueNow(new Work.AdvanceRun(run.id()));
                     }
                     ids.put(entry.lab(), run.id());
@@ -299,6 +308,9 @@ public final class DeliveryProcessor {
             }
             return new Started(verdict, stored);
         });
+        if (!judged.policy().reporting().statuses()) {
+            return started.runs();
+        }
         for (var run : started.runs()) {
             if (run.state() == RunState.AWAITING_APPROVAL) {
                 forge.setStatus(subject, run.headSha(), StatusText.of(run, links.run(run.id())));

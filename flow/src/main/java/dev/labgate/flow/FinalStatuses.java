@@ -1,13 +1,12 @@
 package dev.labgate.flow;
 
 import dev.labgate.config.PolicySource;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.CommitStatus;
 import dev.labgate.core.forge.ForgeException;
-import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.store.ResultStore;
 import dev.labgate.core.store.RunStore;
-import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,28 +42,24 @@ public final class FinalStatuses {
         /** The forge showed something else (a late pending write, or nothing): the final status was written again. */
         REPAIRED,
         /** Not checked: a newer head or a newer round of the run's lab owns the context now. */
-        SUPERSEDED
+        SUPERSEDED,
+        /** Not checked: labgate writes no status for the run (a base run, or {@code reporting.statuses: false}). */
+        NOT_WRITTEN
     }
 
     private final RunStore runs;
-    private final ResultStore results;
     private final Forges forges;
-    private final PolicyKnownIssues knownIssues;
-    private final Baselines baselines;
     private final HeadFindings findings;
     private final PolicySource policies;
-    private final VerdictAggregator verdicts;
+    private final RunVerdicts verdicts;
     private final RunLinks links;
     private final Clock clock;
 
-    public FinalStatuses(RunStore runs, ResultStore results, Forges forges, PolicySource policies,
-                         VerdictAggregator verdicts, RunLinks links, Clock clock) {
+    public FinalStatuses(RunStore runs, ResultStore results, Forges forges, PolicySource policies, RunVerdicts verdicts,
+                         RunLinks links, Clock clock) {
         this.runs = runs;
-        this.results = results;
         this.forges = forges;
-        this.knownIssues = new PolicyKnownIssues(policies);
-        this.baselines = new Baselines(runs, results);
-        this.findings = new HeadFindings(results, baselines);
+        this.findings = new HeadFindings(results, verdicts.baselines());
         this.policies = policies;
         this.verdicts = verdicts;
         this.links = links;
@@ -81,9 +76,8 @@ public final class FinalStatuses {
         if (!run.state().isTerminal()) {
             return status;
         }
-        var details = SummaryMarkdown.render(run.headSha(), List.of(run),
-                verdicts.aggregate(results.find(run.id()).orElse(KcidbData.empty()), baselines.of(List.of(run)),
-                        knownIssues.get()), links, runs.whys(run.subject().key(), run.headSha()));
+        var details = SummaryMarkdown.render(run.headSha(), List.of(run), verdicts.of(List.of(run)), links,
+                runs.whys(run.subject().key(), run.headSha()), verdicts.baselines());
         status = status.withDetails(details);
         return policies.current().reporting().review().enabled()
                 ? status.withAnnotations(findings.of(List.of(run)).findings()) : status;
@@ -92,9 +86,13 @@ public final class FinalStatuses {
     /**
      * Writes {@code status} for the run. While an earlier write is in doubt, the forge's state is
      * read first, and a final status the forge already shows is not written again. A write that gets
-     * no answer puts the run's status in doubt, and the failure is thrown on.
+     * no answer puts the run's status in doubt, and the failure is thrown on. Nothing is written for
+     * a base run (it gates nothing) or when the policy turns statuses off.
      */
     void write(Run run, CommitStatus status) {
+        if (!written(run)) {
+            return;
+        }
         var forge = forges.get(run.subject().repo().forge());
         var repo = run.subject().repo();
         var doubt = runs.statusInDoubtSince(run.id());
@@ -122,6 +120,9 @@ public final class FinalStatuses {
      * forge shows anything else. Only the newest round of the newest head of a subject owns a context.
      */
     Check check(Run run) {
+        if (!written(run)) {
+            return Check.NOT_WRITTEN;
+        }
         if (superseded(run)) {
             return Check.SUPERSEDED;
         }
@@ -169,6 +170,10 @@ public final class FinalStatuses {
             return !expected.isFinal() && shown.isPresent();
         }
         return (shown.get() == CommitStatus.State.SUCCESS) == (expected == CommitStatus.State.SUCCESS);
+    }
+
+    private boolean written(Run run) {
+        return !(run.subject() instanceof Subject.Base) && policies.current().reporting().statuses();
     }
 
     private boolean superseded(Run run) {

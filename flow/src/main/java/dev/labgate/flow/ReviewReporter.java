@@ -39,13 +39,13 @@ public final class ReviewReporter {
     private final HeadFindings findings;
 
     public ReviewReporter(RunStore runs, ResultStore results, Forges forges, PolicySource policies, RunLinks links,
-                          WorkQueue work) {
+                          WorkQueue work, Baselines baselines) {
         this.runs = runs;
         this.forges = forges;
         this.policies = policies;
         this.links = links;
         this.work = work;
-        this.findings = new HeadFindings(results, new Baselines(runs, results));
+        this.findings = new HeadFindings(results, baselines);
     }
 
     /** Queues the review of the head when it is due: the newest head of a change, all its runs ended. */

@@ -19,7 +19,6 @@ import dev.labgate.core.store.Transactions;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
 import dev.labgate.core.verdict.Verdict;
-import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -53,20 +52,20 @@ public final class RunAdvancer {
     private final PolicySource policies;
     private final WorkQueue work;
     private final Transactions transactions;
-    private final VerdictAggregator verdicts;
+    private final RunVerdicts verdicts;
     private final Baselines baselines;
-    private final PolicyKnownIssues knownIssues;
+    private final KcidbSource kcidb;
     private final RunLinks links;
     private final FinalStatuses statuses;
     private final Stages stages;
     private final Clock clock;
 
     public RunAdvancer(RunStore runs, ResultStore results, Labs labs, Forges forges, PolicySource policies,
-                       WorkQueue work, Transactions transactions, VerdictAggregator verdicts, RunLinks links,
-                       Clock clock) {
+                       WorkQueue work, Transactions transactions, RunVerdicts verdicts, KcidbSource kcidb,
+                       RunLinks links, Clock clock) {
         this.runs = runs;
-        this.baselines = new Baselines(runs, results);
-        this.knownIssues = new PolicyKnownIssues(policies);
+        this.baselines = verdicts.baselines();
+        this.kcidb = kcidb;
         this.results = results;
         this.labs = labs;
         this.forges = forges;
@@ -194,11 +193,15 @@ public final class RunAdvancer {
     /**
      * Where a planned run stands in its lab's queue: 0 when it holds one of the lab's slots (taken
      * now, atomically, so that replicas never put more runs on the lab than its limit), else its
-     * place among the runs waiting for one. Runs are taken oldest first.
+     * place among the runs waiting for one. Runs are taken oldest first; base runs are not queued.
      */
     private int queuePosition(Run run) {
         var limit = policies.current().maxConcurrent(run.lab());
-        return limit.isEmpty() ? 0 : runs.takeSlot(run.id(), run.lab(), limit.get());
+        // A base run does not queue: the changes that wait for it may hold the very slots it would wait for.
+        if (limit.isEmpty() || run.subject() instanceof Subject.Base) {
+            return 0;
+        }
+        return runs.takeSlot(run.id(), run.lab(), limit.get());
     }
 
     private Next poll(Run run) {
@@ -207,7 +210,7 @@ public final class RunAdvancer {
             return end(run, RunState.ERRORED, "lab '" + run.lab() + "' is no longer in the policy");
         }
         var now = clock.instant();
-        if (run.deadline() != null && now.isAfter(run.deadline())) {
+        if (run.deadline() != null && now.isAfter(run.deadline()) && !waitingForBase(run)) {
             cancelAtLab(lab.get(), run.labRun());
             return end(run, RunState.TIMED_OUT, "no result from " + run.lab() + " within "
                     + describe(timeout(run.lab())));
@@ -248,7 +251,12 @@ public final class RunAdvancer {
             return failedAttempt(run, run.lab() + ": " + lost.reason(), true);
         }
         var finished = (LabProgress.Finished) progress;
-        var verdict = verdicts.aggregate(finished.results(), baselines.of(List.of(run)), knownIssues.get());
+        var baseline = baselines.forVerdict(run);
+        if (baseline instanceof Baselines.Pending pending) {
+            return waitForBase(run, pending.base());
+        }
+        var kept = finished.results().merge(kcidb.triage(run, finished.results()));
+        var verdict = verdicts.of(run, kept, baseline);
         if (verdict.overall() == Verdict.Overall.INFRA_ERROR
                 && run.attempt() <= policies.current().access(run.lab()).retries()) {
             // Only the lab broke: another attempt may give an answer about the code.
@@ -259,11 +267,12 @@ public final class RunAdvancer {
             case FAIL -> RunState.FAILED;
             case INFRA_ERROR, PENDING -> RunState.ERRORED;
         };
-        var note = verdict.overall() == Verdict.Overall.PENDING ? run.lab() + " finished without any result"
+        var note = verdict.overall() == Verdict.Overall.PENDING ? run.lab() + " finished "
+                + (verdict.counts().unfinished() > 0 ? "with results that have no status" : "without any result")
                 : verdict.headline() + (verdict.overall() == Verdict.Overall.INFRA_ERROR && run.attempt() > 1
                         ? " (gave up after " + run.attempt() + " attempts)" : "");
         transactions.inTransaction(() -> {
-            results.save(run.id(), finished.results());
+            results.save(run.id(), kept);
             runs.transition(run.id(), run.state(), state, note, null, run.attempt(), null);
         });
         LOG.info("run {} on {} finished: {} ({})", run.id(), run.lab(), state.label(), note);
@@ -280,6 +289,9 @@ public final class RunAdvancer {
             // Reached again only while an unanswered status write may still land: read back, repair.
             return statuses.recheck(run).<Next>map(Next::again).orElse(Next.DONE);
         }
+        if (run.subject() instanceof Subject.Base) {
+            return finishBase(run);
+        }
         var forge = forges.get(run.subject().repo().forge());
         var link = links.run(run.id());
         var newHead = newHead(forge, run);
@@ -288,6 +300,7 @@ public final class RunAdvancer {
             transactions.inTransaction(() -> {
                 runs.markFinalReported(run.id());
                 wakeLaterStages(run);
+                share(run);
             });
             // The head no longer gates the change: a late write on it harms nobody.
             runs.clearStatusDoubt(run.id());
@@ -300,6 +313,7 @@ public final class RunAdvancer {
             runs.markFinalReported(run.id());
             wakeLaterStages(run);
             work.enqueueNow(new Work.Report(run.subject(), run.headSha(), run.id() + ":" + run.state().label()));
+            share(run);
         });
         if (statuses.inDoubt(run)) {
             LOG.info("run {}: final status written while an earlier write is in doubt; reading it back every {}s "
@@ -316,6 +330,53 @@ public final class RunAdvancer {
         for (var later : stages.after(run)) {
             work.reschedule(new Work.AdvanceRun(later.id()), now);
         }
+    }
+
+    /**
+     * A base run reports nothing to the forge: the runs waiting for it as their baseline take their
+     * next step now instead of at their next check.
+     */
+    private Next finishBase(Run run) {
+        var waiting = baselines.waitingOn(run);
+        transactions.inTransaction(() -> {
+            runs.markFinalReported(run.id());
+            waiting.forEach(r -> work.reschedule(new Work.AdvanceRun(r.id()), clock.instant()));
+            share(run);
+        });
+        LOG.info("base run {} of {} on {} ended {}; {} waiting", run.id(), run.headSha(), run.lab(),
+                run.state().label(), waiting.size());
+        return Next.DONE;
+    }
+
+    /** A run that ended with results shares them with KCIDB, when the policy says where. */
+    private void share(Run run) {
+        if ((run.state() == RunState.PASSED || run.state() == RunState.FAILED)
+                && policies.current().kcidb().submit().isPresent()) {
+            work.enqueueNow(new Work.ShareResults(run.id()));
+        }
+    }
+
+    /**
+     * A run whose results are in waits for the run of its base commit, so that its verdict can
+     * compare; the base run wakes it when it ends, and a check now and then covers a lost wake-up.
+     */
+    private Next waitForBase(Run run, Run base) {
+        var note = "Finished; waiting for the base commit " + shortSha(base.headSha()) + " to be tested on "
+                + run.lab() + " to compare with";
+        if (!note.equals(run.note())) {
+            runs.updateNote(run.id(), note);
+            runs.find(run.id()).ifPresent(this::pendingStatus);
+        }
+        return Next.again(clock.instant().plus(QUEUE_CHECK));
+    }
+
+    /** Whether a run's results wait for its base: its own deadline does not count while it does. */
+    private boolean waitingForBase(Run run) {
+        return baselines.of(run) instanceof Baselines.Pending;
+    }
+
+    private static String shortSha(String sha) {
+        return sha.substring(0, Math.min(12, sha.length()));
     }
 
     /**

@@ -18,4 +18,9 @@ public final class RunLinks {
     public String run(String runId) {
         return baseUrl.map(u -> u + "/runs/" + runId).orElse(null);
     }
+
+    /** Where labgate serves the output of a run of a lab that runs on its host, or null without a public URL. */
+    public String log(String runId) {
+        return baseUrl.map(u -> u + "/runs/" + runId + "/log").orElse(null);
+    }
 }

@@ -1,22 +1,18 @@
 package dev.labgate.flow;
 
+import dev.labgate.config.PolicySource;
 import dev.labgate.core.Sha256;
 import dev.labgate.core.event.Subject;
-import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.run.Run;
-import dev.labgate.core.store.ResultStore;
 import dev.labgate.core.store.RunStore;
 import dev.labgate.core.store.SummaryStore;
 import dev.labgate.core.store.Transactions;
-import dev.labgate.kcidb.KnownIssues;
-import dev.labgate.kcidb.VerdictAggregator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 
 /**
@@ -30,32 +26,32 @@ public final class SummaryReporter {
     private static final Logger LOG = LoggerFactory.getLogger(SummaryReporter.class);
 
     private final RunStore runs;
-    private final ResultStore results;
     private final SummaryStore summaries;
     private final Forges forges;
+    private final PolicySource policies;
     private final Transactions transactions;
-    private final VerdictAggregator verdicts;
-    private final Supplier<KnownIssues> knownIssues;
-    private final Baselines baselines;
+    private final RunVerdicts verdicts;
     private final RunLinks links;
 
-    public SummaryReporter(RunStore runs, ResultStore results, SummaryStore summaries, Forges forges,
-                           Transactions transactions, VerdictAggregator verdicts, Supplier<KnownIssues> knownIssues,
-                           RunLinks links) {
+    public SummaryReporter(RunStore runs, SummaryStore summaries, Forges forges, PolicySource policies,
+                           Transactions transactions, RunVerdicts verdicts, RunLinks links) {
         this.runs = runs;
-        this.baselines = new Baselines(runs, results);
-        this.results = results;
         this.summaries = summaries;
         this.forges = forges;
+        this.policies = policies;
         this.transactions = transactions;
         this.verdicts = verdicts;
-        this.knownIssues = knownIssues;
         this.links = links;
     }
 
     public void report(Subject subject, String headSha) {
         if (!(subject instanceof Subject.Change change)) {
             return; // a branch has no place for a comment; its statuses say it all
+        }
+        if (!policies.current().reporting().summaryComment()) {
+            LOG.debug("summary of {} at {} not written: the policy asks for no summary comment", subject.key(),
+                    headSha);
+            return;
         }
         var latest = runs.latestHead(subject.key());
         if (latest.isPresent() && !latest.get().equals(headSha)) {
@@ -66,16 +62,8 @@ public final class SummaryReporter {
         transactions.inTransaction(() -> {
             var lastPosted = summaries.lockLastPosted(subject.key());
             var atHead = newestRounds(runs.forHead(subject.key(), headSha));
-            var all = KcidbData.empty();
-            for (Run run : atHead) {
-                var found = results.find(run.id());
-                if (found.isPresent()) {
-                    all = all.merge(found.get());
-                }
-            }
-            var markdown = SummaryMarkdown.render(headSha, atHead,
-                    verdicts.aggregate(all, baselines.of(atHead), knownIssues.get()), links,
-                    runs.whys(subject.key(), headSha));
+            var markdown = SummaryMarkdown.render(headSha, atHead, verdicts.of(atHead), links,
+                    runs.whys(subject.key(), headSha), verdicts.baselines());
             var before = lastPosted.map(Posted::parse).orElse(Posted.NOTHING);
             var verdict = SummaryVerdict.of(atHead);
             var now = new Posted(verdict.isFinal() ? verdict.name() : before.lastVerdict(), Sha256.hex(markdown, 24));

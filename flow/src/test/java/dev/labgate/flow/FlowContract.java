@@ -4,6 +4,7 @@ import dev.labgate.config.TrustRules;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.core.forge.ForgeReports;
+import dev.labgate.core.event.Subject;
 import dev.labgate.core.forge.Permission;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.run.RunState;
@@ -196,7 +197,7 @@ abstract class FlowContract {
             assertThat(s.description()).startsWith("Passed:");
             assertThat(s.targetUrl()).startsWith("https://labgate.example/runs/");
         });
-        assertThat(summary()).contains("✅ passed").contains(HEAD);
+        assertThat(summary()).contains("✅ **pass**").contains(HEAD);
         assertThat(world.faults).isEmpty();
     }
 
@@ -293,7 +294,7 @@ abstract class FlowContract {
         world.lab.finishAll(Status.FAIL);
         world.settle();
         assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
-        assertThat(summary()).doesNotContain("regression").contains("still failing");
+        assertThat(summary()).doesNotContain("regression").contains("Failing on the base too");
     }
 
     @Test
@@ -352,7 +353,7 @@ abstract class FlowContract {
             assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
             assertThat(s.description()).contains("no longer the head").contains(NEW_HEAD.substring(0, 12));
         });
-        assertThat(summary()).doesNotContain("✅ passed");
+        assertThat(summary()).doesNotContain("✅ **pass**");
 
         world.reconciler.pass();
         world.settle();
@@ -360,7 +361,7 @@ abstract class FlowContract {
         world.settle();
         assertThat(world.lab.submitted()).extracting(r -> r.commit()).containsExactly(HEAD, NEW_HEAD);
         assertThat(statuses(NEW_HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
-        assertThat(summary()).contains("✅ passed").contains(NEW_HEAD);
+        assertThat(summary()).contains("✅ **pass**").contains(NEW_HEAD);
     }
 
     @Test
@@ -385,7 +386,7 @@ abstract class FlowContract {
         world.settle();
         world.lab.finishAll(Status.FAIL);
         world.settle();
-        assertThat(summary()).contains("❌ failed");
+        assertThat(summary()).contains("❌ **fail**");
 
         var comment = fake.comment(REPO, 7, "maint", "The board was flaky.\n\n/labgate retest");
         world.deliver(fake.commentDelivery(REPO, 7, comment));
@@ -398,8 +399,8 @@ abstract class FlowContract {
         // The verdict changed from failed to passed: people are notified by a new summary.
         var comments = fake.commentsSeen(REPO, 7);
         assertThat(comments.stream().filter(c -> c.body().startsWith(ForgeReports.SUMMARY_MARKER))).hasSize(1);
-        assertThat(comments).last().satisfies(c -> assertThat(c.body()).contains("✅ passed"));
-        assertThat(comments).anySatisfy(c -> assertThat(c.body()).contains("out of date").contains("❌ failed"));
+        assertThat(comments).last().satisfies(c -> assertThat(c.body()).contains("✅ **pass**"));
+        assertThat(comments).anySatisfy(c -> assertThat(c.body()).contains("out of date").contains("❌ **fail**"));
     }
 
     @Test
@@ -529,7 +530,7 @@ abstract class FlowContract {
         world.settle();
         assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
         assertThat(world.clock.instant()).as("it waited as the forge asked").isAfter(before.plusSeconds(15));
-        assertThat(summary()).contains("✅ passed");
+        assertThat(summary()).contains("✅ **pass**");
         assertThat(world.faults).isEmpty();
     }
 
@@ -542,7 +543,119 @@ abstract class FlowContract {
         fake.failNext(6, 502);
         world.settle();
         assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE));
-        assertThat(summary()).contains("❌ failed");
+        assertThat(summary()).contains("❌ **fail**");
         assertThat(world.faults).isEmpty();
+    }
+
+    private static final String DEMO_SUB = """
+            # Subtest: demo
+            # demo_sub: EXPECTATION FAILED at lib/demo_test.c:21
+            Expected 2 == 3, but
+                x == 2 (0x2)
+            not ok 2 demo_sub""";
+    private static final String DEMO_MUL = """
+            # Subtest: demo
+            # demo_mul: EXPECTATION FAILED at lib/demo_test.c:30
+            Expected 6 == 7, but
+                y == 6 (0x6)
+            not ok 3 demo_mul""";
+
+    /** A world on a fresh install's policy: the command lab compares with its base commit, which it tests itself. */
+    private void freshInstall(String more) {
+        var clock = new TestClock(Instant.now());
+        world = new FlowWorld(clock, fake, newForge(fake, clock), FlowWorld.oneLab(""), more);
+    }
+
+    private static List<ScriptedLab.Case> cases(ScriptedLab.Case... cases) {
+        return List.of(cases);
+    }
+
+    @Test
+    void a_first_change_whose_kunit_case_fails_gets_its_base_tested_and_reads_one_regression_in_its_own_words() {
+        freshInstall("");
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        assertThat(world.lab.submitted()).extracting(r -> r.commit()).containsExactlyInAnyOrder(HEAD, BASE);
+        assertThat(world.lab.submitted()).filteredOn(r -> r.commit().equals(BASE)).singleElement()
+                .satisfies(r -> assertThat(r.fetchRef()).startsWith("refs/heads/"));
+
+        // The head ends first: its verdict waits for the base.
+        world.lab.finish(HEAD, cases(new ScriptedLab.Case("kunit.demo.demo_add", Status.PASS, null),
+                new ScriptedLab.Case("kunit.demo.demo_sub", Status.FAIL, DEMO_SUB),
+                new ScriptedLab.Case("kunit.demo.demo_mul", Status.FAIL, DEMO_MUL)));
+        world.settle();
+        assertThat(statuses(HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.PENDING));
+        assertThat(world.stores.runs.all()).filteredOn(r -> r.headSha().equals(HEAD)).singleElement()
+                .satisfies(r -> assertThat(r.note()).startsWith("Finished; waiting for the base commit "
+                        + BASE.substring(0, 12)));
+
+        world.lab.finish(BASE, cases(new ScriptedLab.Case("kunit.demo.demo_add", Status.PASS, null),
+                new ScriptedLab.Case("kunit.demo.demo_sub", Status.PASS, null),
+                new ScriptedLab.Case("kunit.demo.demo_mul", Status.FAIL, DEMO_MUL)));
+        world.settle();
+
+        assertThat(statuses(HEAD)).last().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(FakeForge.State.FAILURE);
+            assertThat(s.description())
+                    .isEqualTo("Failed: 1 regression: kunit.demo.demo_sub: Expected 2 == 3, but x == 2 (0x2)");
+        });
+        assertThat(statuses(BASE)).as("the base run reports nothing to the forge").isEmpty();
+        var headRun = world.stores.runs.all().stream().filter(r -> r.headSha().equals(HEAD)).findFirst().orElseThrow();
+        assertThat(summary()).startsWith(ForgeReports.SUMMARY_MARKER + "\n### labgate: ❌ **fail**: 1 regression: "
+                        + "kunit.demo.demo_sub: Expected 2 == 3, but x == 2 (0x2) ([log](https://labgate.example/runs/"
+                        + headRun.id() + "/log))")
+                .contains("Compared with the base commit " + BASE + " on lab")
+                .contains("**Failing on the base too** (not this change's doing)\n\n- `kunit.demo.demo_mul`")
+                .contains("<summary>Log excerpt of <code>kunit.demo.demo_sub</code></summary>")
+                .contains("| tests | 2 FAIL, 1 PASS |");
+        assertThat(summary().lines().filter(l -> l.contains("1 regression"))).as("the headline, once").hasSize(1);
+        assertThat(world.faults).isEmpty();
+    }
+
+    @Test
+    void a_second_change_on_the_same_base_reuses_its_base_run() {
+        freshInstall("");
+        open("alice", Permission.Level.WRITE, false);
+        fake.openChange(REPO, 8, "alice", NEW_HEAD, BASE, false, List.of("Makefile"), List.of(NEW_HEAD));
+        world.deliver(fake.changeDelivery(REPO, 8, "opened"));
+        world.settle();
+
+        assertThat(world.lab.submitted()).extracting(r -> r.commit()).containsExactlyInAnyOrder(HEAD, NEW_HEAD, BASE);
+        world.lab.finishAll(Status.PASS);
+        world.settle();
+        assertThat(statuses(NEW_HEAD)).last().satisfies(s -> assertThat(s.state()).isEqualTo(FakeForge.State.SUCCESS));
+        assertThat(world.stores.runs.all()).filteredOn(r -> r.subject() instanceof Subject.Base).singleElement()
+                .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.PASSED));
+    }
+
+    @Test
+    void the_policy_can_turn_off_the_statuses_and_the_summary_comment() {
+        freshInstall("reporting: {statuses: false, summary-comment: false}");
+        open("alice", Permission.Level.WRITE, false);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+
+        assertThat(world.stores.runs.all()).allSatisfy(r -> assertThat(r.state().isTerminal()).isTrue());
+        assertThat(statuses(HEAD)).isEmpty();
+        assertThat(fake.commentsSeen(REPO, 7)).isEmpty();
+    }
+
+    @Test
+    void a_retest_is_acknowledged_in_one_line_and_a_mistyped_command_is_answered_with_the_help() {
+        open("alice", Permission.Level.WRITE, false);
+        fake.permission(REPO, "maint", Permission.Level.MAINTAIN);
+        world.settle();
+        world.lab.finishAll(Status.FAIL);
+        world.settle();
+
+        world.deliver(fake.commentDelivery(REPO, 7, fake.comment(REPO, 7, "maint", "/labgate retest")));
+        world.deliver(fake.commentDelivery(REPO, 7, fake.comment(REPO, 7, "newcomer", "/labgate rerun please")));
+        world.settle();
+
+        assertThat(fake.commentsSeen(REPO, 7)).anySatisfy(c -> assertThat(c.body())
+                .contains("@maint: testing `" + HEAD.substring(0, 12) + "` again (round 1) on lab."));
+        assertThat(fake.commentsSeen(REPO, 7)).anySatisfy(c -> assertThat(c.body())
+                .contains("`/labgate rerun` is not a command labgate knows.").contains("### labgate commands"));
     }
 }

@@ -1,7 +1,9 @@
 package dev.labgate.flow;
 
 import dev.labgate.config.Planner;
+import dev.labgate.config.Policy;
 import dev.labgate.config.PolicyParser;
+import dev.labgate.config.PolicySource;
 import dev.labgate.config.TrustRules;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
@@ -13,7 +15,6 @@ import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.Work;
 import dev.labgate.core.store.WorkQueue;
-import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.FakeForge;
 import dev.labgate.testkit.MemoryStores;
 import dev.labgate.testkit.TestClock;
@@ -43,32 +44,32 @@ final class FlowWorld {
 
     final TestClock clock;
     final MemoryStores stores;
+    final MemorySubmissions submissions = new MemorySubmissions();
     final ScriptedLab lab;
     private final Map<String, ScriptedLab> labs = new LinkedHashMap<>();
     final FakeForge fake;
     final Forge forge;
+    final Policy policy;
     final DeliveryProcessor processor;
     final RunAdvancer advancer;
     final SummaryReporter reporter;
     final ReviewReporter reviewer;
+    final KcidbSharing sharing;
+    final RunVerdicts verdicts;
     final Reconciler reconciler;
+    /** The environment the service reads secrets from (the KCIDB token). */
+    final Map<String, String> environment = new LinkedHashMap<>();
     final List<String> faults = new ArrayList<>();
     private final Map<String, Item> queue = new LinkedHashMap<>();
     private long order;
     private int deliveries;
 
-    /** A world on {@code clock}, which the forge adapter must also use (its rate budget waits on it). */
+    /**
+     * A world on {@code clock}, which the forge adapter must also use (its rate budget waits on it),
+     * whose one lab takes no baseline: the scenarios that are not about the baseline stay about one run.
+     */
     FlowWorld(TestClock clock, FakeForge fake, Forge forge) {
-        this(clock, fake, forge, """
-                labs:
-                  lab:
-                    type: command
-                    command: 'true'
-                    timeout: 1h
-                plans:
-                  - name: smoke
-                    lab: lab
-                """);
+        this(clock, fake, forge, oneLab("baseline: none"), "");
     }
 
     /**
@@ -76,11 +77,16 @@ final class FlowWorld {
      * scripted lab of that name, and {@link #lab} the lab of the first plan.
      */
     FlowWorld(TestClock clock, FakeForge fake, Forge forge, String labsAndPlans) {
+        this(clock, fake, forge, labsAndPlans, "");
+    }
+
+    /** As {@link #FlowWorld(TestClock, FakeForge, Forge, String)}, with {@code more} of the policy at its top level. */
+    FlowWorld(TestClock clock, FakeForge fake, Forge forge, String labsAndPlans, String more) {
         this.clock = clock;
         this.stores = new MemoryStores(clock);
         this.fake = fake;
         this.forge = forge;
-        var policy = new PolicyParser().parse("""
+        policy = new PolicyParser().parse("""
                 repositories:
                   - %s: acme/linux
                     staging-branches: [staging]
@@ -93,39 +99,64 @@ final class FlowWorld {
                   - id: rtc-alarm
                     test-path: '^known\\.'
                     description: the lab's RTC has no alarm
-                """.formatted(forge.name(), labsAndPlans)).policy().orElseThrow();
+                %s
+                """.formatted(forge.name(), labsAndPlans, more)).policy().orElseThrow();
         policy.labs().keySet().forEach(name -> this.labs.put(name, new ScriptedLab(name)));
         this.lab = this.labs.get(policy.plans().get(0).lab());
+        PolicySource policies = () -> policy;
         var forges = new Forges(List.of(forge));
         Labs labs = name -> Optional.ofNullable(this.labs.get(name));
         var links = new RunLinks(Optional.of("https://labgate.example"));
         WorkQueue work = new WorkQueue() {
             @Override
             public void enqueue(Work item, Instant notBefore) {
-                queue.putIfAbsent(item.id(), new Item(item, notBefore, order++));
+                queue.putIfAbsent(key(item), new Item(item, notBefore, order++));
             }
 
             @Override
             public void reschedule(Work item, Instant at) {
-                queue.put(item.id(), new Item(item, at, order++));
+                queue.put(key(item), new Item(item, at, order++));
             }
         };
         // Approvals, the audit and quotas are the trust flow's concern (TrustFlowTest); here they only need a place.
         var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), stores.trust, stores.trust,
                 stores.trust, (range, keys) -> List.of(), clock);
-        var approvals = new Approvals(forges, () -> policy, gate, stores.runs, work, stores.transactions, clock);
-        var commands = new CommandHandler(() -> policy, stores.runs, work, stores.transactions, labs, approvals);
-        processor = new DeliveryProcessor(stores.deliveries, forges, () -> policy, gate, stores.runs, work,
-                stores.transactions, labs, links, clock, commands);
-        advancer = new RunAdvancer(stores.runs, stores.results, labs, forges, () -> policy, work, stores.transactions,
-                new VerdictAggregator(), links, clock);
-        reporter = new SummaryReporter(stores.runs, stores.results, stores.summaries, forges, stores.transactions,
-                new VerdictAggregator(), new PolicyKnownIssues(() -> policy), links);
-        reviewer = new ReviewReporter(stores.runs, stores.results, forges, () -> policy, links, work);
-        reconciler = new Reconciler(forges, () -> policy, stores.runs, stores.deliveries, processor,
-                new FinalStatuses(stores.runs, stores.results, forges, () -> policy, new VerdictAggregator(), links,
-                        clock), clock,
+        verdicts = Verdicts.of(stores.runs, stores.results, policies, work, clock);
+        var approvals = new Approvals(forges, policies, gate, stores.runs, work, stores.transactions,
+                verdicts.baselines(), clock);
+        var commands = new CommandHandler(policies, stores.runs, work, stores.transactions, labs, approvals);
+        processor = new DeliveryProcessor(stores.deliveries, forges, policies, gate, stores.runs, work,
+                stores.transactions, labs, links, clock, commands, verdicts.baselines());
+        advancer = new RunAdvancer(stores.runs, stores.results, labs, forges, policies, work, stores.transactions,
+                verdicts, new KcidbSource(policies, Verdicts.HTTP), links, clock);
+        reporter = new SummaryReporter(stores.runs, stores.summaries, forges, policies, stores.transactions, verdicts,
+                links);
+        reviewer = new ReviewReporter(stores.runs, stores.results, forges, policies, links, work, verdicts.baselines());
+        sharing = new KcidbSharing(stores.runs, stores.results, policies, submissions, environment::get,
+                Verdicts.HTTP, duration -> { }, clock);
+        reconciler = new Reconciler(forges, policies, stores.runs, stores.deliveries, processor,
+                new FinalStatuses(stores.runs, stores.results, forges, policies, verdicts, links, clock), clock,
                 new Reconciler.Limits(50, 10, 50, 10));
+    }
+
+    /** The labs and plans of a world with one command lab {@code lab}, with these settings of it (one line). */
+    static String oneLab(String settings) {
+        return """
+                labs:
+                  lab:
+                    type: command
+                    command: 'true'
+                    timeout: 1h
+                    %s
+                plans:
+                  - name: smoke
+                    lab: lab
+                """.formatted(settings);
+    }
+
+    /** Kinds of work may share an id (a run is advanced and shared): the queue keeps them apart. */
+    private static String key(Work work) {
+        return work.getClass().getSimpleName() + ":" + work.id();
     }
 
     /** A delivery reaches labgate's intake: checked by the adapter, stored, queued; returns its key. */
@@ -136,8 +167,8 @@ final class FlowWorld {
             throw new AssertionError("the adapter refused a delivery its forge would send: " + check);
         }
         if (stores.deliveries.store(new Delivery(accepted.key(), accepted.event(), delivery.body(), clock.instant()))) {
-            queue.put(accepted.key().toString(), new Item(new Work.ProcessDelivery(accepted.key()), clock.instant(),
-                    order++));
+            var work = new Work.ProcessDelivery(accepted.key());
+            queue.put(key(work), new Item(work, clock.instant(), order++));
         }
         return accepted.key();
     }
@@ -158,7 +189,7 @@ final class FlowWorld {
             if (next.isEmpty()) {
                 return;
             }
-            queue.remove(next.get().work().id());
+            queue.remove(key(next.get().work()));
             if (next.get().at().isAfter(clock.instant())) {
                 clock.set(next.get().at());
             }
@@ -173,13 +204,28 @@ final class FlowWorld {
         return Optional.ofNullable(labs.get(name)).orElseThrow(() -> new IllegalArgumentException("no lab " + name));
     }
 
+    /** Work that only the lab can move on: a run the lab has not finished, or one whose base the lab has not. */
     private boolean waitingOnLab(Work work) {
         if (!(work instanceof Work.AdvanceRun advance)) {
             return false;
         }
-        return stores.runs.find(advance.runId()).filter(run -> (run.state() == RunState.SUBMITTED
-                || run.state() == RunState.RUNNING) && lab(run.lab()).unfinished(run.id())
-                || run.state() == RunState.WAITING && stageBeforeUnfinished(run)).isPresent();
+        var found = stores.runs.find(advance.runId());
+        if (found.isEmpty()) {
+            return false;
+        }
+        var run = found.get();
+        if (run.state() == RunState.WAITING) {
+            return stageBeforeUnfinished(run);
+        }
+        if (run.state() != RunState.SUBMITTED && run.state() != RunState.RUNNING) {
+            return false;
+        }
+        if (lab(run.lab()).unfinished(run.id())) {
+            return true;
+        }
+        // Once it has said so, a run whose base is still at the lab waits for the base's end to wake it.
+        return run.note().startsWith("Finished; waiting for the base") && verdicts.baselines().of(run)
+                instanceof Baselines.Pending pending && lab(pending.base().lab()).unfinished(pending.base().id());
     }
 
     /** A later stage waits (its step would only look again) while the run it comes after has not ended. */
@@ -196,7 +242,11 @@ final class FlowWorld {
                 stores.deliveries.markProcessed(delivery.delivery(), processor.process(delivery.delivery()));
             } else if (work instanceof Work.AdvanceRun advance) {
                 if (advancer.advance(advance.runId()) instanceof Next.Again again) {
-                    queue.putIfAbsent(work.id(), new Item(work, again.at(), order++));
+                    queue.putIfAbsent(key(work), new Item(work, again.at(), order++));
+                }
+            } else if (work instanceof Work.ShareResults share) {
+                if (sharing.share(share.runId()) instanceof Next.Again again) {
+                    queue.putIfAbsent(key(work), new Item(work, again.at(), order++));
                 }
             } else if (work instanceof Work.ReviewHead review) {
                 reviewer.review(review.subject(), review.headSha());
@@ -211,7 +261,7 @@ final class FlowWorld {
                 return;
             }
             var wait = RetryPolicy.OUTSIDE_CALLS.next(1, e.retryAfter());
-            queue.putIfAbsent(work.id(), new Item(work, clock.instant().plus(wait), order++));
+            queue.putIfAbsent(key(work), new Item(work, clock.instant().plus(wait), order++));
         }
     }
 }

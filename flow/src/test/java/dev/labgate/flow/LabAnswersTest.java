@@ -11,7 +11,6 @@ import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.core.store.Work;
-import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.MemoryStores;
 
 import java.time.Instant;
@@ -63,9 +62,11 @@ class LabAnswersTest {
             public void cancel(LabRun run) {
             }
         };
+        var clock = new TrustFlowTest.Ticking();
         advancer = new RunAdvancer(memory.runs, memory.results, name -> Optional.of(lab), new Forges(List.of(forge)),
-                () -> policy, memory.work, memory.transactions, new VerdictAggregator(), new RunLinks(Optional.empty()),
-                new TrustFlowTest.Ticking());
+                () -> policy, memory.work, memory.transactions,
+                Verdicts.of(memory.runs, memory.results, () -> policy, memory.work, clock),
+                new KcidbSource(() -> policy, Verdicts.HTTP), new RunLinks(Optional.empty()), clock);
     }
 
     private static LabProgress finished(Status status) {

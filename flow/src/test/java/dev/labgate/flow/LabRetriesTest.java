@@ -8,7 +8,6 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
-import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.MemoryStores;
 import org.junit.jupiter.api.Test;
 
@@ -51,9 +50,11 @@ class LabRetriesTest {
             public void cancel(LabRun run) {
             }
         };
+        var clock = new TrustFlowTest.Ticking();
         advancer = new RunAdvancer(memory.runs, memory.results, name -> Optional.of(down), new Forges(List.of(forge)),
-                () -> policy, memory.work, memory.transactions, new VerdictAggregator(), new RunLinks(Optional.empty()),
-                new TrustFlowTest.Ticking());
+                () -> policy, memory.work, memory.transactions,
+                Verdicts.of(memory.runs, memory.results, () -> policy, memory.work, clock),
+                new KcidbSource(() -> policy, Verdicts.HTTP), new RunLinks(Optional.empty()), clock);
     }
 
     private Run planned(String lab) {

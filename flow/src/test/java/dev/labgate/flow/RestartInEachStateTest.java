@@ -11,7 +11,6 @@ import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
-import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.testkit.MemoryStores;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -75,8 +74,11 @@ class RestartInEachStateTest {
 
     private RunAdvancer replica() {
         var policy = TrustFlowTest.parse("labs:\n  lab: {type: command, command: make}\n");
-        return new RunAdvancer(memory.runs, memory.results, name -> Optional.of(lab), new Forges(List.of(forge)), () -> policy,
-                memory.work, memory.transactions, new VerdictAggregator(), new RunLinks(Optional.empty()), new TrustFlowTest.Ticking());
+        var clock = new TrustFlowTest.Ticking();
+        return new RunAdvancer(memory.runs, memory.results, name -> Optional.of(lab), new Forges(List.of(forge)),
+                () -> policy, memory.work, memory.transactions,
+                Verdicts.of(memory.runs, memory.results, () -> policy, memory.work, clock),
+                new KcidbSource(() -> policy, Verdicts.HTTP), new RunLinks(Optional.empty()), clock);
     }
 
     private Run planned() {

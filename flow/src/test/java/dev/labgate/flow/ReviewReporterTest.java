@@ -29,7 +29,8 @@ class ReviewReporterTest {
     private final MemoryStores memory = new MemoryStores(new TrustFlowTest.Ticking());
     private final ScriptedForge forge = new ScriptedForge();
     private final ReviewReporter reporter = new ReviewReporter(memory.runs, memory.results,
-            new Forges(List.of(forge)), () -> POLICY, new RunLinks(Optional.empty()), memory.work);
+            new Forges(List.of(forge)), () -> POLICY, new RunLinks(Optional.empty()), memory.work,
+            Verdicts.of(memory.runs, memory.results, () -> POLICY, memory.work, new TrustFlowTest.Ticking()).baselines());
 
     private void run(String id, String lab, String head, RunState state) {
         memory.runs.createIfAbsent(new Run(id, CHANGE, lab, head, null, "file:///x.git", "refs/pull/7/head", List.of(),

@@ -1,6 +1,8 @@
 package dev.labgate.flow;
 
 import dev.labgate.core.event.Subject;
+import dev.labgate.core.kcidb.Build;
+import dev.labgate.core.kcidb.Checkout;
 import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.kcidb.Test;
@@ -95,6 +97,32 @@ final class ScriptedLab implements Lab {
         for (var request : submitted) {
             finished.putIfAbsent(request.runId(), KcidbData.of(List.of(), List.of(),
                     List.of(Test.of(name + ":" + request.runId(), null, name, path, status).withLog(null, logExcerpt))));
+        }
+    }
+
+    /** One KTAP case as the command lab reports it: its path, status, and its own words when it failed. */
+    record Case(String path, Status status, String excerpt) {
+    }
+
+    /**
+     * Every run of {@code commit} submitted and not yet finished ends with these cases, reported
+     * as the command lab reports them (origin {@code labgate}, ids from the run, the log labgate serves).
+     */
+    void finish(String commit, List<Case> cases) {
+        for (var request : submitted) {
+            if (!request.commit().equals(commit) || finished.containsKey(request.runId())) {
+                continue;
+            }
+            var tests = new ArrayList<Test>();
+            for (int i = 0; i < cases.size(); i++) {
+                var c = cases.get(i);
+                tests.add(Test.of("labgate:" + request.runId() + ".ktap." + (i + 1), "labgate:" + request.runId()
+                        + ".build", "labgate", c.path(), c.status()).withLog("https://labgate.example/runs/"
+                        + request.runId() + "/log", c.excerpt()));
+            }
+            finished.put(request.runId(), KcidbData.of(List.of(Checkout.of("labgate:" + request.runId(), "labgate")),
+                    List.of(Build.of("labgate:" + request.runId() + ".build", "labgate:" + request.runId(), "labgate")
+                            .withStatus(Status.PASS)), tests));
         }
     }
 

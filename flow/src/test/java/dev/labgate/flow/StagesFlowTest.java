@@ -45,10 +45,11 @@ class StagesFlowTest {
         var clock = new TestClock(Instant.now());
         var forge = new GitHubForge(GitHubSettings.withToken("github", fake.url(), URI.create("https://github.example"),
                 List.of(FlowWorld.SECRET), "gh-token", "labgate-bot"), clock);
+        // No baseline: these scenarios are about the stages of one head.
         world = new FlowWorld(clock, fake, forge, """
                 labs:
-                  build: {type: command, command: make, retries: 1}
-                  boot: {type: command, command: boot}
+                  build: {type: command, command: make, retries: 1, baseline: none}
+                  boot: {type: command, command: boot, baseline: none}
                 plans:
                   - {name: boot, lab: boot, after: build, tests: [login]}
                   - {name: build, lab: build}

@@ -65,8 +65,8 @@ class TrustFlowTest {
               maintainers:
                 min-permission: maintain
             labs:
-              qemu: {type: command, command: make}
-              rack: {type: command, command: make, tier: maintainers}
+              qemu: {type: command, command: make, baseline: none}
+              rack: {type: command, command: make, tier: maintainers, baseline: none}
             plans:
               - {name: boot, lab: qemu}
               - {name: hardware, lab: rack}
@@ -95,11 +95,14 @@ class TrustFlowTest {
             var gate = new TrustGate(new TrustRules(), new Planner(), new PolicyParser(), memory.trust, memory.trust,
                     memory.trust, reader, clock);
             var forges = new Forges(List.of(forge));
-            approvals = new Approvals(forges, () -> policy, gate, memory.runs, memory.work, memory.transactions, clock);
+            var baselines = Verdicts.of(memory.runs, memory.results, () -> policy, memory.work, clock).baselines();
+            approvals = new Approvals(forges, () -> policy, gate, memory.runs, memory.work, memory.transactions,
+                    baselines, clock);
             Labs labs = name -> Optional.empty();
             processor = new DeliveryProcessor(memory.deliveries, forges, () -> policy, gate, memory.runs, memory.work,
                     memory.transactions, labs, new RunLinks(Optional.empty()), clock,
-                    new CommandHandler(() -> policy, memory.runs, memory.work, memory.transactions, labs, approvals));
+                    new CommandHandler(() -> policy, memory.runs, memory.work, memory.transactions, labs, approvals),
+                    baselines);
             forge.permissions.put("alice", Permission.Level.WRITE);
             forge.permissions.put("bob", Permission.Level.MAINTAIN);
             forge.permissions.put("carol", Permission.Level.WRITE);

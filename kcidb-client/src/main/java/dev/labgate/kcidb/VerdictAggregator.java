@@ -500,6 +500,9 @@ public final class VerdictAggregator {
             if (passed > 0) {
                 return plural(passed, "test") + " passed";
             }
+            if (counts.totalTests() > 0) {
+                return "nothing failed";
+            }
             long builds = counts.builds().getOrDefault(Status.PASS, 0L);
             return builds > 0 ? plural(builds, "build") + " passed" : "nothing failed";
         }

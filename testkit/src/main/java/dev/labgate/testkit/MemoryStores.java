@@ -91,6 +91,7 @@ public final class MemoryStores {
         private final Clock clock;
         private final Map<String, Run> runs = new LinkedHashMap<>();
         private final Map<String, String> whys = new LinkedHashMap<>();
+        private final Map<String, String> titles = new LinkedHashMap<>();
         private final Map<String, Instant> doubts = new LinkedHashMap<>();
         /** The planned runs that took a slot of their lab. */
         private final Set<String> slots = new HashSet<>();
@@ -214,10 +215,19 @@ public final class MemoryStores {
         }
 
         @Override
-        public List<Run> finishedAt(RepoRef repo, String headSha) {
-            return runs.values().stream().filter(r -> r.subject().repo().equals(repo) && r.headSha().equals(headSha)
-                            && (r.state() == RunState.PASSED || r.state() == RunState.FAILED))
+        public List<Run> atCommit(RepoRef repo, String sha) {
+            return runs.values().stream().filter(r -> r.subject().repo().equals(repo) && r.headSha().equals(sha))
                     .sorted(Comparator.comparing(Run::updatedAt).reversed().thenComparing(Run::id)).toList();
+        }
+
+        @Override
+        public void recordTitle(String id, String title) {
+            titles.putIfAbsent(id, title);
+        }
+
+        /** The title recorded for a run's change; empty when none was. */
+        public Optional<String> title(String id) {
+            return Optional.ofNullable(titles.get(id));
         }
 
         @Override

@@ -159,7 +159,7 @@ public abstract class StoreContract {
     }
 
     @Test
-    void finished_runs_at_a_commit_and_reported_runs_come_most_recently_changed_first() {
+    void runs_at_a_commit_in_any_state_and_reported_runs_come_most_recently_changed_first() {
         var head = "1".repeat(40);
         var number = 0;
         for (var id : List.of("one", "two", "three")) {
@@ -174,7 +174,8 @@ public abstract class StoreContract {
             stores.runs().markFinalReported(id);
         }
 
-        assertThat(stores.runs().finishedAt(REPO, head)).extracting(Run::id).containsExactly("one", "two");
+        assertThat(stores.runs().atCommit(REPO, head)).extracting(Run::id).containsExactly("three", "one", "two");
+        assertThat(stores.runs().atCommit(REPO, "2".repeat(40))).isEmpty();
         assertThat(stores.runs().reportedSince(T0, 10)).extracting(Run::id).containsExactly("three", "one", "two");
         assertThat(stores.runs().reportedSince(clock.instant(), 10)).extracting(Run::id).containsExactly("three");
         assertThat(stores.runs().reportedSince(T0, 1)).extracting(Run::id).containsExactly("three");

@@ -24,6 +24,7 @@ import java.util.stream.Collectors;
 public final class JdbcRunStore implements RunStore {
 
     private static final int MAX_NOTE = 1000;
+    private static final int MAX_TITLE = 512;
     private static final String COLUMNS = "id, subject_kind, forge, repo, change_number, branch_ref, lab, head_sha, "
             + "base_sha, clone_url, fetch_ref, tests, round, state, attempt, lab_run_id, lab_run_url, note, deadline, "
             + "final_reported, delivery_id, created_at, updated_at, after_lab";
@@ -56,12 +57,12 @@ public final class JdbcRunStore implements RunStore {
         return db.inTransaction(() -> {
             var subject = run.subject();
             Long number = subject instanceof Subject.Change c ? c.change().number() : null;
-            String ref = subject instanceof Subject.Branch b ? b.ref() : null;
+            String ref = subject instanceof Subject.Branch b ? b.ref() : subject instanceof Subject.Base b ? b.ref() : null;
             db.update("insert into runs (id, subject_key, subject_kind, forge, repo, change_number, branch_ref, lab, "
                             + "head_sha, base_sha, clone_url, fetch_ref, tests, round, state, attempt, note, "
                             + "final_reported, delivery_id, created_at, updated_at, after_lab) "
                             + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing",
-                    run.id(), subject.key(), number != null ? "change" : "branch", subject.repo().forge(),
+                    run.id(), subject.key(), kind(subject), subject.repo().forge(),
                     subject.repo().fullName(), number, ref, run.lab(), run.headSha(), run.baseSha(), run.cloneUrl(),
                     run.fetchRef(), String.join("\n", run.tests()), run.round(), run.state().name(), run.attempt(),
                     note(run.note()), run.finalReported(), run.deliveryId(), run.createdAt(), run.updatedAt(),
@@ -84,10 +85,9 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
-    public List<Run> finishedAt(RepoRef repo, String headSha) {
+    public List<Run> atCommit(RepoRef repo, String sha) {
         return db.query("select " + COLUMNS + " from runs where forge = ? and repo = ? and head_sha = ? "
-                        + "and state in ('PASSED', 'FAILED') order by updated_at desc, id", JdbcRunStore::read,
-                repo.forge(), repo.fullName(), headSha);
+                + "order by updated_at desc, id", JdbcRunStore::read, repo.forge(), repo.fullName(), sha);
     }
 
     @Override
@@ -200,6 +200,18 @@ public final class JdbcRunStore implements RunStore {
         db.update("update runs set plan_why = ? where id = ? and plan_why is null", note(why), id);
     }
 
+    @Override
+    public void recordTitle(String id, String title) {
+        var cut = title.length() > MAX_TITLE ? title.substring(0, MAX_TITLE - 1) + "…" : title;
+        db.update("update runs set title = ? where id = ? and title is null", cut, id);
+    }
+
+    /** The title recorded for a run's change; empty when none was. */
+    public Optional<String> title(String id) {
+        return db.queryOne("select title from runs where id = ?", rs -> rs.getString("title"), id)
+                .filter(t -> !t.isBlank());
+    }
+
     /** One recorded state change of a run. */
     public record Transition(RunState from, RunState to, String note, Instant at) {
     }
@@ -293,11 +305,17 @@ public final class JdbcRunStore implements RunStore {
         return note.length() > MAX_NOTE ? note.substring(0, MAX_NOTE - 1) + "…" : note;
     }
 
+    private static String kind(Subject subject) {
+        return subject instanceof Subject.Change ? "change" : subject instanceof Subject.Base ? "base" : "branch";
+    }
+
     private static Run read(ResultSet rs) throws SQLException {
         var repo = new RepoRef(rs.getString("forge"), rs.getString("repo"));
-        Subject subject = "change".equals(rs.getString("subject_kind"))
-                ? new Subject.Change(new ChangeRef(repo, rs.getLong("change_number")))
-                : new Subject.Branch(repo, rs.getString("branch_ref"));
+        Subject subject = switch (rs.getString("subject_kind")) {
+            case "change" -> new Subject.Change(new ChangeRef(repo, rs.getLong("change_number")));
+            case "base" -> new Subject.Base(repo, rs.getString("branch_ref"));
+            default -> new Subject.Branch(repo, rs.getString("branch_ref"));
+        };
         var lab = rs.getString("lab");
         var labRunId = rs.getString("lab_run_id");
         var tests = rs.getString("tests");

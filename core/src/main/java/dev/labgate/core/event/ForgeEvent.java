@@ -75,12 +75,29 @@ public sealed interface ForgeEvent {
      * @param commentId the forge's id of the comment, so that a reply is written once however often
      *                  the delivery is processed
      */
-    record CommandIssued(ChangeRef change, Person by, Command command, String commentId) implements ForgeEvent {
+    /**
+     * A {@code /labgate} command in a new comment.
+     *
+     * @param written the word as written after {@code /labgate}; a word that is no command is
+     *     {@link Command#HELP}, so that the person is answered with the commands there are
+     */
+    record CommandIssued(ChangeRef change, Person by, Command command, String commentId, String written)
+            implements ForgeEvent {
         public CommandIssued {
             Objects.requireNonNull(change, "change");
             Objects.requireNonNull(by, "by");
             Objects.requireNonNull(command, "command");
             Objects.requireNonNull(commentId, "commentId");
+            Objects.requireNonNull(written, "written");
+        }
+
+        public CommandIssued(ChangeRef change, Person by, Command command, String commentId) {
+            this(change, by, command, commentId, command.word());
+        }
+
+        /** Whether the word written was no command at all. */
+        public boolean unknown() {
+            return !written.equalsIgnoreCase(command.word());
         }
     }
 

@@ -2,7 +2,10 @@ package dev.labgate.core.event;
 
 import java.util.Objects;
 
-/** What a run tests: a change (pull/merge request) or a branch (a staging-branch push). */
+/**
+ * What a run tests: a change (pull/merge request), a branch (a staging-branch push), or the base
+ * commit of changes (their baseline).
+ */
 public sealed interface Subject {
 
     RepoRef repo();
@@ -23,6 +26,25 @@ public sealed interface Subject {
         @Override
         public String key() {
             return change.key();
+        }
+    }
+
+    /**
+     * The commit changes are based on, tested on a lab so that their failures can be compared with
+     * its: one subject per repository, the commit being the run's head. Nothing is reported to the
+     * forge about it; the changes that wait for it are.
+     *
+     * @param ref the branch the commit is fetched through, e.g. {@code refs/heads/main}
+     */
+    record Base(RepoRef repo, String ref) implements Subject {
+        public Base {
+            Objects.requireNonNull(repo, "repo");
+            Objects.requireNonNull(ref, "ref");
+        }
+
+        @Override
+        public String key() {
+            return repo + "@base";
         }
     }
 

@@ -5,6 +5,7 @@ import dev.labgate.core.event.Subject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A test lab: something that takes a kernel tree at a commit and eventually returns results as

@@ -28,10 +28,10 @@ public interface RunStore {
     List<Run> forHead(String subjectKey, String headSha);
 
     /**
-     * The runs of a repository at one commit, of any subject, that ended with results (passed or
-     * failed), most recently finished first: the baseline for changes based on that commit.
+     * The runs of a repository at one commit, of any subject and in any state, most recently
+     * updated first: where the baseline of changes based on that commit comes from.
      */
-    List<Run> finishedAt(RepoRef repo, String headSha);
+    List<Run> atCommit(RepoRef repo, String sha);
 
     /** The head commit of the subject's most recently planned runs, if it has any. */
     Optional<String> latestHead(String subjectKey);
@@ -92,6 +92,12 @@ public interface RunStore {
      * that matched), for the run's page. The first reason recorded stays: a repeated step keeps it.
      */
     void recordWhy(String id, String why);
+
+    /**
+     * Records the title of the change a run tests, as the forge said it when the run was planned,
+     * for the pages. The first title recorded stays: a repeated step keeps it.
+     */
+    void recordTitle(String id, String title);
 
     /** Why the plan chose each run of a head, by run id; runs planned before this was recorded are absent. */
     Map<String, String> whys(String subjectKey, String headSha);

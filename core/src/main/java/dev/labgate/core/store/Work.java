@@ -38,6 +38,21 @@ public sealed interface Work {
     }
 
     /**
+     * Share a finished run's own results with KCIDB and follow the submission until kcidb-ng
+     * settles it (when the policy names a kcidb-ng).
+     */
+    record ShareResults(String runId) implements Work {
+        public ShareResults {
+            Objects.requireNonNull(runId, "runId");
+        }
+
+        @Override
+        public String id() {
+            return runId;
+        }
+    }
+
+    /**
      * Write the summary of a subject at a head commit, because {@code cause} happened
      * (a run id and its new state). Distinct causes are distinct work, so none is lost.
      */

@@ -3,6 +3,7 @@ package dev.labgate.forge.github;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Command;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.ForgeEvent.ChangeAction;
@@ -130,13 +131,14 @@ public final class GitHubEvents {
             return new ForgeEvent.Ignored("a comment written by labgate itself");
         }
         var found = CommentCommands.find(body);
+        var change = new ChangeRef(repo(root), number(issue, "number"));
+        var commentId = String.valueOf(number(comment, "id"));
         if (found instanceof CommentCommands.Known known) {
-            var change = new ChangeRef(repo(root), number(issue, "number"));
-            return new ForgeEvent.CommandIssued(change, new Person(author), known.command(),
-                    String.valueOf(number(comment, "id")));
+            return new ForgeEvent.CommandIssued(change, new Person(author), known.command(), commentId);
         }
         if (found instanceof CommentCommands.Unknown unknown) {
-            return new ForgeEvent.Ignored("'/labgate " + unknown.word() + "' is no command; /labgate help lists them");
+            // A word that is no command is answered with the commands there are.
+            return new ForgeEvent.CommandIssued(change, new Person(author), Command.HELP, commentId, unknown.word());
         }
         return new ForgeEvent.Ignored("no /labgate command in the comment");
     }

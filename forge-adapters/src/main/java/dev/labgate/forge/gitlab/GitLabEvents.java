@@ -3,6 +3,7 @@ package dev.labgate.forge.gitlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
+import dev.labgate.core.event.Command;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.ForgeEvent.ChangeAction;
@@ -162,13 +163,14 @@ public final class GitLabEvents {
             return new ForgeEvent.Ignored("a note written by labgate itself");
         }
         var found = CommentCommands.find(body);
+        var change = new ChangeRef(repo(root), number(field(root, "merge_request"), "iid"));
+        var noteId = String.valueOf(number(attributes, "id"));
         if (found instanceof CommentCommands.Known known) {
-            var change = new ChangeRef(repo(root), number(field(root, "merge_request"), "iid"));
-            return new ForgeEvent.CommandIssued(change, new Person(author), known.command(),
-                    String.valueOf(number(attributes, "id")));
+            return new ForgeEvent.CommandIssued(change, new Person(author), known.command(), noteId);
         }
         if (found instanceof CommentCommands.Unknown unknown) {
-            return new ForgeEvent.Ignored("'/labgate " + unknown.word() + "' is no command; /labgate help lists them");
+            // A word that is no command is answered with the commands there are.
+            return new ForgeEvent.CommandIssued(change, new Person(author), Command.HELP, noteId, unknown.word());
         }
         return new ForgeEvent.Ignored("no /labgate command in the note");
     }
