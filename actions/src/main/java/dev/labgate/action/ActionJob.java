@@ -122,10 +122,10 @@ public final class ActionJob {
         }
         var verdict = outcome.verdict().get();
         if (runner instanceof Runner.GitHub github) {
-            new GitHubStep(github, out).report(verdict, outcome.plan(), outcome.runUrl());
+            new GitHubStep(github, out).report(verdict, outcome.plan(), outcome.runUrl(), outcome.logs(), artifacts(env));
         } else {
             var directory = artifacts(env);
-            new GitLabArtifacts(directory).write(verdict, outcome.plan(), outcome.runUrl());
+            new GitLabArtifacts(directory).write(verdict, outcome.plan(), outcome.runUrl(), outcome.logs());
             out.println("labgate action: verdict written to " + directory.resolve("verdict.md"));
         }
     }

@@ -22,8 +22,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What a verdict leaves behind in a GitHub Actions job: the Markdown appended to the step summary,
- * the step's outputs, and one {@code ::error} annotation per failure on the job's log.
+ * What a verdict leaves behind in a GitHub Actions job: the Markdown appended to the step summary
+ * (with each command lab's output collapsed), the step's outputs, one {@code ::error} annotation per
+ * failure on the job's log, and the labs' whole output as files for the job's artifacts.
  */
 public final class GitHubStep {
 
@@ -36,20 +37,35 @@ public final class GitHubStep {
     }
 
     /** The outputs {@link #report} writes, in order; action.yml declares exactly these. */
-    public static final List<String> OUTPUTS = List.of("verdict", "regressions", "summary-path", "run-url");
+    public static final List<String> OUTPUTS = List.of("verdict", "regressions", "failures", "summary-path", "run-url");
+    /** How much of a lab's output goes into the step summary (GitHub takes 1 MiB per step); the whole is in the artifacts. */
+    static final int SUMMARY_LOG_CHARS = 64 * 1024;
 
     /** GitHub shows at most 10 annotations of each level per step; more are not shown anywhere. */
     static final int ANNOTATIONS_PER_LEVEL = 10;
 
-    /** Writes the summary, outputs and annotations; the run URL is empty when no lab gave one. */
-    public void report(Verdict verdict, List<TestPlan.Entry> plan, Optional<String> runUrl) throws IOException {
-        var markdown = VerdictMarkdown.render(verdict, plan);
+    /**
+     * Writes the summary (the verdict, then each lab's output collapsed), the outputs and the
+     * annotations, and each lab's whole output to {@code artifacts} as {@code <lab>.log} for the job
+     * to upload; the run URL is empty when no lab gave one.
+     */
+    public void report(Verdict verdict, List<TestPlan.Entry> plan, Optional<String> runUrl, Map<String, String> logs,
+                       Path artifacts) throws IOException {
+        var markdown = new StringBuilder(VerdictMarkdown.render(verdict, plan));
+        logs.forEach((lab, output) -> markdown.append('\n').append(collapsed(lab, output)));
         if (runner.stepSummary().isPresent()) {
             append(runner.stepSummary().get(), markdown + "\n");
         }
+        if (!logs.isEmpty()) {
+            Files.createDirectories(artifacts);
+            for (var log : logs.entrySet()) {
+                Files.writeString(artifacts.resolve(log.getKey() + ".log"), log.getValue(), StandardCharsets.UTF_8);
+            }
+        }
         var outputs = new LinkedHashMap<String, String>();
         outputs.put("verdict", verdict.overall().label());
-        outputs.put("regressions", String.valueOf(verdict.failures().size()));
+        outputs.put("regressions", String.valueOf(verdict.regressions().size()));
+        outputs.put("failures", String.valueOf(verdict.failures().size()));
         outputs.put("summary-path", runner.stepSummary().map(Path::toString).orElse(""));
         outputs.put("run-url", runUrl.orElse(""));
         if (runner.output().isPresent()) {
@@ -95,6 +111,24 @@ public final class GitHubStep {
     }
 
     /**
+     * A lab's output, its end where it is long, collapsed, in a code fence longer than any run of
+     * backticks in it, so that nothing in it can close the fence (CommonMark).
+     */
+    static String collapsed(String lab, String output) {
+        var cut = output.length() > SUMMARY_LOG_CHARS;
+        var shown = cut ? output.substring(output.length() - SUMMARY_LOG_CHARS) : output;
+        int longest = 0;
+        for (int i = 0, run = 0; i < shown.length(); i++) {
+            run = shown.charAt(i) == '`' ? run + 1 : 0;
+            longest = Math.max(longest, run);
+        }
+        var fence = "`".repeat(Math.max(3, longest + 1));
+        return "<details><summary>Output of " + VerdictMarkdown.escape(lab) + (cut ? " (its end; the whole is in "
+                + "the job's artifacts)" : "") + "</summary>\n\n" + fence + "\n" + shown
+                + (shown.endsWith("\n") ? "" : "\n") + fence + "\n</details>\n";
+    }
+
+    /**
      * Nothing was submitted (an untrusted head, nothing planned): the summary says why, and the
      * {@code verdict} output is {@code untrusted} or {@code skipped}.
      */
@@ -105,6 +139,7 @@ public final class GitHubStep {
         var outputs = new LinkedHashMap<String, String>();
         outputs.put("verdict", exit == ExitCode.UNTRUSTED ? "untrusted" : "skipped");
         outputs.put("regressions", "0");
+        outputs.put("failures", "0");
         outputs.put("summary-path", runner.stepSummary().map(Path::toString).orElse(""));
         outputs.put("run-url", "");
         if (runner.output().isPresent()) {

@@ -12,11 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The verdict as GitLab CI job artifacts in one directory: {@code verdict.md} for people,
- * {@code verdict.json} for scripts, {@code junit.xml} for the merge request's test widget.
+ * {@code verdict.json} for scripts, {@code junit.xml} for the merge request's test widget, and
+ * {@code <lab>.log}, the whole output of each lab that ran in the job (the command lab).
  */
 public final class GitLabArtifacts {
 
@@ -28,8 +30,12 @@ public final class GitLabArtifacts {
         this.directory = directory;
     }
 
-    public void write(Verdict verdict, List<TestPlan.Entry> plan, Optional<String> runUrl) throws IOException {
+    public void write(Verdict verdict, List<TestPlan.Entry> plan, Optional<String> runUrl, Map<String, String> logs)
+            throws IOException {
         Files.createDirectories(directory);
+        for (var log : logs.entrySet()) {
+            Files.writeString(directory.resolve(log.getKey() + ".log"), log.getValue(), StandardCharsets.UTF_8);
+        }
         Files.writeString(directory.resolve("verdict.md"), VerdictMarkdown.render(verdict, plan) + "\n",
                 StandardCharsets.UTF_8);
         Files.writeString(directory.resolve("verdict.json"), json(verdict, runUrl), StandardCharsets.UTF_8);
@@ -54,12 +60,14 @@ public final class GitLabArtifacts {
     }
 
     static String json(Verdict verdict, Optional<String> runUrl) throws IOException {
-        var root = root(verdict.overall().label(), verdict.headline(), verdict.failures().size(), runUrl);
+        var root = root(verdict.overall().label(), verdict.headline(), verdict.regressions().size(), runUrl);
+        root.put("failing", verdict.failures().size());
         var failures = root.putArray("failures");
         for (var failure : verdict.failures()) {
             failures.addObject().put("path", failure.path()).put("configuration", failure.configuration())
                     .put("platform", failure.platform()).put("status", failure.status().name())
-                    .put("logUrl", failure.logUrl()).put("detail", failure.detail());
+                    .put("logUrl", failure.logUrl()).put("detail", failure.detail())
+                    .put("compared", verdict.regressions().contains(failure));
         }
         return pretty(root);
     }

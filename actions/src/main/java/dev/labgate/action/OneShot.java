@@ -1,5 +1,6 @@
 package dev.labgate.action;
 
+import dev.labgate.config.Baseline;
 import dev.labgate.config.MaintainerFacts;
 import dev.labgate.config.Planner;
 import dev.labgate.config.Policy;
@@ -32,6 +33,7 @@ import dev.labgate.flow.NoHistory;
 import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.kcidb.KnownIssues;
+import dev.labgate.kcidb.Results;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.kcidb.findings.Findings;
 
@@ -44,14 +46,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * The service's flow for one event, inline in a CI job: the same {@link TrustGate} decides, the
- * labs of the plan get the head, the job waits (one progress line per change of state) and the
- * results become one verdict through the same {@link VerdictAggregator}.
+ * labs of the plan get the head (and, on labs whose baseline is {@code test-base}, the base commit
+ * too, so that failures are compared), the job waits (one progress line per change of state) and
+ * the results become one verdict through the same {@link VerdictAggregator}, each lab against its
+ * base's results.
  */
 public final class OneShot {
 
@@ -66,13 +71,17 @@ public final class OneShot {
      *
      * @param message one line for the job log saying why
      * @param verdict empty when nothing was submitted
+     * @param logs the whole output of each lab that runs where the job does (the command lab), by lab
      */
     public record Outcome(ExitCode exit, String message, Optional<Verdict> verdict, List<TestPlan.Entry> plan,
-                          Optional<String> runUrl, Optional<PendingReview> review) {
+                          Optional<String> runUrl, Optional<PendingReview> review, Map<String, String> logs) {
+        public Outcome {
+            logs = Map.copyOf(logs);
+        }
 
         public Outcome(ExitCode exit, String message, Optional<Verdict> verdict, List<TestPlan.Entry> plan,
                        Optional<String> runUrl) {
-            this(exit, message, verdict, plan, runUrl, Optional.empty());
+            this(exit, message, verdict, plan, runUrl, Optional.empty(), Map.of());
         }
     }
 
@@ -90,7 +99,8 @@ public final class OneShot {
     public record Request(Set<String> labs, Duration timeout, boolean failOnRegression, Optional<String> detailsUrl) {
     }
 
-    private record Submitted(TestPlan.Entry entry, Lab lab, LabRun run) {
+    /** A run handed to a lab: of the head, or of the base commit ({@code base}) for the head's run on that lab. */
+    private record Submitted(TestPlan.Entry entry, Lab lab, LabRun run, boolean base) {
     }
 
     private final TrustGate gate;
@@ -131,6 +141,7 @@ public final class OneShot {
         String head;
         String fetchRef;
         String base;
+        String baseRef;
         String cloneUrl;
         if (event instanceof ForgeEvent.ChangeUpdated change) {
             repo = change.change().repo();
@@ -144,6 +155,7 @@ public final class OneShot {
             head = change.headSha();
             fetchRef = change.fetchRef();
             base = change.baseSha();
+            baseRef = change.baseRef() == null ? null : "refs/heads/" + change.baseRef();
             cloneUrl = change.cloneUrl();
         } else if (event instanceof ForgeEvent.BranchPushed push) {
             repo = push.repo();
@@ -161,7 +173,8 @@ public final class OneShot {
             judge = () -> gate.judgePush(forge, plannedPush, push);
             head = push.after();
             fetchRef = push.ref();
-            base = push.before();
+            base = push.before() == null || push.before().matches("0{40}") ? null : push.before();
+            baseRef = push.ref();
             cloneUrl = push.cloneUrl();
         } else if (event instanceof ForgeEvent.Ignored ignored) {
             return new Outcome(ExitCode.PASS, "nothing to test: " + ignored.reason(), Optional.empty(), List.of(),
@@ -182,13 +195,14 @@ public final class OneShot {
         }
         var decision = verdict.decision();
         gate.record(verdict, subject, head, "action", Map.of());
+        var statuses = operator.reporting().statuses();
         if (!decision.trusted()) {
             // Not red: nothing is known to be wrong with the change. Each lab's status waits for approval.
             var description = decision.outcome() == TrustDecision.Outcome.NEEDS_APPROVAL
                     ? "not tested: waiting for a maintainer's approval of " + TrustGate.shortSha(head) + " (Details)"
                     : "not tested: " + decision.reason();
             for (var entry : planned.plan().entries()) {
-                if (request.labs().isEmpty() || request.labs().contains(entry.lab())) {
+                if (statuses && (request.labs().isEmpty() || request.labs().contains(entry.lab()))) {
                     forge.setStatus(subject, head, new CommitStatus("labgate/" + entry.lab(), CommitStatus.State.PENDING,
                             description, request.detailsUrl().orElse(null)));
                 }
@@ -221,7 +235,8 @@ public final class OneShot {
                 return infra("lab " + entry.lab() + " is in the plan but not configured", chosen);
             }
         }
-        var at = new Head(forge, subject, cloneUrl, fetchRef, head, base == null ? "" : base, request.detailsUrl());
+        var at = new Head(forge, subject, cloneUrl, fetchRef, head, base == null ? "" : base, request.detailsUrl(),
+                statuses);
         var submitted = new ArrayList<Submitted>();
         var notRun = new LinkedHashMap<String, String>();
         for (var entry : chosen) {
@@ -235,6 +250,10 @@ public final class OneShot {
             }
             try {
                 submitted.add(submit(at, entry, List.of(), Duration.ZERO));
+                if (operator.baseline(entry.lab()) == Baseline.TEST_BASE && base != null && baseRef != null
+                        && !base.equalsIgnoreCase(head)) {
+                    submitted.add(submitBase(at, entry, new Subject.Base(repo, baseRef), baseRef, base));
+                }
             } catch (LabException e) {
                 cancelAll(submitted);
                 return infra("lab " + entry.lab() + " refused the run: " + e.getMessage(), chosen);
@@ -276,7 +295,7 @@ public final class OneShot {
 
     /** Where a run goes: the head under test and the forge its statuses go to. */
     private record Head(Forge forge, Subject subject, String cloneUrl, String fetchRef, String sha, String base,
-                        Optional<String> detailsUrl) {
+                        Optional<String> detailsUrl, boolean statuses) {
     }
 
     private Submitted submit(Head at, TestPlan.Entry entry, List<Artifact> inputs, Duration elapsed) {
@@ -284,11 +303,27 @@ public final class OneShot {
         var runId = Sha256.hex("action\n" + at.subject().key() + "\n" + at.sha() + "\n" + entry.lab(), 16);
         var run = lab.submit(new TreeRequest(runId, at.subject(), at.cloneUrl(), at.fetchRef(), at.sha(), at.base(),
                 entry.tests(), inputs));
-        at.forge().setStatus(at.subject(), at.sha(), new CommitStatus("labgate/" + entry.lab(),
-                CommitStatus.State.PENDING, "submitted to " + entry.lab(), at.detailsUrl().orElse(run.url())));
+        if (at.statuses()) {
+            at.forge().setStatus(at.subject(), at.sha(), new CommitStatus("labgate/" + entry.lab(),
+                    CommitStatus.State.PENDING, "submitted to " + entry.lab(), at.detailsUrl().orElse(run.url())));
+        }
         progress.println("[" + elapsed(elapsed) + "] " + entry.lab() + ": submitted"
                 + (run.url() == null ? "" : " " + run.url()));
-        return new Submitted(entry, lab, run);
+        return new Submitted(entry, lab, run, false);
+    }
+
+    /**
+     * The run of the base commit beside a first stage's head run, to compare the head's failures
+     * with (fetched through the target branch, or the staging branch's previous head). Later
+     * stages get none: their inputs are the head's build.
+     */
+    private Submitted submitBase(Head at, TestPlan.Entry entry, Subject.Base subject, String baseRef, String base) {
+        var lab = labs.find(entry.lab()).orElseThrow();
+        var run = lab.submit(new TreeRequest(Sha256.hex("action\nbase\n" + subject.key() + "\n" + base + "\n"
+                + entry.lab(), 16), subject, at.cloneUrl(), baseRef, base, null, entry.tests(), List.of()));
+        progress.println("[" + elapsed(Duration.ZERO) + "] " + entry.lab() + ": base commit "
+                + base.substring(0, Math.min(12, base.length())) + " submitted, to compare with");
+        return new Submitted(entry, lab, run, true);
     }
 
     /**
@@ -305,7 +340,7 @@ public final class OneShot {
         var submitted = new ArrayList<>(firstStages);
         var waiting = new ArrayList<>(firstStages);
         var said = new LinkedHashMap<String, String>();
-        var results = new LinkedHashMap<String, KcidbData>();
+        var results = new LinkedHashMap<Submitted, KcidbData>();
         var broken = new LinkedHashMap<String, String>();
         while (!waiting.isEmpty()) {
             for (var each : List.copyOf(waiting)) {
@@ -318,12 +353,16 @@ public final class OneShot {
                     state = new LabProgress.Running("the lab did not answer: " + e.getMessage());
                 }
                 var text = describe(state);
-                if (!text.equals(said.put(name, text))) {
-                    progress.println("[" + elapsed(Duration.between(start, clock.instant())) + "] " + name + ": " + text);
+                var shown = name + (each.base() ? " (base)" : "");
+                if (!text.equals(said.put(shown, text))) {
+                    progress.println("[" + elapsed(Duration.between(start, clock.instant())) + "] " + shown + ": " + text);
                 }
                 if (state instanceof LabProgress.Finished finished) {
-                    results.put(name, finished.results());
+                    results.put(each, finished.results());
                     waiting.remove(each);
+                    if (each.base()) {
+                        continue;
+                    }
                     var own = aggregator.aggregate(finished.results(), Optional.empty(), known).overall();
                     if (own == Verdict.Overall.PASS) {
                         for (var later : laterStages(plan, name)) {
@@ -341,9 +380,11 @@ public final class OneShot {
                                 notRun);
                     }
                 } else if (state instanceof LabProgress.Lost lost) {
-                    broken.put(name, "lost the run: " + lost.reason());
                     waiting.remove(each);
-                    notRunAfter(plan, name, "had an infrastructure error", notRun);
+                    if (!each.base()) {
+                        broken.put(name, "lost the run: " + lost.reason());
+                        notRunAfter(plan, name, "had an infrastructure error", notRun);
+                    }
                 }
             }
             if (waiting.isEmpty()) {
@@ -351,16 +392,29 @@ public final class OneShot {
             }
             if (!clock.instant().isBefore(deadline)) {
                 for (var each : waiting) {
-                    broken.put(each.entry().lab(), "timed out after " + elapsed(request.timeout()));
                     each.lab().cancel(each.run());
-                    notRunAfter(plan, each.entry().lab(), "timed out", notRun);
+                    if (!each.base()) {
+                        broken.put(each.entry().lab(), "timed out after " + elapsed(request.timeout()));
+                        notRunAfter(plan, each.entry().lab(), "timed out", notRun);
+                    }
                 }
                 break;
             }
             pause.pause(waiting.stream().map(s -> s.lab().pollInterval()).min(Duration::compareTo).orElseThrow());
         }
-        var all = results.values().stream().reduce(KcidbData.empty(), KcidbData::merge);
-        var verdict = aggregator.aggregate(all, Optional.empty(), known);
+        var parts = new LinkedHashMap<String, VerdictAggregator.Part>();
+        for (var each : submitted) {
+            var own = results.get(each);
+            if (each.base() || own == null) {
+                continue;
+            }
+            var baseline = submitted.stream().filter(s -> s.base() && s.entry().equals(each.entry()))
+                    .map(results::get).filter(r -> r != null).findFirst().map(Results::of);
+            parts.put(each.entry().lab(), new VerdictAggregator.Part(Results.of(own), baseline));
+        }
+        var all = submitted.stream().filter(s -> !s.base()).map(results::get).filter(Objects::nonNull)
+                .reduce(KcidbData.empty(), KcidbData::merge);
+        var verdict = aggregator.aggregate(List.copyOf(parts.values()), known);
         if (!broken.isEmpty() && verdict.overall() != Verdict.Overall.FAIL) {
             var headline = String.join("; ", broken.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                     .toList());
@@ -368,14 +422,22 @@ public final class OneShot {
                     verdict.fixes(), verdict.stillFailing(), verdict.knownIssues(), verdict.flaky(),
                     verdict.infraErrors(), verdict.notCompared(), verdict.counts());
         }
+        var logs = new LinkedHashMap<String, String>();
         for (var each : submitted) {
+            if (each.base()) {
+                continue;
+            }
             var name = each.entry().lab();
+            each.lab().log(each.run()).ifPresent(log -> logs.put(name, log));
+            if (!at.statuses()) {
+                continue;
+            }
             CommitStatus status;
             if (broken.containsKey(name)) {
                 status = new CommitStatus("labgate/" + name, CommitStatus.State.ERROR, broken.get(name),
                         at.detailsUrl().orElse(each.run().url()));
             } else {
-                var own = aggregator.aggregate(results.get(name), Optional.empty(), known);
+                var own = aggregator.aggregate(List.of(parts.get(name)), known);
                 status = new CommitStatus("labgate/" + name, state(own.overall()), own.headline(),
                         at.detailsUrl().orElse(each.run().url()));
             }
@@ -383,18 +445,21 @@ public final class OneShot {
         }
         notRun.forEach((name, why) -> {
             progress.println("[" + elapsed(Duration.between(start, clock.instant())) + "] " + name + ": " + why);
-            // Not a failure of its own: the stage before it says what broke.
-            at.forge().setStatus(at.subject(), at.sha(), new CommitStatus("labgate/" + name, CommitStatus.State.ERROR,
-                    "N" + why.substring(1), at.detailsUrl().orElse(null)));
+            if (at.statuses()) {
+                // Not a failure of its own: the stage before it says what broke.
+                at.forge().setStatus(at.subject(), at.sha(), new CommitStatus("labgate/" + name,
+                        CommitStatus.State.ERROR, "N" + why.substring(1), at.detailsUrl().orElse(null)));
+            }
         });
-        var runUrl = submitted.stream().map(s -> s.run().url()).filter(u -> u != null).findFirst();
+        var runUrl = submitted.stream().filter(s -> !s.base()).map(s -> s.run().url()).filter(u -> u != null)
+                .findFirst();
         var exit = ExitCode.of(verdict, request.failOnRegression());
         var change = at.subject() instanceof Subject.Change c ? Optional.of(c.change()) : Optional.<ChangeRef>empty();
         var review = change.filter(c -> reviews.enabled() && broken.isEmpty()).map(c -> new PendingReview(c,
                 new Review(at.sha(), Findings.of(all), false, reviews.maxComments(), reviews.requestChangesAt(),
                         runUrl.orElse(null))));
         return new Outcome(exit, verdict.overall().label() + ": " + verdict.headline(), Optional.of(verdict), plan,
-                runUrl, review);
+                runUrl, review, logs);
     }
 
     private static List<TestPlan.Entry> laterStages(List<TestPlan.Entry> plan, String lab) {

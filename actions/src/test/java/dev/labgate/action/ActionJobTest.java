@@ -74,8 +74,9 @@ class ActionJobTest {
 
             assertThat(exit).isEqualTo(ExitCode.REGRESSION);
             assertThat(Files.readString(dir.resolve("summary.md"))).contains("**fail**").contains("boot.smoke");
-            assertThat(Files.readAllLines(dir.resolve("output"))).contains("verdict=fail", "regressions=1",
-                    "run-url=https://lab.example/run/1");
+            // Without a baseline (the policy's lab takes none) the failure fails the job but is no regression.
+            assertThat(Files.readAllLines(dir.resolve("output"))).contains("verdict=fail", "regressions=0",
+                    "failures=1", "run-url=https://lab.example/run/1");
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("::error title=labgate%3A boot.smoke::")
                     .contains("qemu: queued").doesNotContain("gh-token");
             assertThat(github.statusesSeen("acme/linux", HEAD)).extracting(FakeForge.Status::state)
@@ -231,8 +232,9 @@ class ActionJobTest {
 
         assertThat(exit).isEqualTo(ExitCode.REGRESSION);
         var artifacts = dir.resolve("labgate-report");
-        assertThat(new ObjectMapper().readTree(artifacts.resolve("verdict.json").toFile()).path("regressions").asInt())
-                .isEqualTo(1);
+        var json = new ObjectMapper().readTree(artifacts.resolve("verdict.json").toFile());
+        assertThat(json.path("regressions").asInt()).as("not compared: no regression").isZero();
+        assertThat(json.path("failing").asInt()).isEqualTo(1);
         assertThat(Files.readString(artifacts.resolve("junit.xml"))).contains("failures=\"1\"")
                 .contains("name=\"boot.smoke");
     }

@@ -30,7 +30,7 @@ class GitHubStepTest {
 
     static Verdict regression() {
         var finding = new Verdict.Finding("t1", "kunit.example.test_one", "labgate", "x86_64 defconfig", "qemu",
-                Status.FAIL, "https://lab.example/log/1", null, "passed on the base");
+                Status.FAIL, "https://lab.example/log/1", null, "passed on the base", "");
         return new Verdict(Verdict.Overall.FAIL, "1 regression: kunit.example.test_one", true, List.of(finding),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Verdict.Counts.none());
     }
@@ -50,12 +50,16 @@ class GitHubStepTest {
     void regressionWritesSummaryOutputsAndOneAnnotation(@TempDir Path dir) throws Exception {
         var log = new ByteArrayOutputStream();
         new GitHubStep(runner(dir, "pull_request"), new PrintStream(log, true, StandardCharsets.UTF_8))
-                .report(regression(), List.of(), Optional.of("https://labgate.example/runs/42"));
+                .report(regression(), List.of(), Optional.of("https://labgate.example/runs/42"),
+                        Map.of("local", "KTAP version 1\n```\nnot ok 1 demo\n"), dir.resolve("artifacts"));
 
         assertThat(Files.readString(dir.resolve("summary.md"))).contains("**fail**")
-                .contains("kunit.example.test_one");
+                .contains("kunit.example.test_one")
+                .contains("<details><summary>Output of local</summary>\n\n````\nKTAP version 1\n```\nnot ok 1 demo\n"
+                        + "````\n</details>");
+        assertThat(Files.readString(dir.resolve("artifacts/local.log"))).isEqualTo("KTAP version 1\n```\nnot ok 1 demo\n");
         assertThat(Files.readAllLines(dir.resolve("output"))).containsExactly("verdict=fail", "regressions=1",
-                "summary-path=" + dir.resolve("summary.md"), "run-url=https://labgate.example/runs/42");
+                "failures=1", "summary-path=" + dir.resolve("summary.md"), "run-url=https://labgate.example/runs/42");
         assertThat(log.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
                 "::error title=labgate%3A kunit.example.test_one::kunit.example.test_one (x86_64 defconfig): fail, "
                         + "passed on the base log: https://lab.example/log/1");
@@ -66,10 +70,33 @@ class GitHubStepTest {
         Files.writeString(dir.resolve("output"), "earlier=1\n");
         var log = new ByteArrayOutputStream();
         new GitHubStep(runner(dir, "push"), new PrintStream(log, true, StandardCharsets.UTF_8))
-                .report(pass(), List.of(), Optional.empty());
+                .report(pass(), List.of(), Optional.empty(), Map.of(), dir.resolve("artifacts"));
 
         assertThat(Files.readAllLines(dir.resolve("output"))).startsWith("earlier=1", "verdict=pass", "regressions=0");
         assertThat(log.size()).isZero();
+    }
+
+    @Test
+    void failuresThatCouldNotBeComparedFailTheJobButAreNoRegressions(@TempDir Path dir) throws Exception {
+        var failure = new Verdict.Finding("t1", "kunit.a", "labgate", "", "", Status.FAIL, null, null, "", "");
+        var notCompared = new Verdict(Verdict.Overall.FAIL, "1 failure not compared (no baseline): kunit.a", false,
+                List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(failure),
+                Verdict.Counts.none());
+
+        new GitHubStep(runner(dir, "push"), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+                .report(notCompared, List.of(), Optional.empty(), Map.of(), dir.resolve("artifacts"));
+
+        assertThat(Files.readAllLines(dir.resolve("output"))).contains("regressions=0", "failures=1");
+    }
+
+    @Test
+    void aLongOutputShowsItsEndInTheSummary() {
+        var output = "x".repeat(GitHubStep.SUMMARY_LOG_CHARS) + "the end\n";
+
+        var collapsed = GitHubStep.collapsed("local", output);
+
+        assertThat(collapsed).contains("(its end; the whole is in the job's artifacts)").contains("the end\n```")
+                .hasSizeLessThan(GitHubStep.SUMMARY_LOG_CHARS + 200);
     }
 
     @Test
@@ -84,10 +111,10 @@ class GitHubStepTest {
 
     @Test
     void annotationEscapesLineBreaksAndPercent() {
-        var finding = new Verdict.Finding("t", "ltp.a,b", "lab", "", "", Status.ERROR, null, null, "");
+        var finding = new Verdict.Finding("t", "ltp.a,b", "lab", "", "", Status.ERROR, null, null, "", "");
         assertThat(GitHubStep.annotation(finding))
                 .isEqualTo("::error title=labgate%3A ltp.a%2Cb::ltp.a,b: error");
-        var detailed = new Verdict.Finding("t", "x", "lab", "", "", Status.FAIL, null, null, "100%\nnext");
+        var detailed = new Verdict.Finding("t", "x", "lab", "", "", Status.FAIL, null, null, "100%\nnext", "");
         assertThat(GitHubStep.annotation(detailed)).isEqualTo("::error title=labgate%3A x::x: fail, 100%25%0Anext");
     }
 

@@ -10,6 +10,7 @@ import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -19,7 +20,7 @@ class GitLabArtifactsTest {
     @Test
     void regressionIsOneFailingJUnitCaseAndInTheJson(@TempDir Path dir) throws Exception {
         new GitLabArtifacts(dir.resolve("labgate")).write(GitHubStepTest.regression(), List.of(),
-                Optional.of("https://labgate.example/runs/42"));
+                Optional.of("https://labgate.example/runs/42"), Map.of("local", "KTAP version 1\nnot ok 1 demo\n"));
 
         var suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(dir.resolve("labgate/junit.xml").toFile()).getElementsByTagName("testsuite").item(0);
@@ -36,13 +37,16 @@ class GitLabArtifactsTest {
         assertThat(json.path("runUrl").asText()).isEqualTo("https://labgate.example/runs/42");
         assertThat(json.path("failures").get(0).path("path").asText()).isEqualTo("kunit.example.test_one");
         assertThat(Files.readString(dir.resolve("labgate/verdict.md"))).contains("**fail**");
+        assertThat(json.path("failing").asInt()).isEqualTo(1);
+        assertThat(json.path("failures").get(0).path("compared").asBoolean()).isTrue();
+        assertThat(Files.readString(dir.resolve("labgate/local.log"))).isEqualTo("KTAP version 1\nnot ok 1 demo\n");
     }
 
     @Test
     void infrastructureErrorIsAnErroringCaseNotAnEmptyReport(@TempDir Path dir) throws Exception {
         var infra = new Verdict(Verdict.Overall.INFRA_ERROR, "lab <qemu> timed out after 30m", false, List.of(),
                 List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), Verdict.Counts.none());
-        new GitLabArtifacts(dir).write(infra, List.of(), Optional.empty());
+        new GitLabArtifacts(dir).write(infra, List.of(), Optional.empty(), Map.of());
 
         var document = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(dir.resolve("junit.xml").toFile());
@@ -54,7 +58,7 @@ class GitLabArtifactsTest {
 
     @Test
     void passIsOnePassingCase(@TempDir Path dir) throws Exception {
-        new GitLabArtifacts(dir).write(GitHubStepTest.pass(), List.of(), Optional.empty());
+        new GitLabArtifacts(dir).write(GitHubStepTest.pass(), List.of(), Optional.empty(), Map.of());
         var suite = (Element) DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(dir.resolve("junit.xml").toFile()).getElementsByTagName("testsuite").item(0);
         assertThat(suite.getAttribute("tests")).isEqualTo("1");

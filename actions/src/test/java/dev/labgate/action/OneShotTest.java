@@ -61,6 +61,7 @@ class OneShotTest {
                 type: command
                 command: "true"
                 timeout: 10m
+                baseline: none
             plans:
               - name: boot
                 lab: qemu
@@ -75,6 +76,7 @@ class OneShotTest {
               build:
                 type: command
                 command: make
+                baseline: none
             plans:
               - name: boot
                 lab: qemu
@@ -297,6 +299,44 @@ class OneShotTest {
         assertThat(progress()).contains("qemu: not run: build failed");
     }
 
+    static LabProgress finished(Test... tests) {
+        return new LabProgress.Finished(KcidbData.of(List.of(), List.of(), List.of(tests)));
+    }
+
+    @org.junit.jupiter.api.Test
+    void onATestBaseLabTheBaseCommitIsTestedTooAndAFailureItHasIsNotARegression() throws Exception {
+        policyText = POLICY.replace("baseline: none", "baseline: test-base");
+        lab.byCommit.put(HEAD, finished(Test.of("labgate:h1", null, "labgate", "kunit.a", Status.FAIL),
+                Test.of("labgate:h2", null, "labgate", "kunit.b", Status.FAIL)
+                        .withLog(null, "Expected 1 == 2, but\n    x == 1\n")));
+        lab.byCommit.put(BASE, finished(Test.of("labgate:b1", null, "labgate", "kunit.a", Status.FAIL),
+                Test.of("labgate:b2", null, "labgate", "kunit.b", Status.PASS)));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(30));
+
+        assertThat(lab.submitted).extracting(TreeRequest::commit).containsExactly(HEAD, BASE);
+        assertThat(lab.submitted.get(1).fetchRef()).startsWith("refs/heads/");
+        assertThat(outcome.exit()).isEqualTo(ExitCode.REGRESSION);
+        var verdict = outcome.verdict().orElseThrow();
+        assertThat(verdict.compared()).isTrue();
+        assertThat(verdict.headline()).isEqualTo("1 regression: kunit.b: Expected 1 == 2, but x == 1");
+        assertThat(verdict.stillFailing()).extracting(f -> f.path()).containsExactly("kunit.a");
+        assertThat(outcome.logs()).containsOnlyKeys("qemu");
+        assertThat(statuses()).last().satisfies(s -> assertThat(s.description())
+                .isEqualTo("1 regression: kunit.b: Expected 1 == 2, but x == 1"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void thePolicyCanTurnOffStatuses() throws Exception {
+        policyText = POLICY + "reporting: {statuses: false}\n";
+        lab.script(finished(Status.FAIL));
+
+        var outcome = run("alice", "write", Duration.ofMinutes(30));
+
+        assertThat(outcome.exit()).isEqualTo(ExitCode.REGRESSION);
+        assertThat(statuses()).isEmpty();
+    }
+
     static LabProgress finished(Status status) {
         return new LabProgress.Finished(KcidbData.of(List.of(), List.of(),
                 List.of(Test.of("lab:t1", "lab:b1", "lab", "boot.smoke", status))));
@@ -307,6 +347,8 @@ class OneShotTest {
         final String name;
         final List<TreeRequest> submitted = new ArrayList<>();
         final Deque<LabProgress> script = new ArrayDeque<>();
+        /** Answers for the runs of one commit, where a test gives them; the script answers the others. */
+        final java.util.Map<String, LabProgress> byCommit = new java.util.HashMap<>();
         boolean cancelled;
         List<Artifact> artifacts = List.of();
 
@@ -336,7 +378,17 @@ class OneShotTest {
 
         @Override
         public LabProgress poll(LabRun run) {
+            var commit = submitted.stream().filter(r -> r.runId().equals(run.externalId())).findFirst()
+                    .map(TreeRequest::commit).orElse("");
+            if (byCommit.containsKey(commit)) {
+                return byCommit.get(commit);
+            }
             return script.size() > 1 ? script.poll() : script.peek();
+        }
+
+        @Override
+        public Optional<String> log(LabRun run) {
+            return Optional.of("output of " + run.externalId() + "\n");
         }
 
         @Override

@@ -48,6 +48,12 @@ class TemplatesTest {
             assertThat(step.get("id")).isEqualTo("labgate");
             assertThat((String) step.get("run")).contains("-jar \"$LABGATE_JAR\" action")
                     .contains("\"$status\" -eq 3");
+            assertThat(step.get("env").toString()).contains("LABGATE_ARTIFACTS=${{ runner.temp }}/labgate-report");
+        });
+        assertThat(steps).as("the labs' output is kept with the job").anySatisfy(step -> {
+            assertThat(step.get("uses")).isEqualTo("actions/upload-artifact@v4");
+            assertThat(step.get("if")).isEqualTo("always()");
+            assertThat(step.get("with").toString()).contains("${{ runner.temp }}/labgate-report/");
         });
     }
 
@@ -106,6 +112,7 @@ class TemplatesTest {
         assertThat(((Map<String, Object>) artifacts.get("reports")).get("junit"))
                 .isEqualTo("$LABGATE_ARTIFACTS/junit.xml");
         assertThat((List<String>) artifacts.get("paths"))
-                .containsExactly("$LABGATE_ARTIFACTS/verdict.md", "$LABGATE_ARTIFACTS/verdict.json");
+                .containsExactly("$LABGATE_ARTIFACTS/verdict.md", "$LABGATE_ARTIFACTS/verdict.json",
+                        "$LABGATE_ARTIFACTS/*.log");
     }
 }

@@ -62,8 +62,10 @@ public final class PolicyLabs implements Labs, AutoCloseable {
      * @param publicUrl the service's public URL, where LAVA jobs call back; empty to rely on polling
      * @param callbackKey the secret LAVA callback tokens and artifact URL tokens derive from (each
      *                    for its purpose), the same on every replica
+     * @param logUrl where labgate serves a command lab run's output, by run id (null without a public URL)
      */
-    public record Context(Function<String, String> environment, Optional<String> publicUrl, byte[] callbackKey) {
+    public record Context(Function<String, String> environment, Optional<String> publicUrl, byte[] callbackKey,
+                          Function<String, String> logUrl) {
     }
 
     /** A lab as built, and what it was built from: its definition, and for a build lab the artifact settings. */
@@ -184,7 +186,8 @@ public final class PolicyLabs implements Labs, AutoCloseable {
             var command = (LabSpec.Command) spec;
             return confined(command, artifacts, command.confinement(), sandbox -> new CommandLab(command.name(),
                     new CommandSettings(command.command(), command.timeout(), command.env(), command.maxOutputBytes(),
-                            limits(command.confinement())), sandbox, scratch(command.name()), fetcher, starter, clock));
+                            limits(command.confinement()), context.logUrl()), sandbox, scratch(command.name()),
+                    fetcher, starter, clock));
         } catch (IllegalArgumentException e) {
             var reason = e.getMessage().startsWith("lab " + spec.name() + ": ") ? e.getMessage()
                     : "lab " + spec.name() + ": " + e.getMessage();

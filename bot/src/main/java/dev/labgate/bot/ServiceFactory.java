@@ -10,6 +10,7 @@ import dev.labgate.bot.store.JdbcDeliveryStore;
 import dev.labgate.bot.store.JdbcQuotaCounts;
 import dev.labgate.bot.store.JdbcResultStore;
 import dev.labgate.bot.store.JdbcRunStore;
+import dev.labgate.bot.store.JdbcSubmissionStore;
 import dev.labgate.bot.store.JdbcSummaryStore;
 import dev.labgate.bot.work.DbWorkQueue;
 import dev.labgate.bot.work.FailedWork;
@@ -19,15 +20,19 @@ import dev.labgate.config.PolicyParser;
 import dev.labgate.config.TrustRules;
 import dev.labgate.core.forge.Forge;
 import dev.labgate.flow.Approvals;
+import dev.labgate.flow.Baselines;
 import dev.labgate.flow.CommandHandler;
 import dev.labgate.flow.DeliveryProcessor;
 import dev.labgate.flow.FinalStatuses;
 import dev.labgate.flow.Forges;
+import dev.labgate.flow.KcidbSharing;
+import dev.labgate.flow.KcidbSource;
 import dev.labgate.flow.PolicyKnownIssues;
 import dev.labgate.flow.RunAdvancer;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunLinks;
 import dev.labgate.flow.ReviewReporter;
+import dev.labgate.flow.RunVerdicts;
 import dev.labgate.flow.SummaryReporter;
 import dev.labgate.flow.TrustGate;
 import dev.labgate.forge.git.GitChangeCommits;
@@ -36,16 +41,20 @@ import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.forge.gitlab.GitLabForge;
 import dev.labgate.forge.gitlab.GitLabSettings;
 import dev.labgate.kcidb.VerdictAggregator;
+import dev.labgate.kcidb.submit.Pause;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Named;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -93,9 +102,39 @@ final class ServiceFactory {
 
     @Singleton
     @Bean(preDestroy = "close")
-    PolicyLabs labs(FilePolicySource policy, LabgateSettings settings, Clock clock) {
+    PolicyLabs labs(FilePolicySource policy, LabgateSettings settings, RunLinks links, Clock clock) {
         return new PolicyLabs(policy, settings.dataDir(), clock, new PolicyLabs.Context(System::getenv,
-                settings.publicUrl(), CallbackKey.of(settings.callbackKey(), settings.dataDir())));
+                settings.publicUrl(), CallbackKey.of(settings.callbackKey(), settings.dataDir()), links::log));
+    }
+
+    /** One HTTP client for KCIDB (kcidb-ng and the dashboard): connections are pooled by it. */
+    @Singleton
+    @Named("kcidb")
+    HttpClient kcidbHttp() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(20)).build();
+    }
+
+    @Singleton
+    KcidbSource kcidbSource(FilePolicySource policy, @Named("kcidb") HttpClient http) {
+        return new KcidbSource(policy, http);
+    }
+
+    @Singleton
+    RunVerdicts runVerdicts(JdbcRunStore runs, JdbcResultStore results, FilePolicySource policy, KcidbSource kcidb,
+                            DbWorkQueue work, Clock clock) {
+        var baselines = new Baselines(runs, results, policy, kcidb, work, clock);
+        return new RunVerdicts(runs, results, baselines, new PolicyKnownIssues(policy), new VerdictAggregator());
+    }
+
+    @Singleton
+    JdbcSubmissionStore submissionStore(Database db, Clock clock) {
+        return new JdbcSubmissionStore(db, clock);
+    }
+
+    @Singleton
+    KcidbSharing kcidbSharing(JdbcRunStore runs, JdbcResultStore results, FilePolicySource policy,
+                              JdbcSubmissionStore submissions, @Named("kcidb") HttpClient http, Clock clock) {
+        return new KcidbSharing(runs, results, policy, submissions, System::getenv, http, Pause.SLEEP, clock);
     }
 
     @Singleton
@@ -158,33 +197,33 @@ final class ServiceFactory {
     @Singleton
     DeliveryProcessor deliveryProcessor(JdbcDeliveryStore deliveries, Forges forges, FilePolicySource policy,
                                         TrustGate gate, JdbcRunStore runs, DbWorkQueue work, Database db,
-                                        PolicyLabs labs, RunLinks links, Clock clock) {
-        var approvals = new Approvals(forges, policy, gate, runs, work, db, clock);
+                                        PolicyLabs labs, RunLinks links, RunVerdicts verdicts, Clock clock) {
+        var approvals = new Approvals(forges, policy, gate, runs, work, db, verdicts.baselines(), clock);
         var commands = new CommandHandler(policy, runs, work, db, labs, approvals);
-        return new DeliveryProcessor(deliveries, forges, policy, gate, runs, work, db, labs, links, clock, commands);
+        return new DeliveryProcessor(deliveries, forges, policy, gate, runs, work, db, labs, links, clock, commands,
+                verdicts.baselines());
     }
 
     @Singleton
     Reconciler reconciler(Forges forges, FilePolicySource policy, JdbcRunStore runs, JdbcDeliveryStore deliveries,
-                          JdbcResultStore results, DeliveryProcessor processor, RunLinks links, Clock clock,
+                          RunVerdicts verdicts, DeliveryProcessor processor, RunLinks links, Clock clock,
                           ReconcileSettings settings) {
-        var statuses = new FinalStatuses(runs, results, forges, policy, new VerdictAggregator(), links, clock);
+        var statuses = new FinalStatuses(runs, forges, policy, verdicts, links, clock);
         return new Reconciler(forges, policy, runs, deliveries, processor, statuses, clock, new Reconciler.Limits(
                 settings.calls(), settings.starts(), settings.changesPerRepository(), settings.redeliveries()));
     }
 
     @Singleton
     RunAdvancer runAdvancer(JdbcRunStore runs, JdbcResultStore results, PolicyLabs labs, Forges forges,
-                            FilePolicySource policy, DbWorkQueue work, Database db, RunLinks links, Clock clock) {
-        return new RunAdvancer(runs, results, labs, forges, policy, work, db, new VerdictAggregator(), links, clock);
+                            FilePolicySource policy, DbWorkQueue work, Database db, RunVerdicts verdicts,
+                            KcidbSource kcidb, RunLinks links, Clock clock) {
+        return new RunAdvancer(runs, results, labs, forges, policy, work, db, verdicts, kcidb, links, clock);
     }
 
     @Singleton
-    SummaryReporter summaryReporter(JdbcRunStore runs, JdbcResultStore results, JdbcSummaryStore summaries,
-                                    Forges forges, Database db, FilePolicySource policies,
-                                    RunLinks links) {
-        return new SummaryReporter(runs, results, summaries, forges, db, new VerdictAggregator(),
-                new PolicyKnownIssues(policies), links);
+    SummaryReporter summaryReporter(JdbcRunStore runs, JdbcSummaryStore summaries, Forges forges, Database db,
+                                    FilePolicySource policies, RunVerdicts verdicts, RunLinks links) {
+        return new SummaryReporter(runs, summaries, forges, policies, db, verdicts, links);
     }
 
     @Singleton
@@ -201,12 +240,12 @@ final class ServiceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     WorkRunner workRunner(Database db, WorkSettings work, DeliveryProcessor deliveries, JdbcDeliveryStore store,
-                          RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
-                          FailedWork failed, ReconcileSettings reconcile, ArtifactRetention retention,
-                          MeterRegistry metrics) {
+                          RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, KcidbSharing sharing,
+                          Reconciler reconciler, FailedWork failed, ReconcileSettings reconcile,
+                          ArtifactRetention retention, MeterRegistry metrics) {
         return new WorkRunner(db, new WorkRunner.Tuning(work.threads(), work.pollingInterval(),
                 work.heartbeatInterval(), work.missedHeartbeats(), reconcile.interval()), deliveries, store, runs,
-                summaries, reviews, reconciler, failed, retention, metrics);
+                summaries, reviews, sharing, reconciler, failed, retention, metrics);
     }
 
     @Singleton

@@ -76,7 +76,7 @@ public final class ActionCommand implements Callable<Integer> {
         var jobKey = new byte[32];
         new SecureRandom().nextBytes(jobKey);
         try (var labs = new PolicyLabs(() -> policy, scratch.resolve("labs"), clock,
-                new PolicyLabs.Context(env::get, Optional.empty(), jobKey))) {
+                new PolicyLabs.Context(env::get, Optional.empty(), jobKey, runId -> null))) {
             for (var lab : policy.labs().keySet()) {
                 labs.sandbox(lab).map(setup -> SandboxReport.of(lab, setup)).ifPresent(report -> out.println(
                         "labgate action: " + (report.level() == SandboxReport.Level.INFO ? ""

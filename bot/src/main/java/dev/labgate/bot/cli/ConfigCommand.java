@@ -66,7 +66,7 @@ public final class ConfigCommand {
             var key = new byte[32];
             try (var labs = new PolicyLabs(() -> policy, scratch, Clock.systemUTC(), new PolicyLabs.Context(
                     name -> Optional.ofNullable(environment.apply(name)).orElse(STAND_IN_SECRET),
-                    Optional.empty(), key))) {
+                    Optional.empty(), key, runId -> null))) {
                 var sandboxes = new ArrayList<SandboxReport>();
                 for (var name : policy.labs().keySet()) {
                     labs.sandbox(name).filter(SandboxSetup.Ready.class::isInstance)
@@ -124,6 +124,12 @@ public final class ConfigCommand {
                         out.println(file + ": note: lab " + lab.name() + " reads a secret from " + variable
                                 + ", which is not set here; the service needs it to use the lab");
                     }
+                }
+            }
+            for (var variable : policy.kcidb().secretVariables()) {
+                if (System.getenv(variable) == null) {
+                    out.println(file + ": note: kcidb.submit reads its token from " + variable
+                            + ", which is not set here; the service needs it to share results with KCIDB");
                 }
             }
             return 0;

@@ -20,8 +20,10 @@ import java.util.Optional;
 
 /**
  * The run pages as HTML: {@code /runs/<id>} (where every commit status and the summary comment
- * link), {@code /runs} with filters, {@code /labs}, and {@code /failed} (work that failed for good). Read-only. Every answer carries a
- * Content-Security-Policy that allows only the pages' own style sheet and refresh script.
+ * link), {@code /runs} with filters, {@code /labs}, and {@code /failed} (work that failed for good); and a
+ * command lab run's output as plain text at {@code /runs/<id>/log}. Read-only. Every answer carries a
+ * Content-Security-Policy that allows only the pages' own style sheet and refresh script (nothing at
+ * all for the log).
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -58,6 +60,21 @@ public final class PagesController {
         return page(HttpStatus.OK, RunPage.render(found.get(), layout));
     }
 
+    /**
+     * The whole output of a run where labgate keeps it (a command lab's run; the lab caps it at its
+     * {@code max-output}), as plain text that a browser never runs or renders as markup.
+     */
+    @Get("/runs/{id}/log")
+    @Produces(MediaType.TEXT_PLAIN)
+    public HttpResponse<String> log(@PathVariable String id) {
+        var found = id.length() > 64 ? Optional.<String>empty() : runs.log(id);
+        if (found.isEmpty()) {
+            return text(HttpStatus.NOT_FOUND, "labgate keeps no output of run " + id + ": it is not a run of a lab "
+                    + "on labgate's host, or its output is gone.\n");
+        }
+        return text(HttpStatus.OK, found.get());
+    }
+
     @Get("/runs")
     @Produces(MediaType.TEXT_HTML)
     public HttpResponse<String> list(@Nullable @QueryValue String repo, @Nullable @QueryValue String state,
@@ -92,6 +109,15 @@ public final class PagesController {
         html.raw("<h1>").text(title).raw("</h1><p>").text(text).raw("</p><p>").local(layout.runs(), "All runs")
                 .raw("</p>");
         return layout.close(html);
+    }
+
+    private static MutableHttpResponse<String> text(HttpStatus status, String text) {
+        return HttpResponse.<String>status(status).contentType(MediaType.TEXT_PLAIN_TYPE + ";charset=utf-8")
+                .header("Content-Security-Policy", "default-src 'none'; sandbox")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Referrer-Policy", "no-referrer")
+                .header("Cache-Control", "no-cache")
+                .body(text);
     }
 
     private static MutableHttpResponse<String> page(HttpStatus status, String html) {

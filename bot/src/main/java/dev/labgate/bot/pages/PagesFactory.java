@@ -1,11 +1,13 @@
 package dev.labgate.bot.pages;
 
 import dev.labgate.bot.FilePolicySource;
+import dev.labgate.bot.PolicyLabs;
 import dev.labgate.bot.store.JdbcApprovalStore;
 import dev.labgate.bot.store.JdbcAuditLog;
 import dev.labgate.bot.store.JdbcResultStore;
 import dev.labgate.bot.store.JdbcRunStore;
-import dev.labgate.flow.PolicyKnownIssues;
+import dev.labgate.bot.store.JdbcSubmissionStore;
+import dev.labgate.flow.RunVerdicts;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
@@ -17,8 +19,9 @@ final class PagesFactory {
 
     @Singleton
     RunViews runViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals,
-                      FilePolicySource policy) {
-        return new RunViews(runs, results, audit, approvals, new PolicyKnownIssues(policy));
+                      JdbcSubmissionStore submissions, RunVerdicts verdicts, FilePolicySource policy,
+                      PolicyLabs labs) {
+        return new RunViews(runs, results, audit, approvals, submissions, verdicts, policy, labs);
     }
 
     @Singleton

@@ -19,11 +19,12 @@ final class RunPage {
                 + Html.shortSha(run.headSha()), Layout.Section.RUNS, run.inProgress(), 16_384
                 + (run.verdict() == null ? 0 : 600 * shownFindings(run.verdict()))
                 + (run.code() == null ? 0 : 1_400 * run.code().shown().size()));
-        html.raw("<h1>").text(run.lab()).raw(" ").raw(badge(run.state())).raw("</h1>")
-                .raw("<p class=\"muted\">").text(run.repo()).raw(" · ").text(run.subject()).raw(" · head <code>")
-                .text(Html.shortSha(run.headSha())).raw("</code></p>");
+        html.raw("<h1>").text(run.title().isEmpty() ? run.lab() : run.title()).raw(" ").raw(badge(run.state()))
+                .raw("</h1><p class=\"muted\">").text(run.repo()).raw(" · ").text(run.subject()).raw(" · ")
+                .text(run.lab()).raw(" · head <code>").text(Html.shortSha(run.headSha())).raw("</code></p>");
         status(html, run, layout);
-        verdict(html, run);
+        verdict(html, run, layout);
+        baseline(html, run, layout);
         code(html, run);
         labs(html, run, layout);
         trust(html, run);
@@ -64,12 +65,15 @@ final class RunPage {
         }
         if (run.newer() != null) {
             var newer = run.newer();
-            html.raw("<p>A newer head of this ").text(run.subject().startsWith("branch") ? "branch" : "change")
+            html.raw("<p>A newer head of this ").text(run.subjectKind())
                     .raw(" exists: <code>").text(Html.shortSha(newer.headSha())).raw("</code>");
             var same = newer.runs().stream().filter(r -> r.lab().equals(run.lab())).findFirst()
                     .or(() -> newer.runs().stream().findFirst());
             same.ifPresent(r -> html.raw(" (").local(layout.run(r.runId()), "its " + r.lab() + " run").raw(")"));
             html.raw(". The results of this head are not reported to the forge.</p>");
+        }
+        if (run.log() && run.labRunId().length() > 0) {
+            html.raw("<p>The whole output: ").local(layout.run(run.id()) + "/log", "log").raw(".</p>");
         }
         if (run.inProgress()) {
             html.raw("<p class=\"muted\">This page reloads itself every ").text(Layout.REFRESH_SECONDS)
@@ -97,7 +101,7 @@ final class RunPage {
         };
     }
 
-    private static void verdict(Html html, RunView run) {
+    private static void verdict(Html html, RunView run, Layout layout) {
         html.raw("<h2 id=\"results\">Results</h2>");
         var v = run.verdict();
         if (v == null) {
@@ -105,7 +109,15 @@ final class RunPage {
                     .raw("</p>");
             return;
         }
-        html.raw("<p>").raw(badge(v.overall())).raw(" ").text(v.headline()).raw("</p>");
+        html.raw("<p>").raw(badge(v.overall())).raw(" ").text(v.headline());
+        var named = v.regressions().total() + v.notCompared().total() == 1
+                ? (v.regressions().total() == 1 ? v.regressions() : v.notCompared()).shown() : List.<RunView.Finding>of();
+        if (named.size() == 1 && Html.linkable(named.get(0).logUrl())) {
+            html.raw(" (").link(named.get(0).logUrl(), "log", false).raw(")");
+        } else if (named.size() == 1 && run.log()) {
+            html.raw(" (").local(layout.run(run.id()) + "/log", "log").raw(")");
+        }
+        html.raw("</p>");
         if (!v.counts().isEmpty()) {
             html.raw("<p>").text(v.tests()).raw(v.tests() == 1 ? " test: " : " tests: ");
             var first = true;
@@ -119,7 +131,9 @@ final class RunPage {
                 + "these fail the check.", v.regressions());
         findings(html, "failures", "Failures not compared", "Failing here; there was no baseline to tell whether "
                 + "they are new.", v.notCompared());
-        findings(html, "flaky", "Flaky", "Both passed and failed on this head.", v.flaky());
+        findings(html, "still-failing", "Failing on the base too", "Failing here and on the base commit: not "
+                + "this change's doing.", v.stillFailing());
+        findings(html, "flaky", "Flaky", "Both passed and failed on this head (or on the base).", v.flaky());
         findings(html, "known-issues", "Known issues", "Failures that match a known issue: they do not fail "
                 + "the check.", v.knownIssues());
         findings(html, "infrastructure", "Infrastructure errors", "The test or the harness broke (ERROR, MISS): "
@@ -149,6 +163,9 @@ final class RunPage {
             }
             if (!f.detail().isEmpty()) {
                 html.raw("<span class=\"detail\">").text(f.detail()).raw("</span>");
+            }
+            if (!f.excerpt().isBlank()) {
+                html.raw("<details><summary>log excerpt</summary><pre>").text(f.excerpt()).raw("</pre></details>");
             }
             html.raw("</li>");
         }
@@ -184,6 +201,23 @@ final class RunPage {
             html.raw("<p class=\"muted\">Showing the first ").text(code.shown().size()).raw(" of ")
                     .text(code.total()).raw(".</p>");
         }
+    }
+
+    /** What the results are compared with, and the runs of the base commit behind it. */
+    private static void baseline(Html html, RunView run, Layout layout) {
+        var b = run.baseline();
+        html.raw("<h3 id=\"baseline\">Baseline</h3><p>").text(b.text());
+        if (!b.runs().isEmpty()) {
+            html.raw(" ").text(b.state().equals("base") ? "Waiting for it: " : "Base runs: ");
+            var sep = "";
+            for (var r : b.runs()) {
+                html.raw(sep).local(layout.run(r.runId()), r.lab() + (r.round() > 0 ? " (round " + r.round() + ")" : ""))
+                        .raw(" ").raw(badge(r.state()));
+                sep = " · ";
+            }
+            html.raw(".");
+        }
+        html.raw("</p>");
     }
 
     private static void labs(Html html, RunView run, Layout layout) {
@@ -305,6 +339,21 @@ final class RunPage {
             fact(html, "delivery", run.delivery());
         }
         html.raw("</dl>");
+        if (!run.kcidb().isEmpty()) {
+            html.raw("<h3 id=\"kcidb\">Shared with KCIDB</h3><ul class=\"findings\">");
+            for (var shared : run.kcidb()) {
+                html.raw("<li>").raw(badge(shared.state()));
+                if (!shared.id().isEmpty()) {
+                    html.raw(" submission <code>").text(shared.id()).raw("</code>, ").text(shared.objects())
+                            .raw(" objects");
+                }
+                if (!shared.message().isEmpty()) {
+                    html.raw("<span class=\"detail\">").text(shared.message()).raw("</span>");
+                }
+                html.raw("</li>");
+            }
+            html.raw("</ul>");
+        }
         if (commit != null && !commit.message().isEmpty()) {
             html.raw("<h3>Commit message</h3><pre>").text(commit.message()).raw("</pre>");
         }
@@ -315,8 +364,8 @@ final class RunPage {
     }
 
     private static void previous(Html html, RunView run, Layout layout) {
-        html.raw("<h2 id=\"heads\">Other heads of this ")
-                .text(run.subject().startsWith("branch") ? "branch" : "change").raw("</h2>");
+        html.raw("<h2 id=\"heads\">").text(run.subjectKind().equals("base") ? "Other base commits"
+                : "Other heads of this " + run.subjectKind()).raw("</h2>");
         if (run.previous().isEmpty()) {
             html.raw("<p class=\"muted\">None: this is the only head labgate has seen.</p>");
             return;

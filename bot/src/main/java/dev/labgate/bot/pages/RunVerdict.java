@@ -1,32 +1,26 @@
 package dev.labgate.bot.pages;
 
-import dev.labgate.core.kcidb.KcidbData;
 import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.verdict.Verdict;
-import dev.labgate.kcidb.KnownIssues;
-import dev.labgate.kcidb.VerdictAggregator;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * The one place where the pages turn a run's KCIDB results into a verdict, and the verdict into
- * what a page shows. Everything else in the pages reads {@link RunView.VerdictView} only.
+ * The one place where the pages turn a verdict (the flow's, from {@code RunVerdicts}) into what a
+ * page shows. Everything else in the pages reads {@link RunView.VerdictView} only.
  */
 final class RunVerdict {
 
-    private final VerdictAggregator aggregator = new VerdictAggregator();
     private final int maxFindings;
 
     RunVerdict(int maxFindings) {
         this.maxFindings = maxFindings;
     }
 
-    RunView.VerdictView of(KcidbData results, Optional<KcidbData> baseline, KnownIssues known) {
-        var verdict = aggregator.aggregate(results, baseline, known);
+    RunView.VerdictView of(Verdict verdict) {
         var counts = new LinkedHashMap<String, Long>();
         for (var status : Status.values()) {
             var count = verdict.counts().tests().get(status);
@@ -35,8 +29,9 @@ final class RunVerdict {
             }
         }
         return new RunView.VerdictView(verdict.overall().name().toLowerCase(Locale.ROOT).replace('_', '-'), verdict.headline(),
-                counts, findings(verdict.regressions()), findings(verdict.notCompared()), findings(verdict.flaky()),
-                findings(verdict.fixes()), findings(verdict.knownIssues()), findings(verdict.infraErrors()));
+                counts, findings(verdict.regressions()), findings(verdict.notCompared()),
+                findings(verdict.stillFailing()), findings(verdict.flaky()), findings(verdict.fixes()),
+                findings(verdict.knownIssues()), findings(verdict.infraErrors()));
     }
 
     private RunView.Findings findings(List<Verdict.Finding> all) {
@@ -46,6 +41,6 @@ final class RunVerdict {
     private static RunView.Finding finding(Verdict.Finding f) {
         return new RunView.Finding(f.path(), f.origin(), Objects.requireNonNullElse(f.configuration(), ""),
                 Objects.requireNonNullElse(f.platform(), ""), f.status().name(), f.logUrl(),
-                Objects.requireNonNullElse(f.detail(), ""));
+                Objects.requireNonNullElse(f.detail(), ""), f.excerpt());
     }
 }

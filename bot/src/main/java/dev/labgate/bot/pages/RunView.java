@@ -25,13 +25,19 @@ import java.util.Objects;
  * @param code what tools said about lines of the source in this run's logs; null until the lab has answered
  * @param newer the newest head of the subject when it is not this one; null otherwise
  * @param previous the other heads of the subject, newest first
+ * @param subjectKind {@code change}, {@code branch} or {@code base} (the base commit of changes, tested as their baseline)
+ * @param title the change's title as the forge gave it; empty when unknown or for a branch
+ * @param baseline what this run's results are compared with
+ * @param log whether labgate serves this run's whole output at {@code /runs/<id>/log}
+ * @param kcidb this run's results as submitted to KCIDB, one entry per submission; empty when not shared
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RunView(String id, String repo, String subjectKey, String subject, String headSha, String baseSha,
                       String fetchRef, String lab, String state, boolean terminal, String note, int round, int attempt,
                       String labRunId, String labRunUrl, Instant createdAt, Instant updatedAt, String delivery,
                       Commit commit, Trust trust, List<LabRow> labs, List<Step> timeline, VerdictView verdict,
-                      CodeFindings code, HeadLink newer, List<HeadLink> previous) {
+                      CodeFindings code, HeadLink newer, List<HeadLink> previous, String subjectKind, String title,
+                      Baseline baseline, boolean log, List<Shared> kcidb) {
 
     public RunView {
         Objects.requireNonNull(id, "id");
@@ -39,6 +45,33 @@ public record RunView(String id, String repo, String subjectKey, String subject,
         labs = List.copyOf(labs);
         timeline = List.copyOf(timeline);
         previous = List.copyOf(previous);
+        Objects.requireNonNull(subjectKind, "subjectKind");
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(baseline, "baseline");
+        kcidb = List.copyOf(kcidb);
+    }
+
+    /**
+     * What the run's results are compared with.
+     *
+     * @param state {@code compared} (the base commit's results are in), {@code waiting} (the base commit is being
+     *     tested), {@code none} (no baseline), or {@code base} (this run is itself the baseline of changes)
+     * @param text the same in words
+     * @param runs the runs of the base commit it comes from, or is waiting for
+     */
+    public record Baseline(String state, String text, List<RunLink> runs) {
+        public Baseline {
+            runs = List.copyOf(runs);
+        }
+    }
+
+    /**
+     * One submission of the run's results to KCIDB.
+     *
+     * @param state {@code inprogress}, {@code ready}, {@code processed}, {@code failed}, or {@code refused}
+     *     (never received, with the reason)
+     */
+    public record Shared(String id, int objects, String state, String message) {
     }
 
     /** Whether any run of this head is still going, so the page is worth refreshing. */
@@ -116,14 +149,15 @@ public record RunView(String id, String repo, String subjectKey, String subject,
 
     /**
      * The results of the run as the contributor reads them: regressions first, then the failures that
-     * could not be compared, then the rest; known issues and infrastructure errors each apart.
+     * could not be compared, then those the base has too, then the rest; known issues and
+     * infrastructure errors each apart.
      *
      * @param overall {@code pass}, {@code fail}, {@code pending} or {@code infra-error}
      * @param counts the number of tests per KCIDB status, highest priority first
      */
     public record VerdictView(String overall, String headline, Map<String, Long> counts, Findings regressions,
-                              Findings notCompared, Findings flaky, Findings fixes, Findings knownIssues,
-                              Findings infraErrors) {
+                              Findings notCompared, Findings stillFailing, Findings flaky, Findings fixes,
+                              Findings knownIssues, Findings infraErrors) {
         public VerdictView {
             counts = Collections.unmodifiableMap(new LinkedHashMap<>(counts));
         }
@@ -147,10 +181,11 @@ public record RunView(String id, String repo, String subjectKey, String subject,
     /**
      * One test or build result worth a line.
      *
-     * @param detail why it is listed: a known issue, the telling line of the log; may be empty
+     * @param detail why it is listed: what went wrong in the log's own words, a known issue; may be empty
+     * @param excerpt the failure's log excerpt (its diagnostics, the kernel's reports); may be empty
      */
     public record Finding(String path, String origin, String configuration, String platform, String status,
-                          String logUrl, String detail) {
+                          String logUrl, String detail, String excerpt) {
     }
 
     /**

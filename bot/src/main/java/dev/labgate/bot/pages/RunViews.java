@@ -4,6 +4,9 @@ import dev.labgate.bot.store.JdbcApprovalStore;
 import dev.labgate.bot.store.JdbcAuditLog;
 import dev.labgate.bot.store.JdbcResultStore;
 import dev.labgate.bot.store.JdbcRunStore;
+import dev.labgate.bot.store.JdbcSubmissionStore;
+import dev.labgate.config.LabSpec;
+import dev.labgate.config.PolicySource;
 import dev.labgate.core.event.Subject;
 import dev.labgate.core.kcidb.Checkout;
 import dev.labgate.core.kcidb.KcidbData;
@@ -15,8 +18,9 @@ import dev.labgate.core.trust.AuditEntry;
 import dev.labgate.core.review.Finding;
 import dev.labgate.flow.Baselines;
 import dev.labgate.flow.HeadFindings;
+import dev.labgate.flow.Labs;
+import dev.labgate.flow.RunVerdicts;
 import dev.labgate.kcidb.findings.Findings;
-import dev.labgate.kcidb.KnownIssues;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /** Reads what the run pages show from the stores. Read-only; safe from any thread. */
 public final class RunViews {
@@ -42,20 +45,33 @@ public final class RunViews {
     private final JdbcResultStore results;
     private final JdbcAuditLog audit;
     private final JdbcApprovalStore approvals;
-    private final RunVerdict verdicts = new RunVerdict(MAX_FINDINGS);
-    private final Baselines baselines;
+    private final JdbcSubmissionStore submissions;
+    private final RunVerdicts verdicts;
+    private final PolicySource policies;
+    private final Labs labs;
+    private final RunVerdict pageVerdicts = new RunVerdict(MAX_FINDINGS);
     private final HeadFindings findings;
-    private final Supplier<KnownIssues> knownIssues;
 
     public RunViews(JdbcRunStore runs, JdbcResultStore results, JdbcAuditLog audit, JdbcApprovalStore approvals,
-                    Supplier<KnownIssues> knownIssues) {
+                    JdbcSubmissionStore submissions, RunVerdicts verdicts, PolicySource policies, Labs labs) {
         this.runs = runs;
-        this.knownIssues = knownIssues;
         this.results = results;
         this.audit = audit;
         this.approvals = approvals;
-        this.baselines = new Baselines(runs, results);
-        this.findings = new HeadFindings(results, baselines);
+        this.submissions = submissions;
+        this.verdicts = verdicts;
+        this.policies = policies;
+        this.labs = labs;
+        this.findings = new HeadFindings(results, verdicts.baselines());
+    }
+
+    /**
+     * The whole output of a run where labgate keeps it (a command lab's run), as the lab caps it;
+     * empty for a run of a lab that keeps its own logs, or whose output is gone.
+     */
+    public Optional<String> log(String id) {
+        return runs.find(id).filter(run -> run.labRun() != null)
+                .flatMap(run -> labs.find(run.lab()).flatMap(lab -> lab.log(run.labRun())));
     }
 
     public Optional<RunView> run(String id) {
@@ -65,7 +81,7 @@ public final class RunViews {
     public RunListView list(RunListView.Query query, int limit) {
         var rows = runs.recent(query.filter(), limit).stream().map(listed -> {
             var run = listed.run();
-            return new RunListView.Row(run.id(), run.subject().repo().toString(), subject(run.subject()),
+            return new RunListView.Row(run.id(), run.subject().repo().toString(), subject(run.subject(), listed.title()),
                     run.headSha(), run.lab(), run.round(), run.state().label(), run.state().isTerminal(), run.note(),
                     listed.author(), run.createdAt(), run.updatedAt());
         }).toList();
@@ -82,21 +98,25 @@ public final class RunViews {
             labs.add(labRow(sibling, steps, whys.getOrDefault(sibling.id(), ""), sibling.id().equals(run.id())));
         }
         var found = results.find(run.id());
-        var verdict = found.map(r -> verdicts.of(r, baselines.of(List.of(run)), knownIssues.get())).orElse(null);
+        var verdict = found.map(r -> pageVerdicts.of(verdicts.of(List.of(run)))).orElse(null);
         var code = found.map(r -> code(run)).orElse(null);
         var commit = found.flatMap(RunViews::commit).orElse(null);
+        var title = runs.title(run.id()).orElse("");
         var subjectRuns = runs.forSubject(key, MAX_SUBJECT_RUNS);
         var heads = heads(subjectRuns);
         var newer = subjectRuns.isEmpty() || subjectRuns.get(0).headSha().equals(run.headSha()) ? null
                 : heads.stream().filter(h -> h.headSha().equals(subjectRuns.get(0).headSha())).findFirst().orElse(null);
         var previous = heads.stream().filter(h -> !h.headSha().equals(run.headSha())).toList();
         var lab = run.labRun();
-        return new RunView(run.id(), run.subject().repo().toString(), key, subject(run.subject()), run.headSha(),
+        return new RunView(run.id(), run.subject().repo().toString(), key, subject(run.subject(), title), run.headSha(),
                 Objects.requireNonNullElse(run.baseSha(), ""), run.fetchRef(), run.lab(), run.state().label(),
                 run.state().isTerminal(), run.note(), run.round(), run.attempt(),
                 lab == null ? "" : lab.externalId(), lab == null ? "" : Objects.requireNonNullElse(lab.url(), ""),
                 run.createdAt(), run.updatedAt(), Objects.requireNonNullElse(run.deliveryId(), ""), commit,
-                trust(run), labs, steps(run, timeline), verdict, code, newer, previous);
+                trust(run), labs, steps(run, timeline), verdict, code, newer, previous, kind(run.subject()), title,
+                baseline(run), policies.current().labs().get(run.lab()) instanceof LabSpec.Command,
+                submissions.submissions(run.id()).stream().map(sub -> new RunView.Shared(sub.id(), sub.objects(),
+                        sub.state(), sub.message())).toList());
     }
 
     private RunView.CodeFindings code(Run run) {
@@ -108,11 +128,42 @@ public final class RunViews {
         return new RunView.CodeFindings(found.compared(), sorted.size(), shown);
     }
 
-    static String subject(Subject subject) {
+    /** "change 7: Fix the demo", "branch refs/heads/staging", "base commit of changes (refs/heads/main)". */
+    static String subject(Subject subject, String title) {
         if (subject instanceof Subject.Change change) {
-            return "change " + change.change().number();
+            return "change " + change.change().number() + (title.isEmpty() ? "" : ": " + title);
+        }
+        if (subject instanceof Subject.Base base) {
+            return "base commit of changes (" + base.ref() + ")";
         }
         return "branch " + ((Subject.Branch) subject).ref();
+    }
+
+    private static String kind(Subject subject) {
+        return subject instanceof Subject.Change ? "change" : subject instanceof Subject.Base ? "base" : "branch";
+    }
+
+    private RunView.Baseline baseline(Run run) {
+        var found = verdicts.baselines().of(run);
+        if (run.subject() instanceof Subject.Base) {
+            var waiting = verdicts.baselines().waitingOn(run).stream().map(RunViews::link).toList();
+            return new RunView.Baseline("base", "This run tests the base commit of changes on " + run.lab()
+                    + ": their results are compared with its results.", waiting);
+        }
+        if (found instanceof Baselines.Known known) {
+            return new RunView.Baseline("compared", "Compared with the results of the base commit on " + run.lab()
+                    + ".", known.from().stream().map(RunViews::link).toList());
+        }
+        if (found instanceof Baselines.Pending pending) {
+            return new RunView.Baseline("waiting", "The base commit is being tested on " + run.lab()
+                    + "; the verdict waits for it.", List.of(link(pending.base())));
+        }
+        var why = ((Baselines.None) found).why();
+        return new RunView.Baseline("none", why.isEmpty() ? "No baseline." : "Not compared: " + why + ".", List.of());
+    }
+
+    private static RunView.RunLink link(Run run) {
+        return new RunView.RunLink(run.id(), run.lab(), run.round(), run.state().label(), run.note());
     }
 
     private RunView.Trust trust(Run run) {

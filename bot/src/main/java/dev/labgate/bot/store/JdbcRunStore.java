@@ -229,8 +229,8 @@ public final class JdbcRunStore implements RunStore {
                 Optional.empty());
     }
 
-    /** A run as the run list shows it, with the author the audit recorded for it (empty when none). */
-    public record Listed(Run run, String author) {
+    /** A run as the run list shows it, with the author the audit recorded for it and its change's title (empty when none). */
+    public record Listed(Run run, String author, String title) {
     }
 
     /** How many runs of a lab are in one state. */
@@ -258,10 +258,10 @@ public final class JdbcRunStore implements RunStore {
             params.add(a);
         });
         params.add(limit);
-        return db.query("select " + COLUMNS + ", (select min(a.who) from audit a where a.run_id = runs.id) as author "
-                        + "from runs" + where + " order by created_at desc, id limit ?",
-                rs -> new Listed(read(rs), Objects.requireNonNullElse(rs.getString("author"), "")),
-                params.toArray());
+        return db.query("select " + COLUMNS + ", title, (select min(a.who) from audit a where a.run_id = runs.id) "
+                        + "as author from runs" + where + " order by created_at desc, id limit ?",
+                rs -> new Listed(read(rs), Objects.requireNonNullElse(rs.getString("author"), ""),
+                        Objects.requireNonNullElse(rs.getString("title"), "")), params.toArray());
     }
 
     /** Every run of a subject, at every head, newest first. */

@@ -77,6 +77,9 @@ public final class DbWorkQueue implements WorkQueue {
             return WorkTasks.REVIEW.instance(work.id()).data(WorkTasks.ReportData.of(review.subject(),
                     review.headSha())).build();
         }
+        if (work instanceof Work.ShareResults) {
+            return WorkTasks.SHARE_RESULTS.instance(work.id()).build();
+        }
         var report = (Work.Report) work;
         return WorkTasks.REPORT.instance(work.id()).data(WorkTasks.ReportData.of(report.subject(),
                 report.headSha())).build();

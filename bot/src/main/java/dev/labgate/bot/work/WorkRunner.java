@@ -23,6 +23,7 @@ import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.event.Subject;
 import dev.labgate.flow.DeliveryProcessor;
+import dev.labgate.flow.KcidbSharing;
 import dev.labgate.flow.Next;
 import dev.labgate.flow.Reconciler;
 import dev.labgate.flow.RunAdvancer;
@@ -64,8 +65,8 @@ public final class WorkRunner implements AutoCloseable {
     private final HeldWorkWatch heldWork;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
-                      RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, Reconciler reconciler,
-                      FailedWork failed, ArtifactRetention retention, MeterRegistry metrics) {
+                      RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, KcidbSharing sharing,
+                      Reconciler reconciler, FailedWork failed, ArtifactRetention retention, MeterRegistry metrics) {
         var processed = Counter.builder("labgate.deliveries.processed")
                 .description("Deliveries processed (acted on or ignored)").register(metrics);
         TaskRetries.Retried retried = (task, kind) -> Counter.builder("labgate.retries")
@@ -158,6 +159,17 @@ public final class WorkRunner implements AutoCloseable {
                     reviews.review((Subject.Change) data.subject(), data.headSha());
                     return new CompletionHandler.OnCompleteRemove<>();
                 });
+        Task<Void> shareResults = Tasks.custom(WorkTasks.SHARE_RESULTS)
+                .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
+                        TaskRetries.message(cause), failures), retried))
+                .onDeadExecution(new TakeOver<>())
+                .execute((instance, context) -> {
+                    var next = sharing.share(instance.getId());
+                    if (next instanceof Next.Again again) {
+                        return (complete, operations) -> operations.reschedule(complete, again.at());
+                    }
+                    return new CompletionHandler.OnCompleteRemove<>();
+                });
         // One replica at a time runs a pass; a failed pass is simply the next one's work.
         RecurringTask<Void> reconcile = Tasks.recurring(WorkTasks.RECONCILE, new Every(tuning.reconcileInterval()))
                 .execute((instance, context) -> reconciler.pass());
@@ -168,7 +180,8 @@ public final class WorkRunner implements AutoCloseable {
                 .execute((instance, context) -> retention.sweep());
         var name = name();
         this.scheduler = Scheduler.create(db.joiningDataSource(),
-                        List.of(processDeliveries, processDelivery, advanceRun, report, review, reconcileNow))
+                        List.of(processDeliveries, processDelivery, advanceRun, report, review, shareResults,
+                                reconcileNow))
                 .startTasks(reconcile, expireArtifacts)
                 .serializer(new JacksonSerializer())
                 .schedulerName(new SchedulerName.Fixed(name))

@@ -23,6 +23,7 @@ final class WorkTasks {
     static final TaskDescriptor<Void> ADVANCE_RUN = TaskDescriptor.of("advance-run");
     static final TaskDescriptor<ReportData> REPORT = TaskDescriptor.of("report", ReportData.class);
     static final TaskDescriptor<ReportData> REVIEW = TaskDescriptor.of("review", ReportData.class);
+    static final TaskDescriptor<Void> SHARE_RESULTS = TaskDescriptor.of("share-results");
     static final TaskDescriptor<Void> RECONCILE = TaskDescriptor.of("reconcile");
     static final TaskDescriptor<Void> RECONCILE_NOW = TaskDescriptor.of("reconcile-now");
     static final TaskDescriptor<Void> ARTIFACT_RETENTION = TaskDescriptor.of("artifact-retention");
