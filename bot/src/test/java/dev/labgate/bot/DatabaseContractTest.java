@@ -121,7 +121,7 @@ abstract class DatabaseContractTest {
     }
 
     @Test
-    void the_runs_of_a_commit_that_ended_with_results_are_found_from_any_subject_of_the_repository() {
+    void the_runs_of_a_commit_are_found_from_any_subject_of_the_repository_and_a_base_run_reads_back_as_one() {
         var runs = new JdbcRunStore(db, clock);
         var base = "c".repeat(40);
         runs.createIfAbsent(run("passed", base));
@@ -136,9 +136,18 @@ abstract class DatabaseContractTest {
         runs.createIfAbsent(new Run("elsewhere", elsewhere, "local", base, null, "file:///y.git", "refs/pull/7/head",
                 List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-3", now, now, Optional.empty()));
 
-        assertThat(runs.finishedAt(new RepoRef("github", "acme/linux"), base)).extracting(Run::id)
-                .containsExactly("passed");
-        assertThat(runs.finishedAt(new RepoRef("github", "acme/linux"), "d".repeat(40))).isEmpty();
+        var baseOf = new Subject.Base(new RepoRef("github", "acme/linux"), "refs/heads/main");
+        runs.createIfAbsent(new Run("base-run", baseOf, "local", base, null, "file:///x.git", "refs/heads/main",
+                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-4", now, now));
+        runs.recordTitle("passed", "mm: fix the leak");
+        runs.recordTitle("passed", "a later title does not replace the first");
+
+        assertThat(runs.atCommit(new RepoRef("github", "acme/linux"), base)).extracting(Run::id)
+                .containsExactlyInAnyOrder("passed", "errored", "base-run");
+        assertThat(runs.atCommit(new RepoRef("github", "acme/linux"), "d".repeat(40))).isEmpty();
+        assertThat(runs.find("base-run")).hasValueSatisfying(r -> assertThat(r.subject()).isEqualTo(baseOf));
+        assertThat(runs.title("passed")).hasValue("mm: fix the leak");
+        assertThat(runs.title("errored")).isEmpty();
     }
 
     @Test

@@ -63,7 +63,7 @@ class MergeRequestFlowTest {
                 assertThat(s.targetUrl()).startsWith("https://labgate.example/runs/");
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> summaries(scenario).stream()
-                    .anyMatch(c -> c.body().contains("✅ passed")));
+                    .anyMatch(c -> c.body().contains("✅ **pass**")));
             assertThat(summaries(scenario)).singleElement().satisfies(c -> {
                 assertThat(c.author()).isEqualTo("labgate-bot");
                 assertThat(c.body()).contains(scenario.head);

@@ -60,8 +60,8 @@ class PullRequestFlowTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !scenario.github.comments(Scenario.REPO, 7).isEmpty());
             var comments = scenario.github.comments(Scenario.REPO, 7);
             assertThat(comments).hasSize(1);
-            assertThat(comments.get(0).body()).startsWith(ForgeReports.SUMMARY_MARKER).contains("✅ passed")
-                    .contains(scenario.head).contains("| [local](https://labgate.example/runs/");
+            assertThat(comments.get(0).body()).startsWith(ForgeReports.SUMMARY_MARKER).contains("✅ **pass**")
+                    .contains(scenario.head).contains(" on [local](https://labgate.example/runs/");
             // the permission came from the API, not from the payload
             assertThat(scenario.github.requests()).anySatisfy(r -> assertThat(r.path())
                     .isEqualTo("/repos/acme/linux/collaborators/alice/permission"));
@@ -80,7 +80,7 @@ class PullRequestFlowTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> finalStatuses(scenario.github, scenario.head).size() == 1);
             assertThat(finalStatuses(scenario.github, scenario.head).get(0).state()).isEqualTo("failure");
             await().atMost(Duration.ofSeconds(10)).until(() -> scenario.github.comments(Scenario.REPO, 7).size() == 1);
-            assertThat(scenario.github.comments(Scenario.REPO, 7).get(0).body()).contains("❌ failed")
+            assertThat(scenario.github.comments(Scenario.REPO, 7).get(0).body()).contains("❌ **fail**")
                     .contains("no such file: missing.txt");
 
             var second = scenario.git.commit("refs/pull/7/head", scenario.head, "touch up",

@@ -64,7 +64,7 @@ class RestartTest {
                 assertThat(finalStatuses(scenario.github, scenario.head)).singleElement()
                         .satisfies(s -> assertThat(s.state()).isEqualTo("success"));
                 assertThat(scenario.github.comments(Scenario.REPO, 7)).singleElement()
-                        .satisfies(c -> assertThat(c.body()).contains("✅ passed"));
+                        .satisfies(c -> assertThat(c.body()).contains("✅ **pass**"));
             }
         }
     }

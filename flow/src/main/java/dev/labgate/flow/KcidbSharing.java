@@ -35,7 +35,7 @@ public final class KcidbSharing {
 
     private static final Logger LOG = LoggerFactory.getLogger(KcidbSharing.class);
     /** How often a submission's status is asked for. */
-    static final Duration FOLLOW = Duration.ofSeconds(30);
+    static final Duration FOLLOW = Duration.ofSeconds(10);
     /** How long after the run's end a submission is followed; kcidb-ng's ingester takes minutes, not hours. */
     static final Duration FOLLOW_LIMIT = Duration.ofHours(2);
     /** The state kept for results kcidb-ng never received (refused, or no token), with the reason. */

@@ -67,9 +67,14 @@ public final class FakeKcidbNg extends FakeHttpServer {
 
     /** A token this server accepts for {@code origin}, valid for an hour (what the KernelCI team issues). */
     public String token(String origin) {
+        return token(origin, Instant.now().plusSeconds(3600));
+    }
+
+    /** A token this server accepts for {@code origin} until {@code expires}. */
+    public String token(String origin, Instant expires) {
         var header = URL.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         var claims = URL.encodeToString(("{\"origin\":\"" + origin + "\",\"exp\":"
-                + Instant.now().plusSeconds(3600).getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
+                + expires.getEpochSecond() + "}").getBytes(StandardCharsets.UTF_8));
         return header + "." + claims + "." + URL.encodeToString(sign(header + "." + claims));
     }
 

@@ -208,7 +208,7 @@ public final class JdbcRunStore implements RunStore {
 
     /** The title recorded for a run's change; empty when none was. */
     public Optional<String> title(String id) {
-        return db.queryOne("select title from runs where id = ?", rs -> rs.getString("title"), id)
+        return db.queryOne("select coalesce(title, '') as title from runs where id = ?", rs -> rs.getString("title"), id)
                 .filter(t -> !t.isBlank());
     }
 

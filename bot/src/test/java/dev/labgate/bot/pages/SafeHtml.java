@@ -14,7 +14,7 @@ public final class SafeHtml {
     private static final Set<String> TAGS = Set.of("html", "head", "meta", "title", "style", "script", "body", "a",
             "header", "nav", "main", "footer", "section", "h1", "h2", "h3", "p", "span", "strong", "code", "pre",
             "ul", "ol", "li", "time", "div", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "br",
-            "form", "label", "input", "select", "option", "button", "#root");
+            "form", "label", "input", "select", "option", "button", "details", "summary", "#root");
 
     private SafeHtml() {
     }

@@ -40,6 +40,11 @@ final class Views {
     final List<RunView.Step> timeline = new ArrayList<>();
     RunView.VerdictView verdict;
     RunView.CodeFindings code;
+    String title = "";
+    RunView.Baseline baseline = new RunView.Baseline("none", "Not compared: the policy asks for no baseline on local.",
+            List.of());
+    boolean log;
+    final List<RunView.Shared> kcidb = new ArrayList<>();
     RunView.HeadLink newer;
     final List<RunView.HeadLink> previous = new ArrayList<>();
     boolean terminal = true;
@@ -63,15 +68,16 @@ final class Views {
         steps.addAll(timeline);
         return new RunView(id, "github:acme/linux", "github:acme/linux#7", subject, HEAD, "b".repeat(40), fetchRef,
                 "local", state, terminal, note, 0, 1, "work-77", labRunUrl, T0, T0.plusSeconds(300), "d-1", commit,
-                new RunView.Trust(waitingSince, approval, decisions), rows, steps, verdict, code, newer, previous);
+                new RunView.Trust(waitingSince, approval, decisions), rows, steps, verdict, code, newer, previous,
+                subject.startsWith("branch") ? "branch" : "change", title, baseline, log, kcidb);
     }
 
     static RunView.VerdictView verdict(String overall, String headline, Map<String, Long> counts,
                                        List<RunView.Finding> regressions, List<RunView.Finding> knownIssues,
                                        List<RunView.Finding> infraErrors) {
         return new RunView.VerdictView(overall, headline, new LinkedHashMap<>(counts), findings(regressions),
-                RunView.Findings.NONE, RunView.Findings.NONE, RunView.Findings.NONE, findings(knownIssues),
-                findings(infraErrors));
+                RunView.Findings.NONE, RunView.Findings.NONE, RunView.Findings.NONE, RunView.Findings.NONE,
+                findings(knownIssues), findings(infraErrors));
     }
 
     static RunView.Findings findings(List<RunView.Finding> all) {
@@ -79,6 +85,6 @@ final class Views {
     }
 
     static RunView.Finding finding(String path, String status, String logUrl, String detail) {
-        return new RunView.Finding(path, "labgate", "x86_64 defconfig", "qemu-x86", status, logUrl, detail);
+        return new RunView.Finding(path, "labgate", "x86_64 defconfig", "qemu-x86", status, logUrl, detail, detail);
     }
 }
