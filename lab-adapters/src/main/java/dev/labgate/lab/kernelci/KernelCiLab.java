@@ -121,6 +121,8 @@ public final class KernelCiLab implements Lab {
         String tail;
         if (subject instanceof Subject.Change change) {
             tail = Long.toString(change.change().number());
+        } else if (subject instanceof Subject.Base base) {
+            tail = "base-" + base.ref().replaceFirst("^refs/heads/", "");
         } else {
             tail = "branch-" + ((Subject.Branch) subject).ref().replaceFirst("^refs/heads/", "");
         }

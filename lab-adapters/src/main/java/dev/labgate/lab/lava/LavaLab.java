@@ -221,7 +221,8 @@ public final class LavaLab implements Lab {
         values.put("subject", request.subject().key());
         values.put("change", request.subject() instanceof Subject.Change change
                 ? Long.toString(change.change().number()) : "");
-        values.put("branch", request.subject() instanceof Subject.Branch branch ? branch.ref() : "");
+        values.put("branch", request.subject() instanceof Subject.Branch branch ? branch.ref()
+                : request.subject() instanceof Subject.Base base ? base.ref() : "");
         values.put("clone_url", request.cloneUrl());
         values.put("fetch_ref", request.fetchRef());
         values.put("tests", String.join(" ", request.tests()));

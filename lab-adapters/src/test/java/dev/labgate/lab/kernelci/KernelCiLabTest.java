@@ -517,6 +517,8 @@ class KernelCiLabTest {
                         new Subject.Change(new ChangeRef(gitlab, 7)), "labgate/gitlab-kernel-group-linux.next-7"),
                 Arguments.of("a staging branch", new Subject.Branch(gitlab, "refs/heads/staging/next"),
                         "labgate/gitlab-kernel-group-linux.next-branch-staging-next"),
+                Arguments.of("the base commit of changes, tested as their baseline",
+                        new Subject.Base(gitlab, "refs/heads/master"), "labgate/gitlab-kernel-group-linux.next-base-master"),
                 Arguments.of("a very long repository name is cut and keeps a digest",
                         new Subject.Change(new ChangeRef(new RepoRef("gitlab", "a".repeat(150)), 1)),
                         "labgate/gitlab-" + "a".repeat(80) + "-" + Sha256.hex("gitlab:" + "a"
