@@ -1,5 +1,6 @@
 package dev.labgate.kcidb;
 
+import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.plan.TestPlan;
 import dev.labgate.core.verdict.Verdict;
 import dev.labgate.core.verdict.Verdict.Finding;
@@ -163,8 +164,11 @@ public final class VerdictMarkdown {
             return;
         }
         out.append(title).append("\n\n");
+        var origins = findings.stream().map(Finding::origin).distinct().count() > 1;
         for (var finding : findings.subList(0, Math.min(DETAIL_LINES, findings.size()))) {
-            out.append("- `").append(code(finding.path())).append("` (").append(escape(where(finding))).append(')');
+            var where = where(finding, origins);
+            out.append("- `").append(code(finding.path())).append('`')
+                    .append(where.isEmpty() ? "" : " (" + escape(where) + ")");
             if (!finding.detail().isEmpty()) {
                 out.append(": ").append(escape(finding.detail()));
             }
@@ -184,7 +188,9 @@ public final class VerdictMarkdown {
     private static void counts(StringBuilder out, Verdict.Counts counts) {
         out.append("**Counts**\n\n| | results |\n|---|---|\n");
         out.append("| tests | ").append(VerdictText.statuses(counts.tests())).append(" |\n");
-        if (!counts.builds().isEmpty()) {
+        // One build that passed says nothing a command lab's tests do not.
+        var builds = counts.totalBuilds();
+        if (builds > 1 || builds == 1 && !counts.builds().containsKey(Status.PASS)) {
             out.append("| builds | ").append(VerdictText.statuses(counts.builds())).append(" |\n");
         }
         if (counts.testsByOrigin().size() > 1) {
@@ -214,9 +220,10 @@ public final class VerdictMarkdown {
         out.append('\n');
     }
 
-    private static String where(Finding finding) {
-        return String.join(", ", List.of(finding.configuration(), finding.platform(), finding.origin()).stream()
-                .filter(s -> !s.isEmpty()).toList());
+    /** Where a finding ran: its configuration and platform, and its origin where a list has several. */
+    private static String where(Finding finding, boolean origin) {
+        return String.join(", ", List.of(finding.configuration(), finding.platform(), origin ? finding.origin() : "")
+                .stream().filter(s -> !s.isEmpty()).toList());
     }
 
     private static String links(Finding finding) {

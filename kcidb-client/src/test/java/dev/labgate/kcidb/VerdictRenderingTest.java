@@ -84,8 +84,8 @@ class VerdictRenderingTest {
         assertThat(details).startsWith("<details><summary>Details: 1 known issue, 1 infrastructure error, counts, "
                 + "why these tests ran</summary>");
         assertThat(details).contains("**Known issues** (do not fail the verdict)",
-                "- `ltp.sem01` (x86_64 defconfig, qemu, kernelci): known issue triage:9: sem01 hangs (https://bugs.example/triage-9)",
-                "**Infrastructure errors", "- `ltp.timer` (x86_64 defconfig, qemu, cki)",
+                "- `ltp.sem01` (x86_64 defconfig, qemu): known issue triage:9: sem01 hangs (https://bugs.example/triage-9)",
+                "**Infrastructure errors", "- `ltp.timer` (x86_64 defconfig, qemu)",
                 "| origin cki | 1 ERROR, 1 PASS |", "| tests | 13 FAIL, 1 ERROR, 1 PASS |",
                 "| kernelci | kunit, ltp | plan 'drivers' (changed: drivers/net/foo.c) |",
                 "| local | the lab's default | plan 'smoke' |")
@@ -150,7 +150,7 @@ class VerdictRenderingTest {
         var markdown = VerdictMarkdown.render(verdict, List.of());
 
         assertThat(markdown).contains("<summary>Details: 1 infrastructure error, counts</summary>")
-                .contains("- `(all tests)` (x86_64 defconfig, qemu, kernelci)")
+                .contains("- `(all tests)` (x86_64 defconfig, qemu)")
                 .doesNotContain("not compared").doesNotContain("why these tests ran");
     }
 
