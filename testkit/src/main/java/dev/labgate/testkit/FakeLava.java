@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +33,10 @@ import java.util.regex.Pattern;
  * A LAVA server on loopback, as released in 2026.07 unless {@link #likeMain()}: the REST API v0.2
  * as {@code lava_rest_app} serves it (token authentication, limit/offset pages newest job first,
  * job states and healths as words, the job list's filters, test cases with their suite id and YAML
- * metadata), the job schema's checks on a submitted definition, and the job's {@code notify}
- * callback as {@code NotificationCallback.invoke_callback} sends it (JSON, results per suite as
+ * metadata), the job's log as {@code logs} serves it (lava_rest_app/v02/views.py: YAML, one
+ * {@code - {"dt", "lvl", "msg"}} flow mapping per line as lava_common/log.py {@code dump} writes it;
+ * 404 when the job has no log), the job schema's checks on a submitted definition, and the job's
+ * {@code notify} callback as {@code NotificationCallback.invoke_callback} sends it (JSON, results per suite as
  * YAML text), giving up after LAVA's 5 seconds.
  *
  * <p>A released server (2024.01 to 2026.07) has no {@code metadata__<key>} filter (it ignores it,
@@ -86,6 +89,7 @@ public final class FakeLava extends LoopbackServer {
         private volatile String failureComment;
         private final List<Case> cases = Collections.synchronizedList(new ArrayList<>());
         private final List<Download> downloads = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> console = Collections.synchronizedList(new ArrayList<>());
 
         private Job(int id, String definition, Map<String, Object> parsed) {
             this.id = id;
@@ -154,7 +158,7 @@ public final class FakeLava extends LoopbackServer {
     public record Callback(URI url, Map<String, String> headers, byte[] body) {
     }
 
-    private static final Pattern JOB = Pattern.compile("^/api/v0\\.2/jobs/(\\d+)/(|suites/|tests/|cancel/)$");
+    private static final Pattern JOB = Pattern.compile("^/api/v0\\.2/jobs/(\\d+)/(|suites/|tests/|logs/|cancel/)$");
     private static final int MAX_JOB_NAME = 200;
     /** The words of {@code TestJob.STATE_CHOICES} (lava_scheduler_app/models.py). */
     private static final List<String> STATES = List.of("Submitted", "Scheduling", "Scheduled", "Running", "Canceling",
@@ -348,8 +352,14 @@ public final class FakeLava extends LoopbackServer {
 
     /** The dispatcher finished the job: health {@code Complete}, {@code Incomplete} or {@code Canceled}. */
     public void finish(int id, String health, String failureComment, List<Case> cases) {
+        finish(id, health, failureComment, cases, List.of());
+    }
+
+    /** As {@link #finish(int, String, String, List)}, with what the device printed on its console, line by line. */
+    public void finish(int id, String health, String failureComment, List<Case> cases, List<String> console) {
         var job = job(id);
         job.cases.addAll(cases);
+        job.console.addAll(console);
         job.health = health;
         job.failureComment = failureComment;
         job.state = "Finished";
@@ -378,6 +388,26 @@ public final class FakeLava extends LoopbackServer {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The job's log as LAVA writes it: the dispatcher's own lines around the device's console lines. */
+    private static String log(Job job) throws IOException {
+        var lines = new StringBuilder();
+        lines.append(logLine("info", "start: 0 validate")).append('\n');
+        for (var message : List.copyOf(job.console)) {
+            lines.append(logLine("target", message)).append('\n');
+        }
+        lines.append(logLine("info", "Job finished")).append('\n');
+        return lines.toString();
+    }
+
+    private static String logLine(String level, String message) throws IOException {
+        var entry = new LinkedHashMap<String, String>();
+        entry.put("dt", "2026-11-24T10:00:00.000000+00:00");
+        entry.put("lvl", level);
+        entry.put("msg", message);
+        // JSON is YAML's flow style with double quotes, as LAVA dumps each line.
+        return "- " + JSON.writeValueAsString(entry);
     }
 
     /**
@@ -429,6 +459,13 @@ public final class FakeLava extends LoopbackServer {
             case "" -> call.answer(200, jobJson(job));
             case "suites/" -> call.answer(200, page(call, suites(job)));
             case "tests/" -> call.answer(200, page(call, tests(job)));
+            case "logs/" -> {
+                if (job.console.isEmpty()) {
+                    call.answer(404, JSON.createObjectNode().put("detail", "Not found."));
+                } else {
+                    call.answer(200, "application/yaml", log(job).getBytes(StandardCharsets.UTF_8));
+                }
+            }
             default -> {
                 if (!"Finished".equals(job.state)) {
                     job.state = "Canceling";

@@ -40,8 +40,11 @@ public abstract class LoopbackServer implements AutoCloseable {
         }
 
         void answer(int status, JsonNode body) throws IOException {
-            var bytes = JSON.writeValueAsBytes(body);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            answer(status, "application/json", JSON.writeValueAsBytes(body));
+        }
+
+        void answer(int status, String contentType, byte[] bytes) throws IOException {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.sendResponseHeaders(status, bytes.length);
             exchange.getResponseBody().write(bytes);
         }

@@ -2,6 +2,8 @@ package dev.labgate.lab.lava;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labgate.core.event.Subject;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
@@ -312,10 +314,10 @@ public final class LavaLab implements Lab {
             case "Running" -> new LabProgress.Running("LAVA job " + handle.jobId() + " running"
                     + (job.path("actual_device").isTextual() ? " on " + job.path("actual_device").asText() : ""));
             case "Canceling" -> new LabProgress.Running("LAVA job " + handle.jobId() + " is being cancelled");
-            case "Finished" -> new LabProgress.Finished(LavaResults.toKcidb(handle.runId(), server,
-                    new LavaResults.Job(handle.jobId(), job.path("health").asText(),
+            case "Finished" -> new LabProgress.Finished(inKernelWords(handle.jobId(), LavaResults.toKcidb(
+                    handle.runId(), server, new LavaResults.Job(handle.jobId(), job.path("health").asText(),
                             job.path("failure_comment").asText(null), job.path("actual_device").asText(null)),
-                    restCases(handle.jobId())));
+                    restCases(handle.jobId()))));
             default -> throw new LabException("LAVA job " + handle.jobId() + " is in a state labgate does not know: '"
                     + job.path("state").asText() + "'", true);
         };
@@ -389,6 +391,28 @@ public final class LavaLab implements Lab {
             return false;
         }
         return true;
+    }
+
+    /**
+     * A finished job with failures, said in the kernel's words: the reports in the job's console
+     * join each failure's excerpt. A log LAVA does not have (or cannot give) leaves the results as
+     * they are: it explains, it never decides.
+     */
+    private KcidbData inKernelWords(String jobId, KcidbData results) {
+        if (results.tests().stream().noneMatch(t -> t.status() == Status.FAIL)) {
+            return results;
+        }
+        try {
+            var answer = http.get(api("jobs/" + jobId + "/logs/"), authorization());
+            if (!answer.ok()) {
+                LOG.info("LAVA job {}: no log to read the kernel's words from ({})", jobId, answer.status());
+                return results;
+            }
+            return LavaLog.withKernelReports(results, LavaLog.console(answer.text()));
+        } catch (LabException e) {
+            LOG.warn("LAVA job {}: log not read: {}", jobId, e.getMessage());
+            return results;
+        }
     }
 
     private LabRun handle(String runId, String jobId) {

@@ -282,6 +282,47 @@ class LavaLabTest {
                         List.of(tuple("smoke.uname", Status.ERROR)), Verdict.Overall.INFRA_ERROR));
     }
 
+    @org.junit.jupiter.api.Test
+    void a_kernel_that_broke_on_the_board_says_so_in_its_own_words() {
+        var lab = lab();
+        var run = lab.submit(request);
+        var id = lava.jobs().get(0).id();
+        lava.finish(id, "Complete", null, List.of(Case.job("pass", null, null),
+                Case.of("lava", "auto-login-action", "pass"), Case.of("lava", "kernel-messages", "fail"),
+                Case.of("0_smoke", "uname", "pass")), List.of(
+                "[    0.000000] Booting Linux on physical CPU 0x0",
+                "[    2.310000] BUG: kernel NULL pointer dereference, address: 0000000000000008",
+                "[    2.310100] RIP: 0010:demo_probe+0x12/0x40",
+                "[    2.310200] ---[ end trace 0000000000000000 ]---",
+                "root@qemu:~#"));
+
+        var results = finished(lab.poll(run));
+
+        assertThat(results.tests()).filteredOn(t -> t.status() == Status.FAIL).singleElement().satisfies(t -> {
+            assertThat(t.path()).isEqualTo("lava.kernel-messages");
+            assertThat(t.logExcerpt()).startsWith("[    2.310000] BUG: kernel NULL pointer dereference")
+                    .contains("RIP: 0010:demo_probe+0x12/0x40").contains("---[ end trace")
+                    .doesNotContain("Booting Linux");
+        });
+        assertThat(new VerdictAggregator().aggregate(results).headline()).startsWith("1 failure not compared "
+                + "(no baseline): lava.kernel-messages: BUG: kernel NULL pointer dereference");
+        assertThat(lava.requests()).filteredOn(r -> r.path().endsWith("/logs/")).singleElement()
+                .satisfies(r -> assertThat(r.headers()).containsKey("Authorization"));
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_job_without_a_log_keeps_its_results_as_they_are() {
+        var lab = lab();
+        var run = lab.submit(request);
+        var id = lava.jobs().get(0).id();
+        lava.finish(id, "Complete", null, List.of(Case.job("pass", null, null), Case.of("0_smoke", "uname", "fail")));
+
+        var results = finished(lab.poll(run));
+
+        assertThat(results.tests()).filteredOn(t -> t.status() == Status.FAIL).extracting(Test::path)
+                .containsExactly("smoke.uname");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("lavaSuite")
     void the_lava_suite_says_whether_the_lab_or_the_code_broke(String sentence, String health, List<Case> cases,
