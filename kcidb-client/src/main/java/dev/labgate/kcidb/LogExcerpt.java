@@ -1,7 +1,12 @@
 package dev.labgate.kcidb;
 
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.kcidb.Test;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +41,11 @@ public final class LogExcerpt {
     /** KTAP and TAP lines that carry no words of their own: results, plans, headers, totals. */
     private static final Pattern NOISE = Pattern.compile("^\\s*(?:#\\s*)?(?:(?:not )?ok \\d+.*|1\\.\\.\\d+.*|"
             + "K?TAP version \\d+|Subtest:.*|module:.*|Totals:.*|[\\w.-]+: pass:\\d+ fail:\\d+.*|\\[[^\\]]*cut[^\\]]*\\])$");
+
+    /** ANSI terminal escapes (ECMA-48 CSI and OSC sequences, lone ESC pairs). */
+    private static final Pattern ESCAPE = Pattern.compile("\u001B(?:\\[[0-?]*[ -/]*[@-~]|\\][^\u0007\u001B]*(?:\u0007|\u001B\\\\)?|[@-Z\\\\-_])");
+    /** Control characters other than newline and tab. */
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B-\\x1F\\x7F]");
 
     private LogExcerpt() {
     }
@@ -77,13 +87,15 @@ public final class LogExcerpt {
 
     /**
      * Text cut to {@link #MAX} characters: its start and its end, with a line saying how much was
-     * left out between them; NUL characters (which KCIDB refuses) become spaces.
+     * left out between them. A console's terminal escapes (colours, cursor moves) are dropped and
+     * its other control characters (NUL, which KCIDB refuses; carriage returns) become spaces: the
+     * excerpt is read on a page, in a comment and in KCIDB, never by a terminal.
      */
     public static String fit(String text) {
         if (text == null) {
             return null;
         }
-        var clean = text.replace('\0', ' ');
+        var clean = CONTROL.matcher(ESCAPE.matcher(text).replaceAll("")).replaceAll(" ");
         if (clean.codePointCount(0, clean.length()) <= MAX) {
             return clean;
         }
@@ -139,6 +151,29 @@ public final class LogExcerpt {
             }
         }
         return "";
+    }
+
+    /**
+     * The results with the kernel's reports found in {@code console} first in the excerpt of each
+     * failure {@code of} picks (its own excerpt after them): a failed boot or test is then said in
+     * the kernel's own words. Unchanged when the console holds no report.
+     */
+    public static KcidbData withKernelReports(KcidbData results, Predicate<Test> of, String console) {
+        var reports = kernelReports(console);
+        if (reports.isEmpty()) {
+            return results;
+        }
+        var words = String.join("\n", reports);
+        var tests = new ArrayList<Test>();
+        for (var test : results.tests()) {
+            if (test.status() == Status.FAIL && of.test(test)) {
+                var own = test.logExcerpt() == null || test.logExcerpt().isBlank() ? "" : "\n[…]\n" + test.logExcerpt();
+                test = test.withLog(test.logUrl(), fit(words + own));
+            }
+            tests.add(test);
+        }
+        return new KcidbData(results.version(), results.checkouts(), results.builds(), tests, results.issues(),
+                results.incidents());
     }
 
     private static String bare(String line) {

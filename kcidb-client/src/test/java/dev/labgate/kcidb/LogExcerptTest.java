@@ -54,6 +54,13 @@ class LogExcerptTest {
     }
 
     @Test
+    void a_consoles_terminal_escapes_and_control_characters_never_reach_an_excerpt() {
+        var console = "\u001B[0;31m[    3.5] BUG: demo\u001B[0m\r\n\u001B]0;title\u0007call trace:\tx\u0008\n";
+
+        assertThat(LogExcerpt.fit(console)).isEqualTo("[    3.5] BUG: demo \ncall trace:\tx \n");
+    }
+
+    @Test
     void a_kunit_expectation_is_said_with_the_values_that_broke_it() {
         var excerpt = """
                     # Subtest: demo

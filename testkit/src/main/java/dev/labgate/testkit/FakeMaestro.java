@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.labgate.core.Sha256;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
@@ -31,7 +33,9 @@ import java.util.regex.Pattern;
  * KernelCI on loopback: the pipeline's {@code POST /api/checkout} and Maestro's
  * {@code GET /latest/nodes/fast}, speaking the shapes of {@code kernelci-pipeline}'s
  * {@code lava_callback.py} and {@code kernelci-api} (nodes as in kci-dev's example node), with the
- * pipeline's error answers. Both APIs answer on {@link #url()}.
+ * pipeline's error answers, and the storage where the pipeline uploads job logs ({@code log.txt.gz},
+ * linked from a node's {@code lava_log} artifact with the URL's own access signature). All answer on
+ * {@link #url()}.
  *
  * <p>As the pipeline does, it accepts a checkout of any branch of an allowlisted tree (with 200),
  * while its tarball service ({@link #tarball()}) prepares only a branch with a build
@@ -62,6 +66,7 @@ public final class FakeMaestro extends LoopbackServer {
     private final Set<String> platforms = Collections.synchronizedSet(new HashSet<>());
     private final Map<String, ObjectNode> nodes = Collections.synchronizedMap(new LinkedHashMap<>());
     private final List<JsonNode> checkoutRequests = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, byte[]> storage = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(0x670f0c27493b6b81L);
     private volatile BiPredicate<String, String> reachable = (url, commit) -> true;
     private volatile Duration ahead = Duration.ZERO;
@@ -202,6 +207,16 @@ public final class FakeMaestro extends LoopbackServer {
         return retried;
     }
 
+    /**
+     * Publishes a file in the fake's storage, as the pipeline uploads a job's {@code log.txt.gz}
+     * (kernelci-pipeline's lava_callback), and returns its URL, to set as an artifact. Storage is
+     * read without credentials, as KernelCI's storage URLs carry their own.
+     */
+    public String store(String name, byte[] content) {
+        storage.put(name, content.clone());
+        return url() + "/storage/" + name + "?sv=2022-11-02&sig=fake";
+    }
+
     /** Sets an artifact (a log URL, say) on a node. */
     public void artifact(String id, String name, String url) {
         var node = node(id);
@@ -304,6 +319,14 @@ public final class FakeMaestro extends LoopbackServer {
     void handle(Call call) throws IOException {
         if ("POST".equals(call.method()) && "/api/checkout".equals(call.path())) {
             checkoutRequest(call);
+        } else if ("GET".equals(call.method()) && call.path().startsWith("/storage/")) {
+            var file = storage.get(call.path().substring("/storage/".length()));
+            if (file == null) {
+                call.answer(404, "application/xml", "<Error><Code>ResourceNotFound</Code></Error>"
+                        .getBytes(StandardCharsets.UTF_8));
+            } else {
+                call.answer(200, "application/octet-stream", file);
+            }
         } else if ("GET".equals(call.method()) && "/latest/nodes/fast".equals(call.path())) {
             var list = JSON.createArrayNode();
             synchronized (nodes) {

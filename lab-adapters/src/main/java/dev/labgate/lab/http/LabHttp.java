@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.labgate.core.lab.LabException;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 
 /**
  * JSON over HTTP for the lab adapters: the one place where a lab that cannot be reached becomes a
@@ -23,6 +28,8 @@ public final class LabHttp {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_MESSAGE = 300;
+    /** The most bytes of one log read (before and after gunzip). */
+    public static final int MAX_LOG = 32 << 20;
 
     /** An answer from the lab: its status, its body as JSON (missing when it is not JSON) and as text. */
     public record Answer(int status, JsonNode json, String text) {
@@ -68,6 +75,56 @@ public final class LabHttp {
 
     public Answer get(URI uri, Map<String, String> headers) {
         return send(request(uri, headers).GET().build());
+    }
+
+    /**
+     * A job's log as text, at most {@link #MAX_LOG} bytes of it (gunzipped when the lab stores it
+     * gzipped, KernelCI's {@code log.txt.gz}): logs run to hundreds of megabytes, and the kernel's
+     * reports that matter come first. Empty when the lab has no such log (404).
+     *
+     * @param headers the lab's credentials where its API serves the log (LAVA); none for a file in
+     *                a lab's storage (KernelCI), whose URL carries its own access signature
+     * @throws LabException when it cannot be fetched (retryable: storage comes and goes)
+     */
+    public Optional<String> log(URI uri, Map<String, String> headers) {
+        var builder = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+        headers.forEach(builder::header);
+        try {
+            var response = client.send(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (var body = response.body()) {
+                if (response.statusCode() == 404) {
+                    return Optional.empty();
+                }
+                if (response.statusCode() != 200) {
+                    throw new LabException(lab + " did not give the log at " + uri.getHost() + uri.getPath()
+                            + " (HTTP " + response.statusCode() + ")", true);
+                }
+                return Optional.of(text(body.readNBytes(MAX_LOG)));
+            }
+        } catch (IOException e) {
+            throw new LabException(lab + " log at " + uri.getHost() + " cannot be read: "
+                    + e.getClass().getSimpleName(), true, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted while reading a log from " + lab, true, e);
+        }
+    }
+
+    private static String text(byte[] bytes) throws IOException {
+        if (bytes.length < 2 || (bytes[0] & 0xff) != 0x1f || (bytes[1] & 0xff) != 0x8b) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        var out = new ByteArrayOutputStream();
+        try (var in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            var buffer = new byte[8192];
+            int n;
+            while (out.size() < MAX_LOG && (n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+        } catch (EOFException e) {
+            // A gzipped log cut at MAX_LOG bytes ends mid-stream: what came before it still reads.
+        }
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     public Answer post(URI uri, Map<String, String> headers, JsonNode body) {

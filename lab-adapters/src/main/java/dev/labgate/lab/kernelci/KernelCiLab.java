@@ -3,11 +3,15 @@ package dev.labgate.lab.kernelci;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.labgate.core.Sha256;
 import dev.labgate.core.event.Subject;
+import dev.labgate.core.kcidb.KcidbData;
+import dev.labgate.core.kcidb.Status;
+import dev.labgate.core.kcidb.Test;
 import dev.labgate.core.lab.Lab;
 import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.kcidb.LogExcerpt;
 import dev.labgate.lab.git.LabRepository;
 import dev.labgate.lab.git.TreeFetcher;
 import dev.labgate.lab.http.LabHttp;
@@ -77,6 +81,8 @@ public final class KernelCiLab implements Lab {
     static final Duration PREPARE_WAIT = Duration.ofMinutes(30);
     /** job_retry.py: no retry once {@code retry_counter} reached 3. */
     private static final int LAST_RETRY = 3;
+    /** The most logs read per run for the kernel's words (each bounded by {@link LabHttp#log}). */
+    static final int MAX_LOGS = 10;
 
     private final String name;
     private final KernelCiSettings settings;
@@ -290,7 +296,7 @@ public final class KernelCiLab implements Lab {
                 && "node_timeout".equals(checkout.path("data").path("error_code").asText())) {
             throw unprepared(checkout, "closed the checkout at its timeout without ever preparing the tree");
         }
-        return new LabProgress.Finished(nodes.toKcidb(tree));
+        return new LabProgress.Finished(inKernelWords(nodes.toKcidb(tree)));
     }
 
     /** job_retry.py: a done kbuild or job that ended incomplete, or a baseline job that failed, below 3 retries. */
@@ -319,6 +325,31 @@ public final class KernelCiLab implements Lab {
     private static Duration since(JsonNode timestamp, Instant now) {
         return MaestroNodes.instant(timestamp).map(t -> Duration.between(t, now)).filter(d -> !d.isNegative())
                 .orElse(Duration.ZERO);
+    }
+
+    /**
+     * The failures said in the kernel's words: each failing test's log (its node's {@code lava_log}
+     * or {@code test_log} artifact, read as {@link LabHttp#log} bounds it, at most {@link #MAX_LOGS}
+     * logs) is read for the kernel's reports (oops, BUG, KASAN, WARNING), which join the test's
+     * excerpt. A log that cannot be read leaves the results as they are: it explains, it never decides.
+     */
+    private KcidbData inKernelWords(KcidbData results) {
+        var urls = results.tests().stream().filter(t -> t.status() == Status.FAIL).map(Test::logUrl)
+                .filter(u -> u != null && (u.startsWith("https://") || u.startsWith("http://"))).distinct()
+                .limit(MAX_LOGS).toList();
+        for (var url : urls) {
+            try {
+                // No credentials: the file is in the pipeline's storage, its URL signed for reading.
+                var log = http.log(URI.create(url), Map.of());
+                if (log.isPresent()) {
+                    results = LogExcerpt.withKernelReports(results, t -> url.equals(t.logUrl()), log.get());
+                }
+            } catch (LabException | IllegalArgumentException e) {
+                LOG.info("KernelCI log {} not read for the kernel's words: {}", url.replaceAll("\\?.*", ""),
+                        e.getMessage());
+            }
+        }
+        return results;
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.kcidb.LogExcerpt;
 import dev.labgate.lab.http.LabHttp;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -403,12 +404,12 @@ public final class LavaLab implements Lab {
             return results;
         }
         try {
-            var answer = http.get(api("jobs/" + jobId + "/logs/"), authorization());
-            if (!answer.ok()) {
-                LOG.info("LAVA job {}: no log to read the kernel's words from ({})", jobId, answer.status());
+            var log = http.log(api("jobs/" + jobId + "/logs/"), authorization());
+            if (log.isEmpty()) {
+                LOG.info("LAVA job {}: no log to read the kernel's words from", jobId);
                 return results;
             }
-            return LavaLog.withKernelReports(results, LavaLog.console(answer.text()));
+            return LogExcerpt.withKernelReports(results, test -> true, LavaLog.console(log.get()));
         } catch (LabException e) {
             LOG.warn("LAVA job {}: log not read: {}", jobId, e.getMessage());
             return results;

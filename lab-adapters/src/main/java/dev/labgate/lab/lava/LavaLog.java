@@ -1,15 +1,10 @@
 package dev.labgate.lab.lava;
 
-import dev.labgate.core.kcidb.KcidbData;
-import dev.labgate.core.kcidb.Status;
-import dev.labgate.core.kcidb.Test;
-import dev.labgate.kcidb.LogExcerpt;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
 
-import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,28 +44,5 @@ final class LavaLog {
             }
         }
         return console.toString();
-    }
-
-    /**
-     * The results with the kernel's reports of the job's console added to the log excerpt of each
-     * failure: a failed boot or test is then said in the kernel's own words. Unchanged when the
-     * console holds no report.
-     */
-    static KcidbData withKernelReports(KcidbData results, String console) {
-        var reports = LogExcerpt.kernelReports(console);
-        if (reports.isEmpty()) {
-            return results;
-        }
-        var words = String.join("\n", reports);
-        var tests = new ArrayList<Test>();
-        for (var test : results.tests()) {
-            if (test.status() == Status.FAIL) {
-                var own = test.logExcerpt() == null || test.logExcerpt().isBlank() ? "" : "\n[…]\n" + test.logExcerpt();
-                test = test.withLog(test.logUrl(), LogExcerpt.fit(words + own));
-            }
-            tests.add(test);
-        }
-        return new KcidbData(results.version(), results.checkouts(), results.builds(), tests, results.issues(),
-                results.incidents());
     }
 }

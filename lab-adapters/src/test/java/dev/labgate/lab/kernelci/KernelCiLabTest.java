@@ -27,12 +27,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.GZIPOutputStream;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -168,6 +171,36 @@ class KernelCiLabTest {
                         .as("a test without logs of its own links its job's log")
                         .isEqualTo("https://storage.example.org/kselftest.log.gz"));
         assertThat(new VerdictAggregator().aggregate(results).overall()).isEqualTo(Verdict.Overall.FAIL);
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_failing_boot_is_said_in_the_kernels_words_read_from_its_gzipped_log_without_the_token()
+            throws Exception {
+        var lab = lab();
+        var run = lab.submit(request("run-1", head, "refs/pull/12/head"));
+        var checkout = maestro.checkout(run.externalId().split(":")[0]).path("id").asText();
+        var build = maestro.add(checkout, "kbuild", "kbuild-gcc-12-x86", "kubernetes");
+        maestro.set(build, "done", "pass", null);
+        var baseline = maestro.add(build, "job", "baseline-x86", "qemu-x86");
+        var gzipped = new ByteArrayOutputStream();
+        try (var out = new GZIPOutputStream(gzipped)) {
+            out.write(("[    0.000000] Linux version 6.18.0\n"
+                    + "[    3.500000] Unable to handle kernel NULL pointer dereference at virtual address 0000000000000010\n"
+                    + "[    3.500100] pc : demo_probe+0x10/0x40\n"
+                    + "[    3.500200] ---[ end trace 0000000000000000 ]---\n").getBytes(StandardCharsets.UTF_8));
+        }
+        maestro.artifact(baseline, "lava_log", maestro.store("baseline-x86/log.txt.gz", gzipped.toByteArray()));
+        maestro.set(baseline, "done", "fail", null);
+        maestro.set(checkout, "done", "pass", null);
+
+        var results = finished(lab.poll(run));
+
+        assertThat(results.tests()).filteredOn(t -> t.status() == Status.FAIL).singleElement().satisfies(t ->
+                assertThat(t.logExcerpt()).startsWith("[    3.500000] Unable to handle kernel NULL pointer dereference")
+                        .contains("pc : demo_probe+0x10/0x40").doesNotContain("Linux version"));
+        assertThat(maestro.requests()).filteredOn(r -> r.path().startsWith("/storage/")).singleElement()
+                .satisfies(r -> assertThat(r.headers()).as("the lab's token never goes to its storage")
+                        .doesNotContainKey("Authorization"));
     }
 
     @org.junit.jupiter.api.Test
