@@ -92,9 +92,9 @@ class FailedWorkTest {
                 .isEmpty());
         assertThat(replay(new StringWriter(), "--retry", id, "--url", labgate.url().toString())).isEqualTo(1);
 
-        // the operator's metrics, each with its help text
+        // the operator's metrics, each with its help text; the change's run and its base commit's run ended
         await().atMost(Duration.ofSeconds(30)).until(() -> java.util.regex.Pattern.compile(
-                "(?m)^labgate_verdicts_total\\{lab=\"local\",outcome=\"passed\",?\\} 1\\.0")
+                "(?m)^labgate_verdicts_total\\{lab=\"local\",outcome=\"passed\",?\\} 2\\.0")
                 .matcher(labgate.get("/prometheus").body()).find());
         var metrics = labgate.get("/prometheus").body();
         for (var name : java.util.List.of("labgate_runs", "labgate_lab_queue_wait_seconds",

@@ -70,7 +70,8 @@ class PullRequestFlowTest {
 
     @Test
     void a_failing_command_fails_the_status_and_a_new_push_edits_the_same_comment() {
-        try (var scenario = new Scenario(tmp, "echo 'no such file: missing.txt'; test -f missing.txt");
+        // Fails where the change added hello.txt, passes on the base: a regression, not a failure the base had.
+        try (var scenario = new Scenario(tmp, "if test -f hello.txt; then echo 'no such file: missing.txt'; exit 1; fi");
              var labgate = start(scenario)) {
             scenario.github.permission(Scenario.REPO, "alice", "admin");
             scenario.github.openChange(Scenario.REPO, 7, "alice", scenario.head, scenario.base, false,

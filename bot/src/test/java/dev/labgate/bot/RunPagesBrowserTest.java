@@ -97,7 +97,8 @@ class RunPagesBrowserTest {
         // Escaped text is shown as text, and no script from the data ran (an alert would fail the driver).
         assertThat(browser.findElement(By.cssSelector("#failures + p + ul, #regressions + p + ul")).getText())
                 .contains(SeededRuns.HOSTILE_PATH, SeededRuns.HOSTILE_EXCERPT);
-        assertThat(browser.findElement(By.tagName("pre")).getText()).isEqualTo(SeededRuns.HOSTILE_MESSAGE);
+        assertThat(browser.findElement(By.xpath("//h3[.='Commit message']/following-sibling::pre[1]")).getText())
+                .isEqualTo(SeededRuns.HOSTILE_MESSAGE);
         assertThat(browser.findElements(By.tagName("img"))).isEmpty();
         screenshot("run-desktop");
 

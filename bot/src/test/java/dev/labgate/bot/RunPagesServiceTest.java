@@ -109,7 +109,8 @@ class RunPagesServiceTest {
         assertThat(page.select("#code + p + ul li").text()).contains("drivers/net/phy/acme.c:12:5", "warning",
                 "compiler", "unused variable '</li><script>alert(\\'gcc\\')</script>'");
         assertThat(page.select("a[href=https://lab.example/jobs/log/f1.txt]")).hasSize(1);
-        assertThat(page.select("a:contains(log)")).as("a javascript: log URL is no link").hasSize(1);
+        assertThat(page.select("a:contains(log)")).as("a javascript: log URL is no link").extracting(a -> a.attr("href"))
+                .containsExactlyInAnyOrder("https://lab.example/jobs/log/f1.txt", "/runs/" + ids.failed() + "/log");
 
         var plan = page.select("#plan ~ div tbody tr");
         assertThat(plan).hasSize(2);
@@ -254,7 +255,7 @@ class RunPagesServiceTest {
             assertThat(answer.statusCode()).isEqualTo(200);
             var page = Jsoup.parse(answer.body());
             SafeHtml.assertSafe(answer.body(), page, false);
-            assertThat(page.selectFirst("h1").text()).isEqualTo("local passed");
+            assertThat(page.selectFirst("h1").text()).as("the pull request's title").isEqualTo("A change passed");
             assertThat(page.text()).contains("Passed on local.", "change 7", scenario.head,
                     "alice (the commit): alice has write access to acme/linux", "plan 'smoke'",
                     "Timeline of this run");

@@ -637,7 +637,9 @@ abstract class FlowContract {
         world.settle();
 
         assertThat(world.stores.runs.all()).allSatisfy(r -> assertThat(r.state().isTerminal()).isTrue());
-        assertThat(statuses(HEAD)).isEmpty();
+        world.reconciler.pass();
+        world.settle();
+        assertThat(statuses(HEAD)).as("nor does the reconciler's read-back write one").isEmpty();
         assertThat(fake.commentsSeen(REPO, 7)).isEmpty();
     }
 

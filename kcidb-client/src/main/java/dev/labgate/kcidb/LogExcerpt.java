@@ -99,12 +99,12 @@ public final class LogExcerpt {
         if (clean.codePointCount(0, clean.length()) <= MAX) {
             return clean;
         }
-        var marker = "\n[… %d characters cut …]\n";
-        var room = MAX - marker.length() - 8;
+        // Room for the line that says how much was cut: 23 characters and the count's digits.
+        var room = MAX - 40;
         var head = clean.substring(0, clean.offsetByCodePoints(0, room / 4));
         var tail = clean.substring(clean.offsetByCodePoints(clean.length(), -(room - room / 4)));
         var cut = clean.length() - head.length() - tail.length();
-        return head + marker.formatted(cut) + tail;
+        return head + "\n[… " + cut + " characters cut …]\n" + tail;
     }
 
     /**

@@ -32,14 +32,15 @@ class ActionCommandTest {
     @CsvSource(delimiter = '|', value = {
             // The head has the file the command looks for: the lab passes, so does the job.
             "passing head | ok | 0 | verdict=pass",
-            // The head lacks it: the command lab fails, a failure without a baseline fails the job.
+            // The head lost it: the command lab fails where the base commit (tested beside it) passes,
+            // and that regression fails the job.
             "failing head | broken | 1 | verdict=fail"})
     void runsTheCommandLabOnTheHeadAndReports(String name, String file, int exit, String verdictLine)
             throws Exception {
         var repos = dir.resolve("repos");
         try (var github = new FakeGitHub("labgate-bot").acceptToken("gh-token");
              var repo = TestRepository.create(repos, "acme/linux")) {
-            var base = repo.commit("refs/heads/master", null, "base", Map.of("README", "base\n"));
+            var base = repo.commit("refs/heads/master", null, "base", Map.of("README", "base\n", "ok", "x\n"));
             var head = repo.commit("refs/pull/3/head", base, "change", Map.of("README", "base\n", file, "x\n"));
             github.gitUrl(TestRepository.gitUrl(repos));
             github.openChange("acme/linux", 3, "alice", head, base, false, List.of(file), List.of(head));
@@ -67,7 +68,7 @@ class ActionCommandTest {
                     Map.entry("GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString()),
                     Map.entry("GITHUB_OUTPUT", dir.resolve("output").toString()),
                     Map.entry("LABGATE_POLICY", dir.resolve("policy.yml").toString()),
-                    Map.entry("LABGATE_TIMEOUT", "2"));
+                    Map.entry("LABGATE_TIMEOUT", "2"), Map.entry("LABGATE_ARTIFACTS", dir.resolve("report").toString()));
             var log = new ByteArrayOutputStream();
 
             var code = ActionCommand.run(env, new PrintStream(log, true, StandardCharsets.UTF_8));
@@ -75,6 +76,7 @@ class ActionCommandTest {
             assertThat(code.code()).as(log.toString(StandardCharsets.UTF_8)).isEqualTo(exit);
             assertThat(Files.readAllLines(dir.resolve("output"))).contains(verdictLine);
             assertThat(log.toString(StandardCharsets.UTF_8)).contains("local: submitted").contains("local: finished");
+            assertThat(dir.resolve("report/local.log")).as("the command lab's output, kept for the job's artifacts").exists();
             assertThat(github.statusesSeen("acme/linux", head)).extracting(FakeForge.Status::context).contains(
                     "labgate/local");
             assertThat(code == ExitCode.PASS ? FakeForge.State.SUCCESS : FakeForge.State.FAILURE).isEqualTo(

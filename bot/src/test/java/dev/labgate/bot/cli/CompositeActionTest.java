@@ -105,11 +105,15 @@ class CompositeActionTest {
         assertThat(downloads()).as("nothing downloaded again").isEqualTo(2);
         assertThat(github.statusesSeen("acme/linux", head)).isNotEmpty().allSatisfy(s ->
                 assertThat(s.targetUrl()).isEqualTo(jobUrl()));
-        // Every file of the job is under RUNNER_TEMP, and the git mirror is gone: only the cached jar stays.
+        // Every file of the job is under RUNNER_TEMP, and the git mirror is gone: only the cached jar
+        // stays, and the labs' output, which the job uploads as its artifact.
         try (var left = Files.list(runner.temp())) {
             assertThat(left.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
-                    .containsExactly("labgate-" + VERSION);
+                    .containsExactlyInAnyOrder("labgate-" + VERSION, "labgate-report");
         }
+        assertThat(warm.text()).contains("upload-artifact labgate-report: uploaded");
+        assertThat(runner.artifacts().resolve("labgate-report/local.log")).as("the command lab's output outlives the runner")
+                .exists();
         assertThat(dir.resolve("workspace")).isEmptyDirectory();
     }
 

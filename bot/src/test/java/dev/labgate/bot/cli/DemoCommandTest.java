@@ -36,7 +36,8 @@ class DemoCommandTest {
                 .contains("labgate answered 202")
                 .contains("4. The run: http://localhost:" + port + "/runs/")
                 .contains("labgate/local: success - Passed: 1 test passed")
-                .contains("### labgate: ✅ passed");
+                .contains("### labgate: ✅ **pass**: 1 test passed")
+                .as("the base commit was tested to compare with").contains("Compared with the base commit");
         assertThat(Files.exists(dir.resolve("demo/data/labgate.mv.db"))).isTrue();
     }
 }

@@ -23,10 +23,13 @@ import java.util.regex.Pattern;
  * Runs a composite action's steps the way a GitHub-hosted runner does, on this machine: each
  * {@code run:} step in {@code bash --noprofile --norc -eo pipefail} with the job's variables and a
  * fresh {@code GITHUB_OUTPUT} file, {@code ${{ }}} expressions and {@code if:} conditions evaluated
- * for the contexts the action uses, and the two actions it uses played by their documented effect:
- * {@code actions/cache} (restore on an exact key or a restore-keys prefix, save after the job when
- * there was no exact hit) and {@code actions/setup-java} (this JDK on PATH and in JAVA_HOME). What
- * is not modelled fails loudly, so the action cannot drift past the simulation unnoticed.
+ * for the contexts the action uses (a failed step skips the rest but those {@code if: always()}), and
+ * the three actions it uses played by their documented effect: {@code actions/cache} (restore on an
+ * exact key or a restore-keys prefix, save after the job when there was no exact hit),
+ * {@code actions/setup-java} (this JDK on PATH and in JAVA_HOME) and {@code actions/upload-artifact}
+ * (the path's files kept under the artifact's name, nothing when there are none and
+ * {@code if-no-files-found: ignore}). What is not modelled fails loudly, so the action cannot drift
+ * past the simulation unnoticed.
  */
 final class SimulatedRunner {
 
@@ -54,6 +57,7 @@ final class SimulatedRunner {
     private final Path actionPath;
     private final Path temp;
     private final Path caches;
+    private final Path artifacts;
     private final Map<String, Object> action;
 
     /**
@@ -65,8 +69,14 @@ final class SimulatedRunner {
         this.actionPath = actionPath;
         this.temp = runnerRoot.resolve("_temp");
         this.caches = runnerRoot.resolve("cache-service");
+        this.artifacts = runnerRoot.resolve("artifacts");
         Files.createDirectories(caches);
         this.action = (Map<String, Object>) new Yaml().load(Files.readString(actionPath.resolve("action.yml")));
+    }
+
+    /** The job's artifacts as uploaded, one directory per artifact name. */
+    Path artifacts() {
+        return artifacts;
     }
 
     /** The runner's temporary directory ({@code RUNNER_TEMP}), emptied at the start of every job. */
@@ -101,7 +111,9 @@ final class SimulatedRunner {
         var saves = new LinkedHashMap<String, Path>();
         var exit = 0;
         for (var step : (List<Map<String, Object>>) ((Map<String, Object>) action.get("runs")).get("steps")) {
-            if (step.containsKey("if") && !context.condition(String.valueOf(step.get("if")))) {
+            var always = "always()".equals(String.valueOf(step.get("if")).strip());
+            if (exit != 0 && !always
+                    || step.containsKey("if") && !always && !context.condition(String.valueOf(step.get("if")))) {
                 continue;
             }
             var id = (String) step.get("id");
@@ -117,15 +129,13 @@ final class SimulatedRunner {
             stepEnv.put("GITHUB_OUTPUT", outputs.toString());
             var script = Files.createTempFile(temp, "step", ".sh");
             Files.writeString(script, context.evaluate(String.valueOf(step.get("run"))));
-            exit = bash(script, stepEnv, log, start);
+            var status = bash(script, stepEnv, log, start);
+            exit = exit == 0 ? status : exit;
             Files.delete(script);
             if (id != null) {
                 steps.put(id, parseOutputs(Files.readString(outputs)));
             }
             Files.delete(outputs);
-            if (exit != 0) {
-                break;
-            }
         }
         // actions/cache's post step: save each path whose key had no exact hit.
         for (var save : saves.entrySet()) {
@@ -171,6 +181,20 @@ final class SimulatedRunner {
             env.put("JAVA_HOME", home.toString());
             env.put("PATH", home.resolve("bin") + ":" + env.get("PATH"));
             log.add(new Line(Duration.ofNanos(System.nanoTime() - start), "setup-java: " + home));
+            return;
+        }
+        if (uses.startsWith("actions/upload-artifact@")) {
+            var path = Path.of(context.evaluate(String.valueOf(with.get("path"))));
+            var name = context.evaluate(String.valueOf(with.getOrDefault("name", "artifact")));
+            var found = Files.isDirectory(path);
+            if (!found && !"ignore".equals(String.valueOf(with.get("if-no-files-found")))) {
+                throw new IllegalStateException("the simulated runner models only if-no-files-found: ignore");
+            }
+            if (found) {
+                copyTree(path, artifacts.resolve(name));
+            }
+            log.add(new Line(Duration.ofNanos(System.nanoTime() - start), "upload-artifact " + name + ": "
+                    + (found ? "uploaded" : "no files")));
             return;
         }
         throw new IllegalStateException("the simulated runner does not model " + uses);
