@@ -206,9 +206,9 @@ final class ServiceFactory {
 
     @Singleton
     Reconciler reconciler(Forges forges, FilePolicySource policy, JdbcRunStore runs, JdbcDeliveryStore deliveries,
-                          RunVerdicts verdicts, DeliveryProcessor processor, RunLinks links, Clock clock,
-                          ReconcileSettings settings) {
-        var statuses = new FinalStatuses(runs, forges, policy, verdicts, links, clock);
+                          JdbcResultStore results, RunVerdicts verdicts, DeliveryProcessor processor, RunLinks links,
+                          Clock clock, ReconcileSettings settings) {
+        var statuses = new FinalStatuses(runs, results, forges, policy, verdicts, links, clock);
         return new Reconciler(forges, policy, runs, deliveries, processor, statuses, clock, new Reconciler.Limits(
                 settings.calls(), settings.starts(), settings.changesPerRepository(), settings.redeliveries()));
     }
@@ -228,8 +228,8 @@ final class ServiceFactory {
 
     @Singleton
     ReviewReporter reviewReporter(JdbcRunStore runs, JdbcResultStore results, Forges forges,
-                                  FilePolicySource policies, RunLinks links, DbWorkQueue work) {
-        return new ReviewReporter(runs, results, forges, policies, links, work);
+                                  FilePolicySource policies, RunLinks links, DbWorkQueue work, RunVerdicts verdicts) {
+        return new ReviewReporter(runs, results, forges, policies, links, work, verdicts.baselines());
     }
 
     @Singleton

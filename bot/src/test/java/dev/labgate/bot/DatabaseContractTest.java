@@ -138,7 +138,7 @@ abstract class DatabaseContractTest {
 
         var baseOf = new Subject.Base(new RepoRef("github", "acme/linux"), "refs/heads/main");
         runs.createIfAbsent(new Run("base-run", baseOf, "local", base, null, "file:///x.git", "refs/heads/main",
-                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-4", now, now));
+                List.of(), 0, RunState.PLANNED, 0, null, "", null, false, "d-4", now, now, Optional.empty()));
         runs.recordTitle("passed", "mm: fix the leak");
         runs.recordTitle("passed", "a later title does not replace the first");
 

@@ -144,7 +144,7 @@ public final class Baselines {
                 run.lab(), run.baseSha(), null, run.cloneUrl(), source.branch(), run.tests(), 0,
                 verdict.overall() == Verdict.Overall.FAIL ? RunState.FAILED : RunState.PASSED,
                 0, null, "results of " + source.origin() + " read from the KCIDB dashboard", null, true,
-                run.deliveryId(), now, now));
+                run.deliveryId(), now, now, Optional.empty()));
         results.save(stored.id(), source.results());
         LOG.info("run {}: baseline of {} on {} read from KCIDB ({} tests of {})", run.id(), run.baseSha(), run.lab(),
                 source.results().tests().size(), source.origin());
@@ -160,7 +160,8 @@ public final class Baselines {
      * @return the base run started, if one was
      */
     public Optional<Run> startFor(Run head, String baseRef) {
-        if (!hasBase(head) || baseRef == null || baseRef.isEmpty()
+        // A later stage is not tested on its own base: its input is the head's build, not the base's.
+        if (!hasBase(head) || baseRef == null || baseRef.isEmpty() || head.after().isPresent()
                 || policies.current().baseline(head.lab()) != Baseline.TEST_BASE) {
             return Optional.empty();
         }
@@ -173,7 +174,7 @@ public final class Baselines {
         var now = clock.instant();
         var base = runs.createIfAbsent(new Run(DeliveryProcessor.runId(subject, head.baseSha(), head.lab(), round),
                 subject, head.lab(), head.baseSha(), null, head.cloneUrl(), baseRef, head.tests(), round,
-                RunState.PLANNED, 0, null, "", null, false, head.deliveryId(), now, now));
+                RunState.PLANNED, 0, null, "", null, false, head.deliveryId(), now, now, Optional.empty()));
         runs.recordWhy(base.id(), "the base commit of " + head.subject().key() + ", tested once as the baseline of "
                 + "every change on it (baseline: test-base)");
         if (base.state() == RunState.PLANNED) {

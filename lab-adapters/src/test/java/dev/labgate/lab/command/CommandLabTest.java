@@ -189,8 +189,8 @@ class CommandLabTest {
     @org.junit.jupiter.api.Test
     void the_whole_output_is_kept_for_labgate_to_serve_and_every_result_links_to_it() {
         var lab = new CommandLab("local", new CommandSettings("sh run-tests.sh", Duration.ofMinutes(5), Map.of(),
-                1 << 20, runId -> "https://labgate.example/runs/" + runId + "/log"), dir.resolve("work"),
-                new TreeFetcher(dir.resolve("mirrors")), executor, clock);
+                1 << 20, LIMITS, runId -> "https://labgate.example/runs/" + runId + "/log"), sandbox,
+                dir.resolve("work"), new TreeFetcher(dir.resolve("mirrors")), executor, clock);
         var run = lab.submit(request("run-1"));
 
         var results = finish(lab, run);

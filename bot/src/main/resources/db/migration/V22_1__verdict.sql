@@ -1,7 +1,7 @@
 -- A verdict a contributor can act on (issue 16): the change's title for the pages, and what became
 -- of each run's results submitted to KCIDB.
 -- The same file serves H2 (in PostgreSQL mode) and PostgreSQL: keep to their common SQL.
--- Versioned 19.1 so that it cannot collide with a migration written at the same time, and comes
+-- Versioned 22.1 so that it cannot collide with a migration written at the same time, and comes
 -- after every migration already released (Flyway refuses a lower version added later).
 
 -- The title of the change a run tests, as the forge said it when the run was planned; null for branches.
