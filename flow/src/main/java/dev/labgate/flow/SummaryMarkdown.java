@@ -59,7 +59,10 @@ final class SummaryMarkdown {
             var link = links.run(run.id());
             var lab = link == null ? escape(run.lab()) : "[" + escape(run.lab()) + "](" + link + ")";
             var stage = run.after().map(after -> " (after " + escape(after) + ")").orElse("");
-            var state = run.state().isTerminal() || run.note().isEmpty() ? run.state().label() : escape(run.note());
+            // A running lab says what it does; a lab that was not run says why.
+            var state = run.note().isEmpty() || run.state().isTerminal() && run.state() != RunState.SKIPPED
+                    ? run.state().label() : run.state().isTerminal() ? run.state().label() + " (" + escape(run.note()) + ")"
+                    : escape(run.note());
             return lab + stage + " " + state;
         }).collect(Collectors.joining(", "));
     }

@@ -106,9 +106,9 @@ class StagesFlowTest {
         assertThat(lastStatus("build").state()).isEqualTo(FakeForge.State.SUCCESS);
         assertThat(lastStatus("boot").state()).isEqualTo(FakeForge.State.SUCCESS);
         var summary = summary();
-        assertThat(summary).contains("✅ passed");
-        assertThat(summary.indexOf("| [build]")).as("stages in order").isLessThan(summary.indexOf("| [boot]"));
-        assertThat(summary).contains("(after build) | passed");
+        assertThat(summary).contains("✅ **pass**");
+        assertThat(summary.indexOf("[build](")).as("stages in order").isLessThan(summary.indexOf("[boot]("));
+        assertThat(summary).contains("(after build) passed");
         assertThat(world.faults).isEmpty();
     }
 
@@ -128,7 +128,7 @@ class StagesFlowTest {
                     assertThat(s.description()).isEqualTo("Not run: build failed");
                 });
         var summary = summary();
-        assertThat(summary).contains("❌ failed").contains("| skipped | not run: build failed |");
+        assertThat(summary).contains("❌ **fail**").contains("(after build) skipped (not run: build failed)");
         assertThat(world.faults).isEmpty();
     }
 
@@ -157,7 +157,8 @@ class StagesFlowTest {
 
         assertThat(run("build").state()).isEqualTo(RunState.ERRORED);
         assertThat(run("boot").note()).isEqualTo("not run: build had an infrastructure error");
-        assertThat(summary()).contains("⚠️ incomplete");
+        assertThat(summary()).contains("⚠️ **infra-error**")
+                .contains("(after build) skipped (not run: build had an infrastructure error)");
     }
 
     @Test
