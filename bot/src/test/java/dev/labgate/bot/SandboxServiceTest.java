@@ -160,7 +160,7 @@ class SandboxServiceTest {
         var comment = scenario.github.comments(Scenario.REPO, 7).get(0).body();
         var logged = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(page).contains("local passed");
-        assertThat(comment).contains("| [local]").contains("| passed |");
+        assertThat(comment).contains("[local](").contains(") passed.");
         for (var secret : secrets()) {
             assertThat(out).as("the command's output").doesNotContain(secret);
             assertThat(page).as("the run page").doesNotContain(secret);
@@ -246,7 +246,7 @@ class SandboxServiceTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !scenario.github.comments(Scenario.REPO, 7).isEmpty()
                 && !scenario.github.comments(Scenario.REPO, 7).get(0).body().contains("still running"));
         assertThat(scenario.github.comments(Scenario.REPO, 7).get(0).body())
-                .contains("| [calm]").contains("| passed |").contains("infrastructure error, code not judged");
+                .contains("[calm](").contains(") passed").contains("infrastructure errors, code not judged");
         // Each run's page says which limit stopped it (the last line of its log excerpt).
         assertThat(Map.of("bomb", "reached the lab&#39;s limit of 64 processes and threads",
                 "flood", "printed more than the lab&#39;s limit of 1M",

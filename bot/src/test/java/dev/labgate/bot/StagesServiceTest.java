@@ -164,10 +164,10 @@ class StagesServiceTest {
         assertThat(finalStatuses(kernelHead)).extracting(FakeGitHub.Status::context, FakeGitHub.Status::state)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("labgate/build", "success"),
                         org.assertj.core.groups.Tuple.tuple("labgate/qemu-kunit", "failure"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> summary(8).contains("❌ failed"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> summary(8).contains("❌ **fail**"));
         var summary = summary(8);
         assertThat(summary.indexOf("[build]")).as("stages in order").isLessThan(summary.indexOf("[qemu-kunit]"));
-        assertThat(summary).contains("[qemu-kunit](", "(after build) | failed", "kunit.list-sort-list_sort_test");
+        assertThat(summary).contains("[qemu-kunit](", "(after build) failed", "kunit.list-sort-list_sort_test");
 
         var page = labgate.get("/runs/" + boot.id());
         assertThat(page.body()).contains("after build");
@@ -186,10 +186,11 @@ class StagesServiceTest {
         assertThat(finalStatuses(brokenHead)).extracting(FakeGitHub.Status::context, FakeGitHub.Status::state,
                 FakeGitHub.Status::description).containsExactlyInAnyOrder(
                 org.assertj.core.groups.Tuple.tuple("labgate/build", "failure",
-                        "Failed: 1 failure (no baseline to compare): build (x86_64 defconfig+kvm_guest+labgate)"),
+                        "Failed: 1 failure not compared (no baseline): build (x86_64 defconfig+kvm_guest+labgate): "
+                                + "init/main.c:7:1: error: expected ';…"),
                 org.assertj.core.groups.Tuple.tuple("labgate/qemu-kunit", "error", "Not run: build failed"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> summary(9).contains("❌ failed"));
-        assertThat(summary(9)).contains("| skipped | not run: build failed |", StandInKernel.ERROR);
+        await().atMost(Duration.ofSeconds(30)).until(() -> summary(9).contains("❌ **fail**"));
+        assertThat(summary(9)).contains("(after build) skipped (not run: build failed)", StandInKernel.ERROR);
         var log = labgate.get(URI.create(artifacts(run(9, brokenHead, "build").id())).getPath() + "build.log");
         assertThat(log.statusCode()).isEqualTo(200);
         assertThat(log.body()).contains(StandInKernel.ERROR);
