@@ -36,7 +36,7 @@ class PolicyLabsTest {
         var relative = Path.of("target", "policy-labs-" + tmp.getFileName());
         assertThat(relative.isAbsolute()).isFalse();
         try (var labs = new PolicyLabs(() -> policy, relative, Clock.systemUTC(),
-                new PolicyLabs.Context(name -> null, Optional.empty(), new byte[32]))) {
+                new PolicyLabs.Context(name -> null, Optional.empty(), new byte[32], runId -> null))) {
             assertThat(labs.sandbox("local")).containsInstanceOf(SandboxSetup.Ready.class);
             assertThat(labs.problems()).isEmpty();
         } finally {

@@ -186,10 +186,8 @@ public final class Baselines {
 
     /** The runs of other subjects or heads whose baseline a base run is: they are waiting for it. */
     public List<Run> waitingOn(Run base) {
-        return runs.atLab(base.lab()).stream()
-                .filter(r -> base.headSha().equalsIgnoreCase(Objects.requireNonNullElse(r.baseSha(), ""))
-                        && r.subject().repo().equals(base.subject().repo()) && r.tests().equals(base.tests()))
-                .toList();
+        return runs.activeOnBase(base.subject().repo(), base.headSha()).stream()
+                .filter(r -> r.lab().equals(base.lab()) && r.tests().equals(base.tests())).toList();
     }
 
     /** Runs of the base commit on the run's lab with the run's tests, most recently updated first. */

@@ -140,6 +140,13 @@ public final class MemoryStores {
         }
 
         @Override
+        public List<Run> activeOnBase(RepoRef repo, String baseSha) {
+            return runs.values().stream().filter(r -> r.subject().repo().equals(repo) && baseSha.equals(r.baseSha())
+                    && !r.state().isTerminal()).sorted(Comparator.comparing(Run::createdAt).thenComparing(Run::id))
+                    .toList();
+        }
+
+        @Override
         public int takeSlot(String runId, String lab, int limit) {
             var run = runs.get(runId);
             if (run == null || run.state() != RunState.PLANNED || slots.contains(runId)) {

@@ -182,6 +182,18 @@ public abstract class StoreContract {
     }
 
     @Test
+    void the_runs_not_ended_on_a_base_commit_are_those_its_base_run_wakes() {
+        create("first", change(1), "lab", "1".repeat(40), 0, T0);
+        create("second", change(2), "other", "2".repeat(40), 0, T0.plusSeconds(1));
+        create("ended", change(3), "lab", "3".repeat(40), 0, T0);
+        stores.runs().transition("ended", RunState.PLANNED, RunState.CANCELLED, "", null, 0, null);
+
+        assertThat(stores.runs().activeOnBase(REPO, "b".repeat(40))).extracting(Run::id)
+                .containsExactly("first", "second");
+        assertThat(stores.runs().activeOnBase(REPO, "c".repeat(40))).isEmpty();
+    }
+
+    @Test
     void a_status_in_doubt_keeps_its_first_moment_until_cleared() {
         create("r1", change(7), "lab", "1".repeat(40), 0, T0);
 

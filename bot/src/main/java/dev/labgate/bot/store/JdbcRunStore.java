@@ -102,6 +102,12 @@ public final class JdbcRunStore implements RunStore {
                 + "order by created_at", JdbcRunStore::read, subjectKey);
     }
 
+    @Override
+    public List<Run> activeOnBase(RepoRef repo, String baseSha) {
+        return db.query("select " + COLUMNS + " from runs where forge = ? and repo = ? and base_sha = ? and state in ("
+                + ACTIVE + ") order by created_at, id", JdbcRunStore::read, repo.forge(), repo.fullName(), baseSha);
+    }
+
     private record Planned(boolean slotTaken, Instant createdAt) {
     }
 

@@ -40,6 +40,12 @@ public interface RunStore {
     List<Run> active(String subjectKey);
 
     /**
+     * The runs of a repository based on a commit that are not in a terminal state, oldest first:
+     * those a run of that commit is the baseline of.
+     */
+    List<Run> activeOnBase(RepoRef repo, String baseSha);
+
+    /**
      * Takes one of the lab's {@code limit} slots for a planned run when one is free for it: fewer
      * than {@code limit} runs of the lab hold a slot and no older planned run waits ahead of it.
      * The check and the taking are one atomic step, serialized per lab across workers and
