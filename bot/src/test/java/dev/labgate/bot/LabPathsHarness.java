@@ -6,7 +6,6 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.testkit.FakeHttpServer;
 import dev.labgate.testkit.FakeLava;
 import dev.labgate.testkit.FakeMaestro;
-import dev.labgate.testkit.LoopbackServer;
 import dev.labgate.testkit.TestRepository;
 
 import java.nio.file.Files;
@@ -153,7 +152,7 @@ public final class LabPathsHarness {
                 var finishedAt = System.nanoTime();
                 answered = lava.requests().stream()
                         .filter(r -> r.method().equals("GET") && r.path().equals("/api/v0.2/jobs/" + job + "/"))
-                        .mapToLong(LoopbackServer.Request::receivedNanos).filter(t -> t < finishedAt).max().orElseThrow();
+                        .mapToLong(FakeHttpServer.Request::receivedNanos).filter(t -> t < finishedAt).max().orElseThrow();
             }
             all.add(new long[]{submitted - delivered, finalStatus(head) - answered, waited});
         }
@@ -192,7 +191,7 @@ public final class LabPathsHarness {
             var reported = finalStatus(head);
             var answered = maestro.requests().stream()
                     .filter(r -> r.method().equals("GET") && r.path().equals("/latest/nodes/fast"))
-                    .mapToLong(LoopbackServer.Request::receivedNanos).filter(t -> t < reported).max().orElseThrow();
+                    .mapToLong(FakeHttpServer.Request::receivedNanos).filter(t -> t < reported).max().orElseThrow();
             all.add(new long[]{submitted - delivered, reported - answered});
         }
         return all;
@@ -205,9 +204,9 @@ public final class LabPathsHarness {
                 .mapToLong(FakeHttpServer.Request::receivedNanos).findFirst().orElse(-1);
     }
 
-    private static long lastNanos(List<LoopbackServer.Request> requests, String method, String path) {
+    private static long lastNanos(List<FakeHttpServer.Request> requests, String method, String path) {
         return requests.stream().filter(r -> r.method().equals(method) && r.path().equals(path))
-                .mapToLong(LoopbackServer.Request::receivedNanos).max().orElseThrow();
+                .mapToLong(FakeHttpServer.Request::receivedNanos).max().orElseThrow();
     }
 
     private static void await(BooleanSupplier condition) throws InterruptedException {

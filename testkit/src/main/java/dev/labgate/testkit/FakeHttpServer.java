@@ -27,13 +27,82 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * What the forge fakes share: a JDK HTTP server on loopback that records every request, can play
- * an outage, and answers JSON.
+ * What every fake of an outside server shares (forges, labs, KCIDB): a JDK HTTP server on loopback
+ * that records every request, can play an outage, a slow or rate-limiting server and late writes,
+ * and answers JSON, text or bytes.
  */
 public abstract class FakeHttpServer implements AutoCloseable {
 
-    /** A request the fake received; {@code path} is the raw (still encoded) path. */
-    public record Request(String method, String path, String query, String body, long receivedNanos) {
+    /**
+     * A request the fake received; {@code path} is the raw (still encoded) path, {@code headers}
+     * each header's values joined with commas.
+     */
+    public record Request(String method, String path, String query, Map<String, String> headers, String body,
+                          long receivedNanos) {
+    }
+
+    /**
+     * One request as a fake that answers by side effect sees it (the lab fakes): read it, then call
+     * one of the {@code answer} methods; what was answered goes out as any {@link Answer} does.
+     */
+    protected static final class Call {
+        private final String method;
+        private final String path;
+        private final Map<String, String> query;
+        private final Map<String, String> headers;
+        private final String body;
+        private Answer answered = Answer.empty(500);
+
+        Call(String method, String path, Map<String, String> query, Map<String, String> headers, String body) {
+            this.method = method;
+            this.path = path;
+            this.query = query;
+            this.headers = headers;
+            this.body = body;
+        }
+
+        String method() {
+            return method;
+        }
+
+        String path() {
+            return path;
+        }
+
+        Map<String, String> query() {
+            return query;
+        }
+
+        String body() {
+            return body;
+        }
+
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+        }
+
+        void answer(int status, JsonNode json) {
+            answered = Answer.json(status, json);
+        }
+
+        void answer(int status, String contentType, byte[] bytes) {
+            answered = Answer.bytes(status, bytes, Map.of("Content-Type", contentType));
+        }
+    }
+
+    /** Answers a request through a {@link Call}. */
+    protected Answer answerBy(String method, String path, Map<String, String> query, String body,
+                              HttpExchange exchange, CallHandler handler) throws IOException {
+        var call = new Call(method, path, query, headersOf(exchange), body);
+        handler.handle(call);
+        return call.answered;
+    }
+
+    /** What a fake that answers through a {@link Call} does with one. */
+    @FunctionalInterface
+    protected interface CallHandler {
+        void handle(Call call) throws IOException;
     }
 
     /**
@@ -58,7 +127,7 @@ public abstract class FakeHttpServer implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -195,7 +264,7 @@ public abstract class FakeHttpServer implements AutoCloseable {
             var rawPath = exchange.getRequestURI().getRawPath();
             var rawQuery = exchange.getRequestURI().getRawQuery();
             var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(new Request(method, rawPath, rawQuery, body, received));
+            requests.add(new Request(method, rawPath, rawQuery, headersOf(exchange), body, received));
             if (!method.equals("GET") && holdPath.test(rawPath) && holdsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 held.add(() -> {
                     try {
@@ -242,6 +311,12 @@ public abstract class FakeHttpServer implements AutoCloseable {
             }
             send(exchange, answer);
         }
+    }
+
+    private static Map<String, String> headersOf(HttpExchange exchange) {
+        var headers = new LinkedHashMap<String, String>();
+        exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, String.join(",", values)));
+        return Map.copyOf(headers);
     }
 
     private void runHooks(String method, String path) {

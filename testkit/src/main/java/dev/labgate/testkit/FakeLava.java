@@ -2,6 +2,7 @@ package dev.labgate.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -49,7 +50,7 @@ import java.util.regex.Pattern;
  * downloads every URL of the job's deploy actions, as {@code lava_dispatcher}'s download actions do,
  * and ends the job {@code Incomplete} when one cannot be had or does not match its checksum.
  */
-public final class FakeLava extends LoopbackServer {
+public final class FakeLava extends FakeHttpServer {
 
     /** One test case as LAVA records it; {@code metadata} is the action metadata. */
     public record Case(String suite, String name, String result, Map<String, Object> metadata, String measurement,
@@ -427,8 +428,17 @@ public final class FakeLava extends LoopbackServer {
         }
     }
 
+    public URI url() {
+        return baseUrl();
+    }
+
     @Override
-    void handle(Call call) throws IOException {
+    protected Answer answer(String method, String path, Map<String, String> query, String body,
+                            HttpExchange exchange) throws IOException {
+        return answerBy(method, path, query, body, exchange, this::handle);
+    }
+
+    private void handle(Call call) throws IOException {
         if (!slowness.isZero()) {
             try {
                 Thread.sleep(slowness.toMillis());

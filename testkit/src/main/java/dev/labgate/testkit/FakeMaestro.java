@@ -3,10 +3,12 @@ package dev.labgate.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 
 import dev.labgate.core.Sha256;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +49,7 @@ import java.util.regex.Pattern;
  * fake's clock ahead ({@link #advance}); the clock otherwise runs with the real time, so that a lab
  * on the system clock sees fresh nodes.
  */
-public final class FakeMaestro extends LoopbackServer {
+public final class FakeMaestro extends FakeHttpServer {
 
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{7,40}");
     private static final DateTimeFormatter MAESTRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS", Locale.ROOT);
@@ -315,8 +317,17 @@ public final class FakeMaestro extends LoopbackServer {
         return false;
     }
 
+    public URI url() {
+        return baseUrl();
+    }
+
     @Override
-    void handle(Call call) throws IOException {
+    protected Answer answer(String method, String path, Map<String, String> query, String body,
+                            HttpExchange exchange) throws IOException {
+        return answerBy(method, path, query, body, exchange, this::handle);
+    }
+
+    private void handle(Call call) throws IOException {
         if ("POST".equals(call.method()) && "/api/checkout".equals(call.path())) {
             checkoutRequest(call);
         } else if ("GET".equals(call.method()) && call.path().startsWith("/storage/")) {
