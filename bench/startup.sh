@@ -5,7 +5,8 @@
 #   how = launcher (default): ./labgate serve, with the launcher's JVM flags and its AppCDS archive
 #         (a first, unmeasured run writes the archive when it stops, as a user's first run does);
 #         plain: java -jar bot/target/labgate.jar serve, no levers.
-#   env LABGATE_JAVA_OPTS is passed on in both (e.g. to try one lever at a time).
+#   env LABGATE_JAVA_OPTS is passed on in both (e.g. to try one lever at a time); JAVA_HOME chooses
+#   the Java in both, as it does for the launcher.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
@@ -13,17 +14,21 @@ how=${2:-launcher}
 [ -f "$root/bot/target/labgate.jar" ] || (cd "$root" && mvn -q -DskipTests package)
 start() { # data-dir: starts the service in the background, sets pid
   if [ "$how" = plain ]; then
-    java ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port 18090 --data-dir "$1" > "$1/log" 2>&1 &
+    "$java" ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port 18090 --data-dir "$1" > "$1/log" 2>&1 &
   else
     "$root/labgate" serve --port 18090 --data-dir "$1" > "$1/log" 2>&1 &
   fi
   pid=$!
 }
-if [ "$how" = launcher ] && { [ ! -f "$root/bot/target/labgate.jsa" ] || [ "$root/bot/target/labgate.jar" -nt "$root/bot/target/labgate.jsa" ]; }; then
+# The launcher's archive for this Java (bot/target/labgate-java<version>.jsa, or .aot from Java 25).
+java=java; [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+version=$(sed -n 's/^JAVA_VERSION="\([0-9.]*\)".*/\1/p' "$(dirname "$(dirname "$(readlink -f "$(command -v "$java")")")")/release")
+archive=$(ls "$root"/bot/target/labgate-java"$version".{jsa,aot} 2>/dev/null | head -1 || true)
+if [ "$how" = launcher ] && { [ -z "$archive" ] || [ "$root/bot/target/labgate.jar" -nt "$archive" ]; }; then
   data=$(mktemp -d); start "$data"
   until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18090/health || true)" = 200 ]; do sleep 0.05; done
   kill "$pid"; wait "$pid" || true; rm -rf "$data"
-  echo "archive written: $(du -h "$root/bot/target/labgate.jsa" | cut -f1)"
+  echo "archive written: $(du -h "$root"/bot/target/labgate-java"$version".* | cut -f1)"
 fi
 for i in $(seq 1 "$runs"); do
   data=$(mktemp -d)

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.labgate.bot.store.Database;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.BeanProvider;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
@@ -17,9 +20,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The database: PostgreSQL when a URL is configured, else an H2 file under the data directory; migrated at start. */
+/**
+ * The database: PostgreSQL when a URL is configured, else an H2 file under the data directory;
+ * opened and migrated as the service starts, beside the rest of the start ({@link DatabaseOpening}).
+ */
 @Factory
-final class DatabaseFactory {
+public final class DatabaseFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseFactory.class);
 
@@ -35,10 +41,26 @@ final class DatabaseFactory {
                 + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
+    /** Set by {@code labgate serve}, which needs the database before it is ready; other commands may not. */
+    public static final String OPEN_AT_START = "labgate.database.open-at-start";
+
+    @Context
+    @Requires(property = OPEN_AT_START, value = "true")
+    @Bean(preDestroy = "close")
+    DatabaseOpening opening(LabgateSettings settings, DatabaseSettings database) {
+        return new DatabaseOpening(() -> open(settings, database));
+    }
+
     @Singleton
     @Named("default")
     @Bean(preDestroy = "close")
-    HikariDataSource dataSource(LabgateSettings settings, DatabaseSettings database) {
+    HikariDataSource dataSource(BeanProvider<DatabaseOpening> opening, LabgateSettings settings,
+                                DatabaseSettings database) {
+        return opening.find(null).map(DatabaseOpening::await).orElseGet(() -> open(settings, database));
+    }
+
+    /** Opens the pool and migrates the schema; the caller closes the pool. */
+    static HikariDataSource open(LabgateSettings settings, DatabaseSettings database) {
         var config = new HikariConfig();
         var url = database.url().orElseGet(() -> {
             try {

@@ -30,15 +30,16 @@ import java.util.function.Supplier;
  * (depth, oldest wait, wait before submission), lab duration, verdicts, forge calls, errors and
  * remaining rate budget, durable-task lag and failed work (retries are counted where they happen,
  * in {@code WorkRunner}). Gauges that read the database are read at most every few seconds, so a
- * scrape costs a few small queries whatever the scrape interval.
+ * scrape costs a few small queries whatever the scrape interval. The database is reached only when
+ * a gauge is read: the meters are bound while the service starts, before the database is open.
  */
 public final class LabgateMetrics implements MeterBinder {
 
     private static final Duration FRESH = Duration.ofSeconds(5);
 
-    private final Database db;
+    private final Supplier<Database> db;
     private final Forges forges;
-    private final FailedWork failed;
+    private final Supplier<FailedWork> failed;
     private final Clock clock;
     private final Set<String> forgeMeters = Collections.synchronizedSet(new HashSet<>());
     private final Set<String> labMeters = Collections.synchronizedSet(new HashSet<>());
@@ -47,7 +48,7 @@ public final class LabgateMetrics implements MeterBinder {
     private final Cached<Map<String, long[]>> queues;
     private final Cached<double[]> lag;
 
-    public LabgateMetrics(Database db, Forges forges, FailedWork failed, Clock clock) {
+    public LabgateMetrics(Supplier<Database> db, Forges forges, Supplier<FailedWork> failed, Clock clock) {
         this.db = db;
         this.forges = forges;
         this.failed = failed;
@@ -70,11 +71,10 @@ public final class LabgateMetrics implements MeterBinder {
         Gauge.builder("labgate.tasks.lag.seconds", () -> lag.get()[1])
                 .description("How long the oldest due task has waited to be picked up (0 when none waits)")
                 .register(registry);
-        Gauge.builder("labgate.failed.work", failed, FailedWork::count)
+        Gauge.builder("labgate.failed.work", () -> failed.get().count())
                 .description("Deliveries and run steps that failed for good, waiting for an operator "
                         + "(/api/deliveries?state=failed)").register(registry);
         bindForges();
-        bindLabs();
     }
 
     /** Records a run's move: its wait in the lab's queue, its time at the lab, its verdict. */
@@ -116,7 +116,8 @@ public final class LabgateMetrics implements MeterBinder {
         }
     }
 
-    private void bindLabs() {
+    /** Gives each lab with runs queued its gauges (labs seen later get theirs as their runs move). */
+    public void bindLabs() {
         var meters = registry;
         if (meters == null) {
             return;
@@ -147,7 +148,7 @@ public final class LabgateMetrics implements MeterBinder {
 
     private Map<RunState, Long> countByState() {
         var counts = new HashMap<RunState, Long>();
-        db.query("select state, count(*) as n from runs group by state",
+        db.get().query("select state, count(*) as n from runs group by state",
                 rs -> counts.put(RunState.valueOf(rs.getString("state")), rs.getLong("n")));
         return counts;
     }
@@ -155,17 +156,17 @@ public final class LabgateMetrics implements MeterBinder {
     private Map<String, long[]> readQueues() {
         var now = clock.instant();
         var out = new HashMap<String, long[]>();
-        db.query("select lab, count(*) as n, min(created_at) as oldest from runs where state = 'PLANNED' group by lab",
+        db.get().query("select lab, count(*) as n, min(created_at) as oldest from runs where state = 'PLANNED' group by lab",
                 rs -> out.put(rs.getString("lab"), new long[] {rs.getLong("n"),
                         Math.max(0, Duration.between(Database.instant(rs, "oldest"), now).toSeconds())}));
-        db.query("select distinct lab from runs where state in ('SUBMITTED', 'RUNNING')",
+        db.get().query("select distinct lab from runs where state in ('SUBMITTED', 'RUNNING')",
                 rs -> out.putIfAbsent(rs.getString("lab"), new long[2]));
         return out;
     }
 
     private double[] readLag() {
         var now = clock.instant();
-        return db.queryOne("select count(*) as n, min(execution_time) as oldest from scheduled_tasks "
+        return db.get().queryOne("select count(*) as n, min(execution_time) as oldest from scheduled_tasks "
                         + "where picked = false and execution_time <= ?",
                 rs -> {
                     var oldest = Database.instant(rs, "oldest");

@@ -148,8 +148,8 @@ final class ServiceFactory {
     }
 
     @Singleton
-    LabgateMetrics metrics(Database db, Forges forges, FailedWork failed, Clock clock) {
-        return new LabgateMetrics(db, forges, failed, clock);
+    LabgateMetrics metrics(Provider<Database> db, Forges forges, Provider<FailedWork> failed, Clock clock) {
+        return new LabgateMetrics(db::get, forges, failed::get, clock);
     }
 
     @Singleton

@@ -54,7 +54,7 @@ abstract class DatabaseContractTest {
 
     @BeforeEach
     void open() {
-        pool = new DatabaseFactory().dataSource(new LabgateSettings(tmp, Optional.empty(), Optional.empty(), Optional.empty()),
+        pool = DatabaseFactory.open(new LabgateSettings(tmp, Optional.empty(), Optional.empty(), Optional.empty()),
                 new DatabaseSettings(url(), url().map(u -> "postgres"), Optional.empty(), 4));
         db = new Database(pool);
     }

@@ -25,7 +25,7 @@ abstract class JdbcStoreContract extends StoreContract {
 
     @Override
     protected Stores stores() {
-        pool = new DatabaseFactory().dataSource(new LabgateSettings(tmp, Optional.empty(), Optional.empty(),
+        pool = DatabaseFactory.open(new LabgateSettings(tmp, Optional.empty(), Optional.empty(),
                 Optional.empty()), new DatabaseSettings(url(), url().map(u -> "postgres"), Optional.empty(), 4));
         var db = new Database(pool);
         return new Stores(new JdbcRunStore(db, clock), new JdbcResultStore(db, clock), new JdbcSummaryStore(db, clock),

@@ -1,7 +1,9 @@
 package dev.labgate.bot.cli;
 
 import dev.labgate.bot.FilePolicySource.InvalidPolicy;
+import dev.labgate.bot.DatabaseFactory;
 import dev.labgate.bot.Labgate;
+import dev.labgate.bot.store.Database;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import picocli.CommandLine.Command;
@@ -34,6 +36,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var properties = new HashMap<String, Object>();
+        properties.put(DatabaseFactory.OPEN_AT_START, true);
         if (port != null) {
             properties.put("micronaut.server.port", port);
         }
@@ -51,6 +54,9 @@ public final class ServeCommand implements Callable<Integer> {
             var context = ApplicationContext.builder().mainClass(Labgate.class).properties(properties).banner(false)
                     .start();
             try {
+                // The database opened beside the context's start: a service that cannot open it
+                // says so and stops before it listens.
+                context.getBean(Database.class);
                 context.getBean(EmbeddedServer.class).start();
             } catch (RuntimeException e) {
                 context.close();
