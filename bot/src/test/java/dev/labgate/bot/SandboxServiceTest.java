@@ -52,6 +52,13 @@ class SandboxServiceTest {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
     }
 
+    /** What was logged so far (the appender adds under its own lock, from whichever thread logs). */
+    private List<ILoggingEvent> logged() {
+        synchronized (log) {
+            return List.copyOf(log.list);
+        }
+    }
+
     @AfterEach
     void stop() {
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
@@ -158,7 +165,7 @@ class SandboxServiceTest {
 
         var page = labgate.get("/runs/" + run.id()).body();
         var comment = scenario.github.comments(Scenario.REPO, 7).get(0).body();
-        var logged = log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
+        var logged = logged().stream().map(ILoggingEvent::getFormattedMessage).toList();
         assertThat(page).contains("local passed");
         assertThat(comment).contains("[local](").contains(") passed.");
         for (var secret : secrets()) {
@@ -272,7 +279,10 @@ class SandboxServiceTest {
                 - lab: unsafe
                 - lab: broken
                 """);
-        var logged = log.list.stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
+        // The labs are checked on the start thread, once the server listens: the last line of the start says so.
+        await().atMost(Duration.ofSeconds(30)).until(() -> logged().stream()
+                .anyMatch(e -> e.getFormattedMessage().startsWith("health: ")));
+        var logged = logged().stream().map(e -> e.getLevel() + " " + e.getFormattedMessage()).toList();
         assertThat(logged).contains("WARN lab unsafe runs the change's code WITHOUT A SANDBOX (sandbox: none): it runs "
                 + "as labgate's own user and can read labgate's secrets, database and keys, and act as labgate; only "
                 + "for code as trusted as labgate itself");
