@@ -132,6 +132,12 @@ public final class ConfigCommand {
                             + ", which is not set here; the service needs it to share results with KCIDB");
                 }
             }
+            for (var variable : policy.artifacts().secretVariables()) {
+                if (environment.apply(variable) == null) {
+                    out.println(file + ": note: artifacts.s3 reads a credential from " + variable
+                            + ", which is not set here; the service needs it to upload build artifacts");
+                }
+            }
             return 0;
         }
     }
