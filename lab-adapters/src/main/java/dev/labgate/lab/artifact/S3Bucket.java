@@ -274,17 +274,20 @@ public final class S3Bucket {
         var said = "HTTP " + status + error.map(e -> " " + e.code() + (e.message().isEmpty() ? "" : ": "
                 + e.message())).orElse("");
         var retryable = status >= 500 || status == 429 || status == 408 || code.equals("RequestTimeout");
+        // The bucket and what it said first: a commit status shows the first 140 characters of a note.
+        var bucket = "S3 bucket '" + name + "'";
+        var where = operation + " at " + endpoint.getAuthority();
         var what = switch (code) {
-            case "SignatureDoesNotMatch", "InvalidAccessKeyId" -> this + " refused labgate's credentials for "
-                    + operation + " (" + said + "): check " + credentials.from();
-            case "AccessDenied" -> this + " refused " + operation + " (" + said + "): the key in "
-                    + credentials.from() + " may not do it, or the bucket's policy forbids it";
-            case "NoSuchBucket" -> this + " does not exist (" + said + ")";
-            case "AuthorizationHeaderMalformed" -> this + " refused " + operation + " (" + said
+            case "SignatureDoesNotMatch", "InvalidAccessKeyId" -> bucket + " refused labgate's credentials (" + said
+                    + "): check " + credentials.from() + " (" + where + ")";
+            case "AccessDenied" -> bucket + " refused " + where + " (" + said + "): the key in " + credentials.from()
+                    + " may not do it, or the bucket's policy forbids it";
+            case "NoSuchBucket" -> bucket + " does not exist at " + endpoint.getAuthority() + " (" + said + ")";
+            case "AuthorizationHeaderMalformed" -> bucket + " refused " + where + " (" + said
                     + "): check the bucket's region in the policy";
-            case "RequestTimeTooSkewed" -> this + " refused " + operation + " (" + said
+            case "RequestTimeTooSkewed" -> bucket + " refused " + where + " (" + said
                     + "): this host's clock is more than 15 minutes off the bucket's";
-            default -> this + (retryable ? " failed " : " refused ") + operation + " (" + said + ")";
+            default -> bucket + (retryable ? " failed " : " refused ") + where + " (" + said + ")";
         };
         return new BucketException(what, retryable, retryAfter, null);
     }

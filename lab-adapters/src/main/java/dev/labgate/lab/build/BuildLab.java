@@ -125,8 +125,7 @@ public final class BuildLab implements Lab {
                     true, e);
         } catch (BucketException e) {
             // Refused (bad credentials, no such bucket): the build ends with the reason; an outage: the next poll tries again.
-            throw new LabException("cannot publish the artifacts of run " + run.externalId() + ": " + e.getMessage(),
-                    e.retryable(), e);
+            throw new LabException(e.getMessage(), e.retryable(), e);
         }
     }
 

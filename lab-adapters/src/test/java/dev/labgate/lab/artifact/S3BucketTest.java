@@ -134,10 +134,10 @@ class S3BucketTest {
         assertThatThrownBy(() -> bucket.put("run-1/tok/bzImage", file("a kernel"), sha256("a kernel"), "x/y"))
                 .isInstanceOfSatisfying(BucketException.class, e -> {
                     assertThat(e.retryable()).isFalse();
-                    assertThat(e.getMessage()).isEqualTo("S3 bucket 'kernels' at " + s3.url().getAuthority()
-                            + " refused labgate's credentials for PutObject (HTTP 403 SignatureDoesNotMatch: The "
-                            + "request signature we calculated does not match the signature you provided. Check your "
-                            + "key and signing method.): check TEST_KEY_ID and TEST_SECRET");
+                    assertThat(e.getMessage()).isEqualTo("S3 bucket 'kernels' refused labgate's credentials (HTTP 403 "
+                            + "SignatureDoesNotMatch: The request signature we calculated does not match the signature "
+                            + "you provided. Check your key and signing method.): check TEST_KEY_ID and TEST_SECRET "
+                            + "(PutObject at " + s3.url().getAuthority() + ")");
                     assertThat(e.getMessage()).doesNotContain(wrong, SECRET, "run-1", "tok");
                 });
         assertThat(s3.requests()).as("a refusal is not tried again").hasSize(1);
@@ -152,7 +152,7 @@ class S3BucketTest {
         assertThatThrownBy(() -> unknown.list("")).hasMessageContaining("HTTP 403 InvalidAccessKeyId")
                 .hasMessageContaining("check K and S");
         assertThatThrownBy(() -> bucket("no-such-bucket", "eu-test-1", SECRET).list(""))
-                .hasMessage("S3 bucket 'no-such-bucket' at " + s3.url().getAuthority() + " does not exist (HTTP 404 "
+                .hasMessage("S3 bucket 'no-such-bucket' does not exist at " + s3.url().getAuthority() + " (HTTP 404 "
                         + "NoSuchBucket: The specified bucket does not exist)");
         assertThatThrownBy(() -> bucket("kernels", "us-east-1", SECRET).list(""))
                 .hasMessageContaining("HTTP 400 AuthorizationHeaderMalformed")
@@ -182,7 +182,7 @@ class S3BucketTest {
         assertThatThrownBy(() -> bucket.delete("run-1/tok/bzImage")).isInstanceOfSatisfying(BucketException.class,
                 e -> {
                     assertThat(e.retryable()).isTrue();
-                    assertThat(e.getMessage()).contains("failed DeleteObject (HTTP 500)");
+                    assertThat(e.getMessage()).contains("failed DeleteObject at " + s3.url().getAuthority() + " (HTTP 500)");
                 });
         assertThat(s3.requests()).as("four tries").hasSize(3 + 4);
     }
