@@ -228,7 +228,7 @@ public final class ArtifactStore {
                         e.retryable(), e.retryAfter(), e);
             }
         }
-        LOG.info("run {}: uploaded {} artifacts to {}", runId, all.size(), to);
+        LOG.info("run {}: uploaded {} artifacts and their {} to {}", runId, files.size(), CHECKSUMS, to);
     }
 
     /** The type a file is served with: text for logs, configurations and checksums, bytes for the rest. */
