@@ -400,7 +400,7 @@ public final class FakeS3 extends FakeHttpServer {
         var out = new StringBuilder();
         for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
             var unreserved = Character.isLetterOrDigit(b) && b > 0 || "-._~".indexOf(b) >= 0 || b == '/' && !encodeSlash;
-            out.append(unreserved ? String.valueOf((char) b) : String.format("%%%02X", b & 0xff));
+            out.append(unreserved ? String.valueOf((char) b) : "%" + HexFormat.of().withUpperCase().toHexDigits(b));
         }
         return out.toString();
     }

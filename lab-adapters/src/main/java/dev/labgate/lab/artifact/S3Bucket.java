@@ -199,10 +199,13 @@ public final class S3Bucket {
                     bytes = in.readNBytes(MAX_ANSWER);
                 }
                 var status = response.statusCode();
-                var error = S3Error.of(bytes);
-                if (status / 100 == 2 || status == 404 && operation.equals("GetObject")
-                        && error.filter(e -> e.code().equals("NoSuchBucket")).isEmpty()) {
+                if (status / 100 == 2) {
                     return new Answer(status, bytes);
+                }
+                var error = S3Error.of(bytes);
+                if (status == 404 && operation.equals("GetObject")
+                        && error.filter(e -> e.code().equals("NoSuchBucket")).isEmpty()) {
+                    return new Answer(status, new byte[0]);
                 }
                 failure = refusal(operation, status, error, response.headers().firstValue("Retry-After")
                         .flatMap(S3Bucket::seconds));
