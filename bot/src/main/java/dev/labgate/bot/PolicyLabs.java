@@ -8,8 +8,10 @@ import dev.labgate.core.lab.LabException;
 import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
+import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.flow.Labs;
 import dev.labgate.lab.artifact.ArtifactStore;
+import dev.labgate.lab.artifact.S3Bucket;
 import dev.labgate.lab.build.BuildLab;
 import dev.labgate.lab.build.BuildSettings;
 import dev.labgate.lab.command.CommandLab;
@@ -72,7 +74,8 @@ public final class PolicyLabs implements Labs, AutoCloseable {
     private record Built(LabSpec spec, ArtifactSettings artifacts, Lab lab, Optional<SandboxSetup> sandbox) {
     }
 
-    private record Store(ArtifactSettings settings, ArtifactStore store) {
+    /** The store of the policy's artifact settings; {@code problem} says why its bucket cannot be used, if so. */
+    private record Store(ArtifactSettings settings, ArtifactStore store, Optional<String> problem) {
     }
 
     /** How much of a build's output its command lab keeps for itself; the build log is published whole. */
@@ -159,17 +162,52 @@ public final class PolicyLabs implements Labs, AutoCloseable {
 
     /**
      * Where artifacts are published under the policy in force: the operator's published directory,
-     * or {@code <data dir>/artifacts}, served at {@code <public URL>/artifacts}.
+     * or {@code <data dir>/artifacts}, served at {@code <public URL>/artifacts}, and uploaded to the
+     * policy's S3 bucket when it names one.
      */
     public ArtifactStore artifacts() {
+        return store().store();
+    }
+
+    private Store store() {
         var settings = policies.current().artifacts();
-        return store.updateAndGet(old -> old != null && old.settings().equals(settings) ? old
-                : new Store(settings, settings.published()
-                        .map(p -> new ArtifactStore(p.directory(), Optional.of(p.url().toString()), settings.maxFileBytes(),
-                                context.callbackKey()))
-                        .orElseGet(() -> new ArtifactStore(dataDir.resolve("artifacts"),
-                                context.publicUrl().map(u -> u.replaceAll("/+$", "") + "/artifacts"),
-                                settings.maxFileBytes(), context.callbackKey())))).store();
+        return store.updateAndGet(old -> old != null && old.settings().equals(settings) ? old : store(settings));
+    }
+
+    private Store store(ArtifactSettings settings) {
+        var key = context.callbackKey();
+        if (settings.published().isPresent()) {
+            var published = settings.published().get();
+            return new Store(settings, new ArtifactStore(published.directory(), Optional.of(published.url().toString()),
+                    settings.maxFileBytes(), key, Optional.empty()), Optional.empty());
+        }
+        var local = dataDir.resolve("artifacts");
+        var served = context.publicUrl().map(u -> u.replaceAll("/+$", "") + "/artifacts");
+        if (settings.bucket().isEmpty()) {
+            return new Store(settings, new ArtifactStore(local, served, settings.maxFileBytes(), key, Optional.empty()),
+                    Optional.empty());
+        }
+        var bucket = settings.bucket().get();
+        var accessKey = secret(bucket.accessKeyEnv());
+        var secretKey = secret(bucket.secretKeyEnv());
+        if (accessKey == null || secretKey == null) {
+            var unset = new ArrayList<String>();
+            if (accessKey == null) {
+                unset.add(bucket.accessKeyEnv());
+            }
+            if (secretKey == null) {
+                unset.add(bucket.secretKeyEnv());
+            }
+            return new Store(settings, new ArtifactStore(local, served, settings.maxFileBytes(), key, Optional.empty()),
+                    Optional.of("artifacts.s3 needs the bucket's access key in " + bucket.accessKeyEnv() + " and its "
+                            + "secret in " + bucket.secretKeyEnv() + "; " + String.join(" and ", unset)
+                            + (unset.size() == 1 ? " is" : " are") + " not set"));
+        }
+        var credentials = new S3Bucket.Credentials(accessKey, secretKey, bucket.accessKeyEnv() + " and "
+                + bucket.secretKeyEnv());
+        return new Store(settings, new ArtifactStore(local, served, settings.maxFileBytes(), key, Optional.of(
+                new S3Bucket(bucket.endpoint(), bucket.name(), bucket.region(), bucket.prefix(), bucket.url(),
+                        credentials, clock, RetryPolicy.OUTSIDE_CALLS))), Optional.empty());
     }
 
     private Built build(LabSpec spec, ArtifactSettings artifacts) {
@@ -239,7 +277,11 @@ public final class PolicyLabs implements Labs, AutoCloseable {
         var command = new CommandLab(spec.name(), new CommandSettings(BuildLab.script(settings), spec.timeout(),
                 Map.of(), BUILD_OUTPUT, limits(spec.confinement())), sandbox, scratch(spec.name()), fetcher, starter,
                 clock);
-        var store = artifacts();
+        var artifacts = store();
+        if (artifacts.problem().isPresent()) {
+            throw new IllegalArgumentException("lab " + spec.name() + ": " + artifacts.problem().get());
+        }
+        var store = artifacts.store();
         if (store.url("run").isEmpty()) {
             LOG.warn("lab {}: labgate has no public URL and the policy names no artifacts directory: its builds are "
                     + "kept in {} but later stages cannot download them", spec.name(), store.root());

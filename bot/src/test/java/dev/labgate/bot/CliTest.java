@@ -99,6 +99,24 @@ class CliTest {
     }
 
     @Test
+    void config_check_notes_the_buckets_credentials_that_are_not_set_in_its_environment() throws Exception {
+        var policy = Files.writeString(tmp.resolve("policy.yml"), """
+                artifacts:
+                  s3:
+                    endpoint: https://minio.example.org:9000
+                    bucket: labgate-artifacts
+                    access-key-id-env: LABGATE_TEST_S3_ACCESS_KEY_ID
+                    secret-access-key-env: LABGATE_NOBODY_SETS_THIS_SECRET
+                """);
+
+        var result = run("config", "check", policy.toString());
+
+        assertThat(result.exit()).as(result.err()).isZero();
+        assertThat(result.out()).contains(policy + ": note: artifacts.s3 reads a credential from "
+                + "LABGATE_NOBODY_SETS_THIS_SECRET, which is not set here").doesNotContain("LABGATE_TEST_S3_ACCESS_KEY_ID");
+    }
+
+    @Test
     void config_check_passes_the_shipped_example_and_lists_every_error_of_a_broken_file() throws Exception {
         var example = run("config", "check", "../policy/example.yml");
         assertThat(example.exit()).as(example.err()).isZero();

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
@@ -45,6 +46,26 @@ class PolicyLabsTest {
                     paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
+        }
+    }
+
+    @Test
+    void a_build_lab_whose_bucket_has_no_credentials_in_the_environment_refuses_its_runs_and_says_which() throws IOException {
+        var here = Bubblewrap.setUp(false, List.of(), tmp.resolve("check"));
+        assumeTrue(here instanceof SandboxSetup.Ready, () -> "no sandbox on this host: "
+                + ((SandboxSetup.Refused) here).reason());
+        var policy = new PolicyParser().parse("""
+                labs:
+                  build: {type: build, arch: x86_64}
+                artifacts:
+                  s3: {endpoint: 'https://s3.example.org', bucket: kernels}
+                """, tmp).policy().orElseThrow();
+        var environment = Map.of("LABGATE_S3_ACCESS_KEY_ID", "an-access-key");
+        try (var labs = new PolicyLabs(() -> policy, tmp.resolve("data"), Clock.systemUTC(),
+                new PolicyLabs.Context(environment::get, Optional.empty(), new byte[32], runId -> null))) {
+            assertThat(labs.problems()).containsExactly("lab build: artifacts.s3 needs the bucket's access key in "
+                    + "LABGATE_S3_ACCESS_KEY_ID and its secret in LABGATE_S3_SECRET_ACCESS_KEY; "
+                    + "LABGATE_S3_SECRET_ACCESS_KEY is not set");
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.labgate.bot;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.labgate.bot.store.JdbcRunStore;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.RepoRef;
@@ -8,6 +11,7 @@ import dev.labgate.core.run.Run;
 import dev.labgate.core.run.RunState;
 import dev.labgate.testkit.FakeGitHub;
 import dev.labgate.testkit.FakeLava;
+import dev.labgate.testkit.FakeS3;
 import dev.labgate.testkit.FileServer;
 import dev.labgate.testkit.StandInKernel;
 import org.junit.jupiter.api.AfterEach;
@@ -15,16 +19,22 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,6 +50,7 @@ class StagesServiceTest {
 
     static final String LAVA_TOKEN = "lava-test-token";
     static final Path EXAMPLE = Path.of("..", "policy", "build-and-boot.yml");
+    static final String BUCKET = "labgate-artifacts";
 
     @TempDir
     Path tmp;
@@ -48,6 +59,9 @@ class StagesServiceTest {
     private RunningLabgate labgate;
     private FakeLava lava;
     private FileServer files;
+    /** The bucket of the tests whose name says so; labs then download from it, not from labgate. */
+    private FakeS3 s3;
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
     private String kernelHead;
     private String brokenHead;
 
@@ -68,9 +82,28 @@ class StagesServiceTest {
                 .replace("LABGATE_LAVA_TOKEN", "LABGATE_TEST_LAVA_TOKEN")
                 .replace("template: lava/", "template: " + EXAMPLE.getParent().toAbsolutePath() + "/lava/")
                 .replace("https://files.example.org/rootfs/debian-bookworm-amd64.ext4.xz", rootfs);
-        if (test.getTestMethod().orElseThrow().getName().contains("size_limit")) {
+        var name = test.getTestMethod().orElseThrow().getName();
+        if (name.contains("size_limit")) {
             example = example.replace("max-size: 512M", "max-size: 64");
         }
+        if (name.contains("bucket")) {
+            assertThat(System.getenv("LABGATE_TEST_S3_ACCESS_KEY_ID")).as("set by bot/pom.xml for the tests").isNotNull();
+            s3 = new FakeS3("us-east-1");
+            s3.key(System.getenv("LABGATE_TEST_S3_ACCESS_KEY_ID"), name.contains("refuses")
+                    ? "another-secret-than-labgates-0123456789" : System.getenv("LABGATE_TEST_S3_SECRET_ACCESS_KEY"));
+            s3.bucket(BUCKET, true);
+            example = example.replace("max-size: 512M", """
+                    max-size: 512M
+                      s3:
+                        endpoint: %s
+                        bucket: %s
+                        prefix: ci/
+                        access-key-id-env: LABGATE_TEST_S3_ACCESS_KEY_ID
+                        secret-access-key-env: LABGATE_TEST_S3_SECRET_ACCESS_KEY
+                    """.formatted(s3.url(), BUCKET));
+        }
+        log.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(log);
         Files.writeString(scenario.root.resolve("policy.yml"), example);
         labgate = new RunningLabgate(RunningLabgate.reachableAtItsPublicUrl(scenario.properties()));
         scenario.github.permission(Scenario.REPO, "alice", "write");
@@ -78,9 +111,13 @@ class StagesServiceTest {
 
     @AfterEach
     void stop() {
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(log);
         labgate.close();
         lava.close();
         files.close();
+        if (s3 != null) {
+            s3.close();
+        }
         scenario.close();
     }
 
@@ -209,5 +246,90 @@ class StagesServiceTest {
         assertThat(boot.note()).contains("{{ modules_url }} has no value: the build before this run published no "
                 + "modules");
         assertThat(lava.jobs()).isEmpty();
+    }
+    @Test
+    void with_a_bucket_the_build_is_uploaded_and_lava_boots_it_from_the_bucket() throws Exception {
+        open(8, kernelHead);
+
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+                .until(() -> run(8, kernelHead, "qemu-kunit").labRun() != null);
+        var build = run(8, kernelHead, "build");
+        assertThat(build.state()).isEqualTo(RunState.PASSED);
+        var artifacts = artifacts(build.id());
+        var token = artifacts.split("/")[6];
+        assertThat(artifacts).as("the bucket's URL, path-style, with the run's token")
+                .isEqualTo(s3.url() + "/" + BUCKET + "/ci/" + build.id() + "/" + token + "/");
+        assertThat(s3.keys(BUCKET)).containsExactlyInAnyOrder(Stream.of("bzImage", "modules.tar.xz", "kernel.config",
+                "build.log", "SHA256SUMS").map(f -> "ci/" + build.id() + "/" + token + "/" + f).toArray(String[]::new));
+        var sums = new String(s3.object(BUCKET, "ci/" + build.id() + "/" + token + "/SHA256SUMS").orElseThrow().bytes(),
+                StandardCharsets.UTF_8).lines().map(l -> l.split(" {2}")).collect(Collectors.toMap(p -> p[1], p -> p[0]));
+        assertThat(sums).as("the files labgate keeps").isEqualTo(labgate.bean(PolicyLabs.class).artifacts()
+                .files(build.id()).stream().collect(Collectors.toMap(f -> f.name(), f -> f.sha256())));
+
+        var job = lava.jobs().get(0);
+        assertThat(job.definition()).contains("url: " + artifacts + "bzImage", "sha256sum: " + sums.get("bzImage"),
+                "url: " + artifacts + "modules.tar.xz", "sha256sum: " + sums.get("modules.tar.xz"));
+        assertThat(lava.start(job.id())).as("the worker got every file of the deploy action").isTrue();
+        assertThat(job.downloads()).extracting(FakeLava.Download::url, FakeLava.Download::sha256).contains(
+                org.assertj.core.groups.Tuple.tuple(artifacts + "bzImage", sums.get("bzImage")),
+                org.assertj.core.groups.Tuple.tuple(artifacts + "modules.tar.xz", sums.get("modules.tar.xz")));
+        assertThat(s3.requests()).filteredOn(r -> r.method().equals("GET") && r.path().endsWith("/bzImage"))
+                .as("downloaded from the bucket").isNotEmpty();
+        lava.finish(job.id(), "Complete", null, List.of(FakeLava.Case.job("pass", null, null),
+                FakeLava.Case.of("lava", "auto-login-action", "pass"),
+                FakeLava.Case.of("1_kunit", "kunit-example-test-example_simple_test", "pass")));
+        assertThat(lava.sendCallback(job.id())).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> finalStatuses(kernelHead).size() == 2);
+        assertThat(finalStatuses(kernelHead)).extracting(FakeGitHub.Status::context, FakeGitHub.Status::state)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("labgate/build", "success"),
+                        org.assertj.core.groups.Tuple.tuple("labgate/qemu-kunit", "success"));
+
+        s3.backdate(BUCKET, "ci/", Duration.ofDays(15));
+        Files.setLastModifiedTime(labgate.bean(PolicyLabs.class).artifacts().root().resolve(build.id()).resolve(token)
+                .resolve("SHA256SUMS"), FileTime.from(Instant.now().minus(Duration.ofDays(15))));
+        assertThat(labgate.bean(ArtifactRetention.class).sweep()).as("14 days of retention").isEqualTo(1);
+        assertThat(s3.keys(BUCKET)).as("the bucket's objects went with the run").isEmpty();
+    }
+
+    @Test
+    void a_bucket_that_refuses_labgates_credentials_fails_the_build_with_the_reason_and_the_boot_is_not_run() {
+        open(8, kernelHead);
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> finalStatuses(kernelHead).size() == 2);
+        var build = run(8, kernelHead, "build");
+        assertThat(build.state()).isEqualTo(RunState.ERRORED);
+        assertThat(build.note()).isEqualTo("lab build refused: cannot upload bzImage: S3 bucket '" + BUCKET + "' refused "
+                + "labgate's credentials (HTTP 403 SignatureDoesNotMatch: The request signature we calculated does not "
+                + "match the signature you provided. Check your key and signing method.): check "
+                + "LABGATE_TEST_S3_ACCESS_KEY_ID and LABGATE_TEST_S3_SECRET_ACCESS_KEY (PutObject at "
+                + s3.url().getAuthority() + ")");
+        var boot = run(8, kernelHead, "qemu-kunit");
+        assertThat(boot.state()).isEqualTo(RunState.SKIPPED);
+        assertThat(boot.note()).isEqualTo("not run: build had an infrastructure error: " + build.note());
+        assertThat(lava.jobs()).as("nothing reached the boards").isEmpty();
+        assertThat(s3.keys(BUCKET)).isEmpty();
+        assertThat(labgate.bean(PolicyLabs.class).artifacts().find(build.id(), "bzImage")).as("nothing half-published")
+                .isEmpty();
+        assertThat(finalStatuses(kernelHead)).extracting(FakeGitHub.Status::context, FakeGitHub.Status::state)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("labgate/build", "error"),
+                        org.assertj.core.groups.Tuple.tuple("labgate/qemu-kunit", "error"));
+        assertThat(finalStatuses(kernelHead)).filteredOn(s -> s.context().equals("labgate/build"))
+                .extracting(FakeGitHub.Status::description).singleElement().asString()
+                .startsWith("Infrastructure error: lab build refused: cannot upload bzImage: S3 bucket '" + BUCKET
+                        + "' refused labgate's credentials");
+
+        var secret = System.getenv("LABGATE_TEST_S3_SECRET_ACCESS_KEY");
+        await().atMost(Duration.ofSeconds(30)).until(() -> summary(8).contains("not run: build had an infrastructure"));
+        var said = new ArrayList<String>();
+        scenario.github.statuses(Scenario.REPO, kernelHead).forEach(s -> said.add(s.description()));
+        scenario.github.comments(Scenario.REPO, 8).forEach(c -> said.add(c.body()));
+        said.add(labgate.get("/runs/" + build.id()).body());
+        said.add(labgate.get("/runs/" + boot.id()).body());
+        log.list.forEach(event -> {
+            said.add(event.getFormattedMessage());
+            Optional.ofNullable(event.getThrowableProxy()).ifPresent(t -> said.add(t.getMessage()));
+        });
+        assertThat(String.join("\n", said)).as("what labgate wrote and logged").contains("SignatureDoesNotMatch")
+                .doesNotContain(secret);
     }
 }

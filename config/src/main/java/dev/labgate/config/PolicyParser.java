@@ -10,6 +10,7 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 import java.io.StringReader;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Reads a policy file, reporting every problem with its line and column and a suggestion, and
@@ -56,7 +58,13 @@ public final class PolicyParser {
     private static final Set<String> SIGNATURES = Set.of("required", "openpgp-keyring", "ssh-allowed-signers",
             "forge-keys");
     private static final Set<String> PLAN = Set.of("name", "lab", "tests", "paths", "after");
-    private static final Set<String> ARTIFACTS = Set.of("retention", "max-size", "directory", "url");
+    private static final Set<String> ARTIFACTS = Set.of("retention", "max-size", "directory", "url", "s3");
+    private static final Set<String> BUCKET = Set.of("endpoint", "bucket", "region", "prefix", "url",
+            "access-key-id-env", "secret-access-key-env");
+    /** The S3 naming rules of general purpose buckets (Amazon S3 User Guide, "Bucket naming rules"). */
+    private static final Pattern BUCKET_NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+    private static final Pattern KEY_PREFIX = Pattern.compile("([A-Za-z0-9_-][A-Za-z0-9._-]*/)*([A-Za-z0-9_-][A-Za-z0-9._-]*)?");
+    private static final Pattern REGION = Pattern.compile("[A-Za-z0-9-]{1,64}");
     private static final Set<String> QUOTAS = Set.of("runs-per-author-per-day", "concurrent-runs-per-lab",
             "retests-per-head");
     private static final Set<String> REPORTING = Set.of("statuses", "summary-comment", "review");
@@ -424,9 +432,64 @@ public final class PolicyParser {
         if (maxSize <= 0) {
             entries.get("max-size").error("the largest artifact must be larger than 0 bytes", "write it like 1G");
         }
+        var bucket = section(entries, "s3").flatMap(PolicyParser::bucket);
+        if (entries.containsKey("s3") && entries.containsKey("directory")) {
+            entries.get("s3").error("artifacts go to a published directory or to an S3 bucket, not both",
+                    "keep either directory and url, or s3");
+        }
+        if (bucket.isPresent() && maxSize > ArtifactSettings.Bucket.MAX_OBJECT_BYTES) {
+            (entries.containsKey("max-size") ? entries.get("max-size") : entries.get("s3")).error("an S3 bucket "
+                    + "takes at most 5 GiB in one upload, and labgate does not upload in parts",
+                    "set max-size: 5G or less");
+        }
         var published = dir.isPresent() && url.isPresent()
                 ? Optional.of(new ArtifactSettings.Published(dir.get(), url.get())) : Optional.<ArtifactSettings.Published>empty();
-        return new ArtifactSettings(retention, maxSize, published);
+        return new ArtifactSettings(retention, maxSize, published, bucket);
+    }
+
+    /** {@code artifacts.s3}: an S3-compatible bucket, addressed path-style; credentials only by environment variable. */
+    private static Optional<ArtifactSettings.Bucket> bucket(PolicyNode node) {
+        var entries = node.entries(BUCKET);
+        var endpoint = section(entries, "endpoint").flatMap(PolicyNode::url);
+        if (!entries.containsKey("endpoint")) {
+            node.error("an S3 bucket needs the endpoint of its API", "add endpoint: https://s3.eu-west-1.amazonaws.com "
+                    + "(or your MinIO, Ceph or Garage URL)");
+        }
+        endpoint.filter(e -> e.getRawPath() != null && !e.getRawPath().isEmpty() && !e.getRawPath().equals("/")
+                || e.getRawQuery() != null).ifPresent(e -> entries.get("endpoint").error("an S3 endpoint is a host "
+                + "with no path: labgate addresses the bucket as <endpoint>/<bucket>/<key>", "write it like "
+                + "https://minio.example.org:9000"));
+        var name = section(entries, "bucket").flatMap(PolicyNode::string).map(String::strip);
+        if (!entries.containsKey("bucket")) {
+            node.error("an S3 bucket needs its name", "add bucket: labgate-artifacts");
+        }
+        name.filter(n -> !BUCKET_NAME.matcher(n).matches() || n.contains("..")).ifPresent(n -> entries.get("bucket")
+                .error("'" + n + "' is not an S3 bucket name", "3 to 63 lowercase letters, digits, dots and hyphens, "
+                        + "beginning and ending with a letter or digit"));
+        var region = section(entries, "region").flatMap(PolicyNode::string).map(String::strip)
+                .orElse(ArtifactSettings.Bucket.DEFAULT_REGION);
+        if (!REGION.matcher(region).matches()) {
+            entries.get("region").error("'" + region + "' is not a region", "write it like eu-west-1 (MinIO: "
+                    + "us-east-1 unless set otherwise; Garage: garage)");
+        }
+        var prefix = section(entries, "prefix").flatMap(PolicyNode::string).map(String::strip).orElse("");
+        if (!KEY_PREFIX.matcher(prefix).matches() || prefix.startsWith("/")) {
+            entries.get("prefix").error("'" + prefix + "' is not a key prefix labgate writes under",
+                    "plain names of letters, digits, '.', '_' and '-' separated by '/', like labgate/artifacts/");
+        }
+        var url = section(entries, "url").flatMap(PolicyNode::url);
+        var accessKeyEnv = section(entries, "access-key-id-env").flatMap(PolicyNode::envName)
+                .orElse(ArtifactSettings.Bucket.DEFAULT_ACCESS_KEY_ENV);
+        var secretKeyEnv = section(entries, "secret-access-key-env").flatMap(PolicyNode::envName)
+                .orElse(ArtifactSettings.Bucket.DEFAULT_SECRET_KEY_ENV);
+        if (endpoint.isEmpty() || name.isEmpty()) {
+            return Optional.empty();
+        }
+        var base = endpoint.get().toString().replaceAll("/+$", "");
+        var normalized = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+        return Optional.of(new ArtifactSettings.Bucket(URI.create(base), name.get(), region, normalized,
+                url.map(u -> URI.create(u.toString().replaceAll("/+$", ""))).orElse(URI.create(base + "/" + name.get())),
+                accessKeyEnv, secretKeyEnv));
     }
 
     private static Quotas quotas(PolicyNode node) {

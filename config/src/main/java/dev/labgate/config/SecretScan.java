@@ -19,7 +19,7 @@ final class SecretScan {
 
     private static final Set<String> SECRET_KEYS = Set.of("token", "password", "passwd", "secret", "api-key",
             "apikey", "api-token", "access-token", "auth-token", "private-key", "jwt", "authorization",
-            "client-secret", "webhook-secret", "credentials", "push-token");
+            "client-secret", "webhook-secret", "credentials", "push-token", "access-key-id", "secret-access-key");
 
     private static final Pattern SECRET_ENV_NAME = Pattern.compile(
             "(?i).*(token|secret|password|passwd|api_?key|private_?key|credential).*");

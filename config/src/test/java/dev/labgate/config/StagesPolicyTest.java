@@ -216,6 +216,70 @@ class StagesPolicyTest {
     }
 
     @Test
+    void an_s3_bucket_is_addressed_path_style_with_credentials_named_by_environment_variable() {
+        var bucket = valid("""
+                artifacts:
+                  s3:
+                    endpoint: http://minio.example.org:9000/
+                    bucket: labgate-artifacts
+                    prefix: ci/builds
+                """).artifacts().bucket().orElseThrow();
+        assertThat(bucket).isEqualTo(new ArtifactSettings.Bucket(URI.create("http://minio.example.org:9000"),
+                "labgate-artifacts", "us-east-1", "ci/builds/", URI.create("http://minio.example.org:9000/labgate-artifacts"),
+                "LABGATE_S3_ACCESS_KEY_ID", "LABGATE_S3_SECRET_ACCESS_KEY"));
+
+        var named = valid("""
+                artifacts:
+                  s3:
+                    endpoint: https://garage.example.org
+                    bucket: kernels
+                    region: garage
+                    url: https://kernels.example.org/
+                    access-key-id-env: GARAGE_KEY_ID
+                    secret-access-key-env: GARAGE_SECRET
+                """).artifacts();
+        assertThat(named.bucket().orElseThrow()).extracting(ArtifactSettings.Bucket::region,
+                ArtifactSettings.Bucket::prefix, ArtifactSettings.Bucket::url).containsExactly("garage", "",
+                URI.create("https://kernels.example.org"));
+        assertThat(named.secretVariables()).containsExactly("GARAGE_KEY_ID", "GARAGE_SECRET");
+    }
+
+    static Stream<Arguments> badBuckets() {
+        return Stream.of(
+                arguments("a bucket without an endpoint says what to write", "s3: {bucket: b1b}", 2, 7,
+                        "needs the endpoint of its API", "endpoint: https://"),
+                arguments("an endpoint with a path is refused: the bucket is addressed path-style",
+                        "s3: {endpoint: 'https://s3.example.org/store', bucket: b1b}", 2, 18, "with no path",
+                        "https://minio.example.org:9000"),
+                arguments("a bucket name S3 would refuse", "s3: {endpoint: 'https://s3.example.org', bucket: My_Bucket}",
+                        2, 52, "is not an S3 bucket name", "3 to 63 lowercase"),
+                arguments("a prefix that climbs out", "s3: {endpoint: 'https://s3.example.org', bucket: b1b, prefix: ../x}",
+                        2, 65, "is not a key prefix", "labgate/artifacts/"),
+                arguments("a secret written in the policy is refused", "s3: {endpoint: 'https://s3.example.org', "
+                        + "bucket: b1b, secret-access-key: wJalrXUtnFEMI}", 2, 57, "a secret is written in the policy",
+                        "secret-access-key-env"),
+                arguments("a bucket and a published directory at once", "s3: {endpoint: 'https://s3.example.org', "
+                        + "bucket: b1b}\n  directory: /srv/www\n  url: https://files.example.org", 2, 7,
+                        "not both", "keep either"),
+                arguments("a file larger than one upload takes", "max-size: 6G\n  s3: {endpoint: 'https://s3.example.org', "
+                        + "bucket: b1b}", 2, 13, "at most 5 GiB", "max-size: 5G or less"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBuckets")
+    void a_bucket_labgate_cannot_use_is_refused_with_the_fix(String sentence, String settings, int line, int column,
+                                                            String message, String suggestion) {
+        var result = parser.parse("artifacts:\n  " + settings + "\n", dir);
+        assertThat(result.policy()).as(sentence).isEmpty();
+        assertThat(result.errors()).as(sentence).anySatisfy(e -> {
+            assertThat(e.message()).contains(message);
+            assertThat(e.suggestion()).contains(suggestion);
+            assertThat(e.line()).isEqualTo(line);
+            assertThat(e.column()).isEqualTo(column);
+        });
+    }
+
+    @Test
     void a_lava_lab_after_a_build_needs_no_artifacts_url_and_may_name_its_device_tree() throws IOException {
         Files.writeString(dir.resolve("boot.yaml"), "job_name: x\n");
         var policy = valid("""

@@ -60,11 +60,17 @@ final class Stages {
             case CANCELLED -> new Gate.Closed(RunState.CANCELLED, "cancelled with " + lab
                     + (dependency.note().isEmpty() ? "" : ": " + dependency.note()));
             case FAILED -> new Gate.Closed(RunState.SKIPPED, "not run: " + lab + " failed");
-            case ERRORED -> new Gate.Closed(RunState.SKIPPED, "not run: " + lab + " had an infrastructure error");
+            case ERRORED -> new Gate.Closed(RunState.SKIPPED, "not run: " + errored(lab, dependency.note()));
             case TIMED_OUT -> new Gate.Closed(RunState.SKIPPED, "not run: " + lab + " timed out");
             case SKIPPED -> new Gate.Closed(RunState.SKIPPED, "not run: " + lab + " did not run");
             case AWAITING_APPROVAL, PLANNED, WAITING, SUBMITTED, RUNNING -> new Gate.Wait("Waiting for " + lab);
         };
+    }
+
+    /** Why the run before ended errored, in its own words when it has them (a bucket that refused the build's upload). */
+    private static String errored(String lab, String note) {
+        var said = lab + " had an infrastructure error";
+        return note.isEmpty() ? said : note.startsWith(said) ? note : said + ": " + note;
     }
 
     /** The runs that come after {@code run} and may still be waiting for it. */

@@ -156,9 +156,10 @@ class StagesFlowTest {
         world.settle();
 
         assertThat(run("build").state()).isEqualTo(RunState.ERRORED);
-        assertThat(run("boot").note()).isEqualTo("not run: build had an infrastructure error");
+        assertThat(run("boot").note()).isEqualTo("not run: build had an infrastructure error: 1 infrastructure error, "
+                + "code not judged: build (gave up after 2 attempts)");
         assertThat(summary()).contains("⚠️ **infra-error**")
-                .contains("(after build) skipped (not run: build had an infrastructure error)");
+                .contains("(after build) skipped (not run: build had an infrastructure error: ");
     }
 
     @Test

@@ -128,6 +128,12 @@ public abstract class FakeHttpServer implements AutoCloseable {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final String RAW_BODY = "labgate.fake.raw-body";
+
+    /** The request's body as it came, for a fake whose bodies are bytes, not text (stored objects). */
+    protected static byte[] rawBody(HttpExchange exchange) {
+        return (byte[]) exchange.getAttribute(RAW_BODY);
+    }
 
     private final HttpServer server;
     private final List<Request> requests = Collections.synchronizedList(new ArrayList<>());
@@ -263,7 +269,9 @@ public abstract class FakeHttpServer implements AutoCloseable {
             var method = exchange.getRequestMethod();
             var rawPath = exchange.getRequestURI().getRawPath();
             var rawQuery = exchange.getRequestURI().getRawQuery();
-            var body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            var bytes = exchange.getRequestBody().readAllBytes();
+            exchange.setAttribute(RAW_BODY, bytes);
+            var body = new String(bytes, StandardCharsets.UTF_8);
             requests.add(new Request(method, rawPath, rawQuery, headersOf(exchange), body, received));
             if (!method.equals("GET") && holdPath.test(rawPath) && holdsLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 held.add(() -> {

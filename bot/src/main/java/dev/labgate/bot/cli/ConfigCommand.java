@@ -64,9 +64,11 @@ public final class ConfigCommand {
                 throw new UncheckedIOException(e);
             }
             var key = new byte[32];
+            // The service's public URL as it would read it from the environment: where labs download artifacts from.
+            var publicUrl = Optional.ofNullable(environment.apply("LABGATE_PUBLIC_URL")).filter(u -> !u.isBlank());
             try (var labs = new PolicyLabs(() -> policy, scratch, Clock.systemUTC(), new PolicyLabs.Context(
                     name -> Optional.ofNullable(environment.apply(name)).orElse(STAND_IN_SECRET),
-                    Optional.empty(), key, runId -> null))) {
+                    publicUrl, key, runId -> null))) {
                 var sandboxes = new ArrayList<SandboxReport>();
                 for (var name : policy.labs().keySet()) {
                     labs.sandbox(name).filter(SandboxSetup.Ready.class::isInstance)
@@ -130,6 +132,12 @@ public final class ConfigCommand {
                 if (System.getenv(variable) == null) {
                     out.println(file + ": note: kcidb.submit reads its token from " + variable
                             + ", which is not set here; the service needs it to share results with KCIDB");
+                }
+            }
+            for (var variable : policy.artifacts().secretVariables()) {
+                if (environment.apply(variable) == null) {
+                    out.println(file + ": note: artifacts.s3 reads a credential from " + variable
+                            + ", which is not set here; the service needs it to upload build artifacts");
                 }
             }
             return 0;

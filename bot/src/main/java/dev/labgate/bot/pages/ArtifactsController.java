@@ -65,8 +65,7 @@ public final class ArtifactsController {
     }
 
     private static MediaType type(String file) {
-        var text = file.endsWith(".log") || file.endsWith(".config") || file.equals(ArtifactStore.CHECKSUMS);
-        return text ? MediaType.TEXT_PLAIN_TYPE : MediaType.APPLICATION_OCTET_STREAM_TYPE;
+        return MediaType.of(ArtifactStore.contentType(file));
     }
 
     private static MutableHttpResponse<?> described(MutableHttpResponse<?> response, ArtifactStore.Stored file) {

@@ -20,11 +20,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -37,6 +41,13 @@ import java.util.stream.Stream;
  * {@code <base URL>/<run>/<token>/<file>}. The token is an HMAC of the run id under labgate's secret
  * key: run ids appear on the run pages, so a URL without it could be guessed; with it, only whoever
  * was given a run's URLs (the lab of its later stage, a viewer of its page) can download its files.
+ *
+ * <p>With an {@link S3Bucket}, each publication is also uploaded to it, under
+ * {@code <prefix><run>/<token>/<file>}, and the URLs are the bucket's: the files one by one, then
+ * {@code SHA256SUMS}, before the local copy is moved in place. An upload that fails fails the
+ * publication (what it had uploaded is deleted, as far as the bucket lets labgate), so a run is
+ * published everywhere or nowhere. A replica that did not publish a run reads its list from the
+ * bucket; the retention deletes the bucket's objects with the local copies.
  *
  * <p>A run's files are replaced as a whole: they are written to a hidden directory and moved in
  * place, so a reader sees either the old set or the new one, and only files named in
@@ -92,6 +103,7 @@ public final class ArtifactStore {
     private final Optional<String> baseUrl;
     private final long maxFileBytes;
     private final SecretKeySpec key;
+    private final Optional<S3Bucket> bucket;
 
     /**
      * @param baseUrl where {@code root} is served ({@code <public URL>/artifacts} or the publishing
@@ -99,8 +111,9 @@ public final class ArtifactStore {
      * @param maxFileBytes the largest file kept
      * @param key the secret the runs' URL tokens derive from (at least 32 bytes, the same on every
      *            replica, since any of them may be asked for a file)
+     * @param bucket where every publication is uploaded too, and downloaded from; empty for none
      */
-    public ArtifactStore(Path root, Optional<String> baseUrl, long maxFileBytes, byte[] key) {
+    public ArtifactStore(Path root, Optional<String> baseUrl, long maxFileBytes, byte[] key, Optional<S3Bucket> bucket) {
         if (key == null || key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("the artifact key must have at least " + MIN_KEY_BYTES + " bytes");
         }
@@ -108,6 +121,7 @@ public final class ArtifactStore {
         this.baseUrl = baseUrl.map(u -> u.replaceAll("/+$", ""));
         this.maxFileBytes = maxFileBytes;
         this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+        this.bucket = bucket;
     }
 
     public Path root() {
@@ -128,6 +142,7 @@ public final class ArtifactStore {
      *               change's code linked to from elsewhere (labgate's data, {@code /proc/self/environ})
      *               is never copied
      * @throws UncheckedIOException when the store cannot be written
+     * @throws BucketException when the bucket did not take the files (nothing of this publication is served)
      */
     public Publication publish(String runId, Path within, List<Candidate> files) {
         requireRun(runId);
@@ -172,14 +187,54 @@ public final class ArtifactStore {
                 sums.append(stored.get().sha256()).append("  ").append(candidate.name()).append('\n');
             }
             Files.writeString(target.resolve(CHECKSUMS), sums);
+            if (bucket.isPresent()) {
+                upload(bucket.get(), runId, target, kept);
+            }
             var published = root.resolve(runId);
             deleteTree(published);
             Files.move(incoming, published, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             quietlyDelete(incoming);
             throw new UncheckedIOException("cannot publish the artifacts of run " + runId + " in " + root, e);
+        } catch (BucketException e) {
+            quietlyDelete(incoming);
+            throw e;
         }
         return new Publication(kept, leftOut);
+    }
+
+    /**
+     * Uploads a publication: its files, then {@code SHA256SUMS}, which marks it complete. When one
+     * upload fails, what went up is deleted again (best effort: the retention deletes what stays).
+     */
+    private void upload(S3Bucket to, String runId, Path dir, List<Stored> files) throws IOException {
+        var base = runId + "/" + token(runId) + "/";
+        var all = new ArrayList<>(files);
+        all.add(new Stored(CHECKSUMS, sha256(dir.resolve(CHECKSUMS)), Files.size(dir.resolve(CHECKSUMS))));
+        var uploaded = new ArrayList<String>();
+        for (var file : all) {
+            try {
+                to.put(base + file.name(), dir.resolve(file.name()), file.sha256(), contentType(file.name()));
+                uploaded.add(base + file.name());
+            } catch (BucketException e) {
+                for (var key : uploaded) {
+                    try {
+                        to.delete(key);
+                    } catch (BucketException ignored) {
+                        // The bucket keeps it until the retention; without SHA256SUMS no one is given its URL.
+                    }
+                }
+                throw new BucketException("cannot upload " + file.name() + ": " + e.getMessage(),
+                        e.retryable(), e.retryAfter(), e);
+            }
+        }
+        LOG.info("run {}: uploaded {} artifacts and their {} to {}", runId, files.size(), CHECKSUMS, to);
+    }
+
+    /** The type a file is served with: text for logs, configurations and checksums, bytes for the rest. */
+    public static String contentType(String name) {
+        var text = name.endsWith(".log") || name.endsWith(".config") || name.equals(CHECKSUMS);
+        return text ? "text/plain; charset=utf-8" : "application/octet-stream";
     }
 
     /** Whether {@code file}, lexically under {@code within}, is a regular file with no link on the way. */
@@ -210,15 +265,25 @@ public final class ArtifactStore {
         return Optional.of(new Stored(name, HexFormat.of().formatHex(digest.digest()), size));
     }
 
-    /** The files a run published, in the order they were published; empty when it has none (or they expired). */
+    /**
+     * The files a run published, in the order they were published; empty when it has none (or they
+     * expired). With a bucket, a run this replica did not publish is read from the bucket.
+     *
+     * @throws BucketException when the bucket must be asked and cannot say
+     */
     public List<Stored> files(String runId) {
         if (!RUN.matcher(runId).matches()) {
             return List.of();
         }
+        return kept(runId).orElseGet(() -> bucket.map(b -> uploaded(b, runId)).orElse(List.of()));
+    }
+
+    /** The files of a run published here, as its local {@code SHA256SUMS} lists them; empty when it has none. */
+    private Optional<List<Stored>> kept(String runId) {
         var dir = root.resolve(runId).resolve(token(runId));
         var sums = dir.resolve(CHECKSUMS);
         if (!Files.isRegularFile(sums)) {
-            return List.of();
+            return Optional.empty();
         }
         try {
             var stored = new ArrayList<Stored>();
@@ -233,20 +298,41 @@ public final class ArtifactStore {
                     stored.add(new Stored(name, line.substring(0, 64), Files.size(file)));
                 }
             }
-            return stored;
+            return Optional.of(stored);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the artifacts of run " + runId, e);
         }
     }
 
+    /** A run's files as its {@code SHA256SUMS} in the bucket lists them, with the sizes the bucket gives. */
+    private List<Stored> uploaded(S3Bucket from, String runId) {
+        var base = runId + "/" + token(runId) + "/";
+        var listed = from.get(base + CHECKSUMS);
+        if (listed.isEmpty()) {
+            return List.of();
+        }
+        var sizes = new HashMap<String, Long>();
+        from.list(base).forEach(object -> sizes.put(object.key().substring(base.length()), object.size()));
+        var stored = new ArrayList<Stored>();
+        for (var line : new String(listed.get(), StandardCharsets.UTF_8).split("\n")) {
+            var name = line.length() > 66 && line.indexOf("  ") == 64 ? line.substring(66) : "";
+            if (validName(name) && sizes.containsKey(name)) {
+                stored.add(new Stored(name, line.substring(0, 64), sizes.get(name)));
+            }
+        }
+        return stored;
+    }
+
     /** Where a published file can be downloaded; empty when nothing serves the store. */
     public Optional<String> url(String runId, String name) {
-        return url(runId).map(dir -> dir + "/" + name);
+        return bucket.map(b -> b.url(runId + "/" + token(runId) + "/" + name))
+                .or(() -> url(runId).map(dir -> dir + "/" + name));
     }
 
     /** The directory URL of a run's files, with its token; empty when nothing serves the store. */
     public Optional<String> url(String runId) {
-        return baseUrl.map(base -> base + "/" + runId + "/" + token(runId));
+        return bucket.map(b -> b.url(runId + "/" + token(runId)))
+                .or(() -> baseUrl.map(base -> base + "/" + runId + "/" + token(runId)));
     }
 
     /**
@@ -262,7 +348,8 @@ public final class ArtifactStore {
     }
 
     /**
-     * A published file of a run, or its {@code SHA256SUMS}. Anything else (a path that leaves the
+     * A file of a run published on this host, or its {@code SHA256SUMS} (never asked of the bucket:
+     * what a probe of {@code /artifacts} reads stays local). Anything else (a path that leaves the
      * run's directory, a file not in its list, a publication in progress) is empty.
      */
     public Optional<Served> find(String runId, String name) {
@@ -279,36 +366,75 @@ public final class ArtifactStore {
                 return Optional.empty();
             }
         }
-        return files(runId).stream().filter(f -> f.name().equals(name)).findFirst()
+        return kept(runId).orElse(List.of()).stream().filter(f -> f.name().equals(name)).findFirst()
                 .map(f -> new Served(dir.resolve(name), f));
     }
 
     /**
      * Deletes the files of every run published before {@code cutoff}, and publications abandoned
-     * before it; returns how many runs it deleted.
+     * before it, here and in the bucket; returns how many runs it deleted.
+     *
+     * @throws BucketException when the bucket cannot be listed or refuses a deletion (the next sweep tries again)
      */
     public int deleteOlderThan(Instant cutoff) {
-        if (!Files.isDirectory(root)) {
-            return 0;
-        }
-        int deleted = 0;
-        try (Stream<Path> entries = Files.list(root)) {
-            for (var dir : entries.filter(Files::isDirectory).toList()) {
-                var name = dir.getFileName().toString();
-                var marker = RUN.matcher(name).matches() ? dir.resolve(token(name)).resolve(CHECKSUMS) : dir;
-                var at = Files.getLastModifiedTime(Files.isRegularFile(marker) ? marker : dir).toInstant();
-                if (at.isBefore(cutoff)) {
-                    deleteTree(dir);
-                    deleted += name.startsWith(".") ? 0 : 1;
+        var deleted = new HashSet<String>();
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> entries = Files.list(root)) {
+                for (var dir : entries.filter(Files::isDirectory).toList()) {
+                    var name = dir.getFileName().toString();
+                    var marker = RUN.matcher(name).matches() ? dir.resolve(token(name)).resolve(CHECKSUMS) : dir;
+                    var at = Files.getLastModifiedTime(Files.isRegularFile(marker) ? marker : dir).toInstant();
+                    if (at.isBefore(cutoff)) {
+                        deleteTree(dir);
+                        if (!name.startsWith(".")) {
+                            deleted.add(name);
+                        }
+                    }
                 }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot clear old artifacts in " + root, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear old artifacts in " + root, e);
         }
-        if (deleted > 0) {
-            LOG.info("deleted the artifacts of {} runs published before {}", deleted, cutoff);
+        bucket.ifPresent(b -> deleted.addAll(deleteUploadedBefore(b, cutoff)));
+        if (!deleted.isEmpty()) {
+            LOG.info("deleted the artifacts of {} runs published before {}", deleted.size(), cutoff);
+        }
+        return deleted.size();
+    }
+
+    /**
+     * Deletes the bucket's objects of runs uploaded before {@code cutoff}: a run's time is its
+     * {@code SHA256SUMS}'s, or its newest object's when an upload was abandoned before it. Only keys
+     * labgate writes ({@code <run>/<the run's token>/...}) are touched; anything else under the
+     * prefix is left alone. Returns the runs deleted.
+     */
+    private Set<String> deleteUploadedBefore(S3Bucket from, Instant cutoff) {
+        var runs = new LinkedHashMap<String, List<S3Bucket.StoredObject>>();
+        for (var object : from.list("")) {
+            var parts = object.key().split("/", 3);
+            if (parts.length == 3 && RUN.matcher(parts[0]).matches() && parts[1].equals(token(parts[0]))) {
+                runs.computeIfAbsent(parts[0], r -> new ArrayList<>()).add(object);
+            }
+        }
+        var deleted = new HashSet<String>();
+        for (var run : runs.entrySet()) {
+            var objects = run.getValue();
+            var at = objects.stream().filter(ArtifactStore::isChecksums).map(S3Bucket.StoredObject::lastModified)
+                    .findFirst().orElseGet(() -> objects.stream().map(S3Bucket.StoredObject::lastModified)
+                            .max(Comparator.naturalOrder()).orElseThrow());
+            if (at.isBefore(cutoff)) {
+                // SHA256SUMS first: a run half deleted is no longer listed, so never handed to a lab.
+                objects.stream().sorted(Comparator.comparing(o -> !isChecksums(o))).forEach(o -> from.delete(o.key()));
+                deleted.add(run.getKey());
+            }
         }
         return deleted;
+    }
+
+    /** Whether an object is a run's {@code <run>/<token>/SHA256SUMS}. */
+    private static boolean isChecksums(S3Bucket.StoredObject object) {
+        var parts = object.key().split("/", 3);
+        return parts.length == 3 && parts[2].equals(CHECKSUMS);
     }
 
     /** Whether {@code name} can be an artifact's path under its run: plain segments, no {@code ..}, no hidden files. */

@@ -12,6 +12,7 @@ import dev.labgate.core.lab.LabProgress;
 import dev.labgate.core.lab.LabRun;
 import dev.labgate.core.lab.TreeRequest;
 import dev.labgate.lab.artifact.ArtifactStore;
+import dev.labgate.lab.artifact.BucketException;
 import dev.labgate.lab.command.CommandLab;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,6 +123,9 @@ public final class BuildLab implements Lab {
         } catch (IOException | UncheckedIOException e) {
             throw new LabException("cannot publish the artifacts of run " + run.externalId() + ": " + e.getMessage(),
                     true, e);
+        } catch (BucketException e) {
+            // Refused (bad credentials, no such bucket): the build ends with the reason; an outage: the next poll tries again.
+            throw new LabException(e.getMessage(), e.retryable(), e);
         }
     }
 

@@ -38,7 +38,7 @@ class ArtifactStoreTest {
     void setUp() throws IOException {
         build = Files.createDirectories(tmp.resolve("build"));
         store = new ArtifactStore(tmp.resolve("artifacts"), Optional.of("https://labgate.example/artifacts/"), 1024,
-                KEY);
+                KEY, Optional.empty());
     }
 
     private ArtifactStore.Publication publish(String runId, ArtifactStore.Candidate... files) {
@@ -137,7 +137,7 @@ class ArtifactStoreTest {
         assertThat(store.find("run-1", store.token("run-2"), "bzImage")).as("another run's token").isEmpty();
         assertThat(store.find("run-1", store.token("run-1").toUpperCase(Locale.ROOT), "bzImage")).isEmpty();
         var otherKey = new ArtifactStore(tmp.resolve("artifacts"), Optional.empty(), 1024,
-                "another key of thirty-two bytes or more".getBytes(StandardCharsets.US_ASCII));
+                "another key of thirty-two bytes or more".getBytes(StandardCharsets.US_ASCII), Optional.empty());
         assertThat(otherKey.token("run-1")).as("a token depends on the key").isNotEqualTo(store.token("run-1"));
     }
 
@@ -189,7 +189,7 @@ class ArtifactStoreTest {
 
     @Test
     void without_a_base_url_files_are_kept_but_have_no_url() throws IOException {
-        var unserved = new ArtifactStore(tmp.resolve("kept"), Optional.empty(), 1024, KEY);
+        var unserved = new ArtifactStore(tmp.resolve("kept"), Optional.empty(), 1024, KEY, Optional.empty());
         unserved.publish("run-1", build, List.of(file("bzImage", "kernel")));
         assertThat(unserved.files("run-1")).hasSize(1);
         assertThat(unserved.url("run-1", "bzImage")).isEmpty();

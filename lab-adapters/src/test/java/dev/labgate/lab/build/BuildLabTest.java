@@ -80,7 +80,7 @@ class BuildLabTest {
 
     private ArtifactStore store(long maxFileBytes) {
         return new ArtifactStore(dir.resolve("artifacts"), Optional.of("https://labgate.example/artifacts"),
-                maxFileBytes, "a test key of thirty-two bytes or more".getBytes(StandardCharsets.US_ASCII));
+                maxFileBytes, "a test key of thirty-two bytes or more".getBytes(StandardCharsets.US_ASCII), Optional.empty());
     }
 
     private BuildLab lab(BuildSettings settings, ArtifactStore store) {

@@ -237,8 +237,11 @@ class SandboxedCommandTest {
     void cancelling_kills_every_process_of_the_sandbox() throws Exception {
         var lab = lab("sleep 600 & sleep 600 & (sleep 600 &) ; wait", ROOMY, false);
         var run = lab.submit(request("cancel"));
+        // The wrapper writes its pid file itself, so it may come a moment after the run is running.
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve(
-                "data/work/local/cancel/sandbox.json")) && lab.poll(run) instanceof LabProgress.Running);
+                "data/work/local/cancel/sandbox.json")) && lab.poll(run) instanceof LabProgress.Running
+                && Files.exists(dir.resolve("data/work/local/cancel/pid"))
+                && !Files.readString(dir.resolve("data/work/local/cancel/pid")).isBlank());
         var wrapper = ProcessHandle.of(Long.parseLong(Files.readString(dir.resolve("data/work/local/cancel/pid"))
                 .trim())).orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> wrapper.descendants().filter(p -> p.info().command()
