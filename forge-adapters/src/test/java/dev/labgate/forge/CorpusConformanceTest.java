@@ -9,7 +9,6 @@ import dev.labgate.forge.github.GitHubEvents;
 import dev.labgate.forge.github.GitHubSettings;
 import dev.labgate.forge.gitlab.GitLabEvents;
 import dev.labgate.forge.gitlab.GitLabSettings;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -21,9 +20,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.stream.Stream;
 
+import static dev.labgate.forge.Fixtures.corpus;
 import static dev.labgate.forge.Fixtures.delivery;
+import static dev.labgate.forge.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
@@ -47,22 +47,6 @@ class CorpusConformanceTest {
             "installation", "installation_repositories");
     private static final List<String> GITLAB_EVENTS = List.of("Merge Request Hook", "Push Hook", "Note Hook",
             "Tag Push Hook", "System Hook", "Pipeline Hook");
-
-    private static Path corpus(String folder) {
-        var shared = System.getProperty("labgate.shared");
-        Assumptions.assumeTrue(shared != null, "labgate.shared is not set: run through Maven to find ../shared");
-        var dir = Path.of(shared, "corpus", folder);
-        Assumptions.assumeTrue(Files.isDirectory(dir), "the shared corpus is absent: no " + dir);
-        return dir;
-    }
-
-    private static List<Path> json(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static JsonNode read(Path file) {
         try {

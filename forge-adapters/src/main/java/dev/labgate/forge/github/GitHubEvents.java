@@ -1,7 +1,6 @@
 package dev.labgate.forge.github;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Command;
 import dev.labgate.core.event.Delivery;
@@ -11,6 +10,7 @@ import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.forge.CommentCommands;
 import dev.labgate.forge.Comments;
+import dev.labgate.forge.PayloadFields;
 import dev.labgate.forge.Payloads.MissingField;
 
 import java.io.IOException;
@@ -29,7 +29,15 @@ import static dev.labgate.forge.Payloads.text;
  */
 public final class GitHubEvents {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every field of a delivery read below; the rest of the payload is skipped. */
+    private static final PayloadFields FIELDS = PayloadFields.of("action", "number", "hook_id", "ref", "before",
+            "after", "deleted", "repository.full_name", "sender.login", "pusher.name", "changes.base",
+            "pull_request.number", "pull_request.merged", "pull_request.title", "pull_request.html_url",
+            "pull_request.draft", "pull_request.user.login", "pull_request.head.sha",
+            "pull_request.head.repo.full_name", "pull_request.head.repo.clone_url", "pull_request.base.sha",
+            "pull_request.base.ref", "pull_request.base.repo.full_name", "issue.number", "issue.pull_request",
+            "comment.id", "comment.body", "comment.user.login", "installation.account.login",
+            "repositories_added", "repositories_removed");
     private static final String ZEROS = "0000000000000000000000000000000000000000";
 
     private final GitHubSettings settings;
@@ -41,14 +49,18 @@ public final class GitHubEvents {
     public ForgeEvent parse(Delivery delivery) {
         JsonNode root;
         try {
-            root = JSON.readTree(delivery.body());
+            root = FIELDS.read(delivery.body());
         } catch (IOException e) {
             return new ForgeEvent.Ignored("the body is not JSON");
         }
+        return event(delivery.event(), root);
+    }
+
+    /** The event a payload's tree maps to, whether the tree holds every field or only those read here. */
+    ForgeEvent event(String event, JsonNode root) {
         if (root == null || !root.isObject()) {
             return new ForgeEvent.Ignored("the body is not a JSON object");
         }
-        var event = delivery.event();
         try {
             return switch (event) {
                 case "pull_request" -> pullRequest(root);

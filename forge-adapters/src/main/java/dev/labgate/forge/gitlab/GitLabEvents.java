@@ -1,7 +1,6 @@
 package dev.labgate.forge.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Command;
 import dev.labgate.core.event.Delivery;
@@ -12,6 +11,7 @@ import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.forge.ForgeException;
 import dev.labgate.forge.CommentCommands;
 import dev.labgate.forge.Comments;
+import dev.labgate.forge.PayloadFields;
 import dev.labgate.forge.Payloads.MissingField;
 
 import java.io.IOException;
@@ -41,7 +41,16 @@ public final class GitLabEvents {
         String username(long id);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every field of a delivery read below; the rest of the payload is skipped. */
+    private static final PayloadFields FIELDS = PayloadFields.of("ref", "before", "after", "user_username",
+            "project.path_with_namespace", "user.id", "user.username", "merge_request.iid",
+            "changes.target_branch", "changes.draft", "changes.work_in_progress", "object_attributes.action",
+            "object_attributes.iid", "object_attributes.oldrev", "object_attributes.author_id",
+            "object_attributes.source_project_id", "object_attributes.target_project_id",
+            "object_attributes.last_commit.id", "object_attributes.target_branch", "object_attributes.title",
+            "object_attributes.url", "object_attributes.draft", "object_attributes.work_in_progress",
+            "object_attributes.source.git_http_url", "object_attributes.noteable_type", "object_attributes.system",
+            "object_attributes.note", "object_attributes.id");
     private static final String ZEROS = "0000000000000000000000000000000000000000";
 
     private final GitLabSettings settings;
@@ -55,14 +64,18 @@ public final class GitLabEvents {
     public ForgeEvent parse(Delivery delivery) {
         JsonNode root;
         try {
-            root = JSON.readTree(delivery.body());
+            root = FIELDS.read(delivery.body());
         } catch (IOException e) {
             return new ForgeEvent.Ignored("the body is not JSON");
         }
+        return event(delivery.event(), root);
+    }
+
+    /** The event a payload's tree maps to, whether the tree holds every field or only those read here. */
+    ForgeEvent event(String event, JsonNode root) {
         if (root == null || !root.isObject()) {
             return new ForgeEvent.Ignored("the body is not a JSON object");
         }
-        var event = delivery.event();
         try {
             return switch (event) {
                 case "Merge Request Hook" -> mergeRequest(root);

@@ -1,22 +1,32 @@
 package dev.labgate.forge.github;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Command;
 import dev.labgate.core.event.ForgeEvent;
 import dev.labgate.core.event.ForgeEvent.ChangeAction;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static dev.labgate.forge.Fixtures.bytes;
+import static dev.labgate.forge.Fixtures.corpus;
 import static dev.labgate.forge.Fixtures.delivery;
 import static dev.labgate.forge.Fixtures.edited;
+import static dev.labgate.forge.Fixtures.json;
+import static dev.labgate.forge.Fixtures.variants;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 class GitHubEventsTest {
 
@@ -165,5 +175,32 @@ class GitHubEventsTest {
         assertThat(parse("pull_request", edited("github/pull_request.opened.json",
                 root -> root.withObject("/pull_request").put("number", "forty-one"))))
                 .isEqualTo(new ForgeEvent.Ignored("malformed pull_request payload: missing number (not a number)"));
+    }
+
+    // Processing reads only the fields the mapper names; it must map every payload as the whole tree would.
+
+    private static final List<String> EVENTS = List.of("pull_request", "push", "issue_comment", "ping", "installation", "installation_repositories");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private void expectSameEventAsFromTheWholeTree(byte[] body) throws IOException {
+        for (var event : EVENTS) {
+            assertThat(parse(event, body)).as("read as %s", event).isEqualTo(events.event(event, JSON.readTree(body)));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pull_request.opened", "pull_request.closed", "pull_request.edited", "push.deleted", "issue_comment.created"})
+    void a_payload_with_any_field_changed_maps_as_its_whole_tree_would(String fixture) throws IOException {
+        for (var variant : variants(bytes("github/" + fixture + ".json")).entrySet()) {
+            assertThatCode(() -> expectSameEventAsFromTheWholeTree(variant.getValue())).as(variant.getKey())
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> every_corpus_payload_maps_as_its_whole_tree_would() {
+        var dir = corpus("github-webhooks/payload-examples");
+        return json(dir).stream().map(file -> DynamicTest.dynamicTest(dir.relativize(file).toString(),
+                () -> expectSameEventAsFromTheWholeTree(Files.readAllBytes(file))));
     }
 }

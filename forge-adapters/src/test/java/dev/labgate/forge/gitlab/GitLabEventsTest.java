@@ -1,5 +1,6 @@
 package dev.labgate.forge.gitlab;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.labgate.core.event.ChangeRef;
 import dev.labgate.core.event.Command;
 import dev.labgate.core.event.ForgeEvent;
@@ -7,19 +8,29 @@ import dev.labgate.core.event.ForgeEvent.ChangeAction;
 import dev.labgate.core.event.Person;
 import dev.labgate.core.event.RepoRef;
 import dev.labgate.core.forge.ForgeException;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static dev.labgate.forge.Fixtures.bytes;
+import static dev.labgate.forge.Fixtures.corpus;
 import static dev.labgate.forge.Fixtures.delivery;
 import static dev.labgate.forge.Fixtures.edited;
+import static dev.labgate.forge.Fixtures.json;
+import static dev.labgate.forge.Fixtures.variants;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GitLabEventsTest {
@@ -167,5 +178,32 @@ class GitLabEventsTest {
                 .isEqualTo(new ForgeEvent.Ignored("malformed Merge Request Hook payload: missing last_commit"));
         assertThat(parse("Push Hook", "{\"ref\": 5}".getBytes()))
                 .isEqualTo(new ForgeEvent.Ignored("malformed Push Hook payload: missing ref (not text)"));
+    }
+
+    // Processing reads only the fields the mapper names; it must map every payload as the whole tree would.
+
+    private static final List<String> EVENTS = List.of("Merge Request Hook", "Push Hook", "Note Hook", "Tag Push Hook");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private void expectSameEventAsFromTheWholeTree(byte[] body) throws IOException {
+        for (var event : EVENTS) {
+            assertThat(parse(event, body)).as("read as %s", event).isEqualTo(events.event(event, JSON.readTree(body)));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"merge_request.open", "merge_request.update", "note.create", "push.branch"})
+    void a_payload_with_any_field_changed_maps_as_its_whole_tree_would(String fixture) throws IOException {
+        for (var variant : variants(bytes("gitlab/" + fixture + ".json")).entrySet()) {
+            assertThatCode(() -> expectSameEventAsFromTheWholeTree(variant.getValue())).as(variant.getKey())
+                    .doesNotThrowAnyException();
+        }
+    }
+
+    @TestFactory
+    Stream<DynamicTest> every_corpus_payload_maps_as_its_whole_tree_would() {
+        var dir = corpus("gitlab-webhooks");
+        return json(dir).stream().map(file -> DynamicTest.dynamicTest(dir.relativize(file).toString(),
+                () -> expectSameEventAsFromTheWholeTree(Files.readAllBytes(file))));
     }
 }
