@@ -138,8 +138,8 @@ final class ServiceFactory {
     }
 
     @Singleton
-    JdbcDeliveryStore deliveryStore(Database db, Clock clock) {
-        return new JdbcDeliveryStore(db, clock);
+    JdbcDeliveryStore deliveryStore(Database db, Clock clock, WorkSettings work) {
+        return new JdbcDeliveryStore(db, clock, work.enabled() ? JdbcDeliveryStore.KEEP_FOR_PROCESSING : 0);
     }
 
     @Singleton

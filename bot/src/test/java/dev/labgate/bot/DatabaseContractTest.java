@@ -84,7 +84,7 @@ abstract class DatabaseContractTest {
 
     @Test
     void a_delivery_is_stored_once_even_when_one_batch_repeats_its_id() {
-        var store = new JdbcDeliveryStore(db, clock);
+        var store = new JdbcDeliveryStore(db, clock, 0);
         var fresh = db.inTransaction(() -> store.insertNew(List.of(delivery("a"), delivery("b"), delivery("a"))));
         assertThat(fresh).containsExactly(true, true, false);
         var again = db.inTransaction(() -> store.insertNew(List.of(delivery("b"))));
@@ -97,7 +97,7 @@ abstract class DatabaseContractTest {
 
     @Test
     void of_stored_deliveries_only_those_not_yet_processed_are_left_to_process() {
-        var store = new JdbcDeliveryStore(db, clock);
+        var store = new JdbcDeliveryStore(db, clock, 0);
         db.inTransaction(() -> store.insertNew(List.of(delivery("p1"), delivery("p2"), delivery("p3"))));
         store.markProcessed(new DeliveryKey("github", "p2"), "ignored: test");
         var keys = List.of(new DeliveryKey("github", "p3"), new DeliveryKey("github", "p2"),
@@ -107,6 +107,47 @@ abstract class DatabaseContractTest {
         assertThat(store.findUnprocessed(new DeliveryKey("github", "p1"))).hasValueSatisfying(d ->
                 assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo(BODY));
         assertThat(store.findUnprocessed(new DeliveryKey("github", "absent"))).isEmpty();
+    }
+
+    @Test
+    void what_this_process_just_stored_is_handed_to_processing_from_memory_once_while_it_is_not_processed() {
+        var store = new JdbcDeliveryStore(db, clock, JdbcDeliveryStore.KEEP_FOR_PROCESSING);
+        db.inTransaction(() -> store.insertNew(List.of(delivery("m1"), delivery("m2"), delivery("m3"))));
+        // The rows no longer match what was stored: whatever is handed over did not come from the table.
+        db.update("update deliveries set body = ?, body_encoding = 'identity' where delivery_id = 'm1'",
+                (Object) "{}".getBytes(StandardCharsets.UTF_8));
+        store.markProcessed(new DeliveryKey("github", "m2"), "ignored: test");
+        var keys = List.of(new DeliveryKey("github", "m1"), new DeliveryKey("github", "m2"),
+                new DeliveryKey("github", "m3"), new DeliveryKey("github", "absent"));
+
+        var handed = store.handOver(keys);
+
+        assertThat(handed.keySet()).containsExactly(new DeliveryKey("github", "m1"), new DeliveryKey("github", "m3"));
+        assertThat(new String(handed.get(new DeliveryKey("github", "m1")).body(), StandardCharsets.UTF_8))
+                .isEqualTo(BODY);
+        assertThat(store.handOver(keys)).as("handed over once; then read from the table").isEmpty();
+        assertThat(store.findUnprocessed(new DeliveryKey("github", "m1"))).hasValueSatisfying(d ->
+                assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo("{}"));
+    }
+
+    @Test
+    void nothing_is_kept_of_a_batch_that_did_not_commit_nor_beyond_the_room_given() {
+        var store = new JdbcDeliveryStore(db, clock, 2L * BODY.length());
+        assertThatThrownBy(() -> db.inTransaction(() -> {
+            store.insertNew(List.of(delivery("r1")));
+            throw new IllegalStateException("the commit fails");
+        })).isInstanceOf(IllegalStateException.class);
+        db.inTransaction(() -> store.insertNew(List.of(delivery("k1"), delivery("k2"), delivery("k3"))));
+
+        var handed = store.handOver(List.of(new DeliveryKey("github", "r1"), new DeliveryKey("github", "k1"),
+                new DeliveryKey("github", "k2"), new DeliveryKey("github", "k3")));
+
+        assertThat(handed.keySet()).as("the oldest dropped for room").containsExactly(new DeliveryKey("github", "k2"),
+                new DeliveryKey("github", "k3"));
+        assertThat(store.findUnprocessed(new DeliveryKey("github", "k1"))).isPresent();
+        var runsNoWork = new JdbcDeliveryStore(db, clock, 0);
+        db.inTransaction(() -> runsNoWork.insertNew(List.of(delivery("n1"))));
+        assertThat(runsNoWork.handOver(List.of(new DeliveryKey("github", "n1")))).isEmpty();
     }
 
     @Test

@@ -5,21 +5,41 @@ import dev.labgate.core.event.DeliveryKey;
 import dev.labgate.core.store.DeliveryStore;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Deliveries in the {@code deliveries} table. */
+/**
+ * Deliveries in the {@code deliveries} table. What this process has just stored is also kept in
+ * memory until its processing takes it ({@link #handOver}), so that processing neither reads the
+ * row back nor inflates the body; after a restart, on another replica, or once dropped for room,
+ * a delivery is read from the table as before.
+ */
 public final class JdbcDeliveryStore implements DeliveryStore {
 
+    /**
+     * Bodies kept for processing in a process that runs it: enough for bursts, with the oldest
+     * dropped first (a backlog is read from the table).
+     */
+    public static final long KEEP_FOR_PROCESSING = 16L << 20;
     private static final int MAX_OUTCOME = 2000;
 
     private final Database db;
     private final Clock clock;
+    private final long keep;
+    /** Stored by this process, not handed over yet, oldest first; guarded by itself. */
+    private final Map<DeliveryKey, Delivery> kept = new LinkedHashMap<>();
+    private long keptBytes;
 
-    public JdbcDeliveryStore(Database db, Clock clock) {
+    /** @param keep the most body bytes kept for processing: 0 in a process that runs no work */
+    public JdbcDeliveryStore(Database db, Clock clock, long keep) {
         this.db = db;
         this.clock = clock;
+        this.keep = keep;
     }
 
     /** A delivery with its body encoded for storage (encoding is the costly part: do it off the writer). */
@@ -46,12 +66,68 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 }
                 var counts = ps.executeBatch();
                 var fresh = new boolean[deliveries.size()];
+                var stored = new ArrayList<Delivery>();
                 for (int i = 0; i < counts.length; i++) {
                     fresh[i] = counts[i] > 0;
+                    if (fresh[i]) {
+                        stored.add(deliveries.get(i).delivery());
+                    }
+                }
+                if (keep > 0) {
+                    // Kept only once committed: what processing is handed must be what the table holds.
+                    db.afterCommit(() -> remember(stored));
                 }
                 return fresh;
             }
         }, "insert deliveries");
+    }
+
+    private void remember(List<Delivery> stored) {
+        synchronized (kept) {
+            for (var delivery : stored) {
+                if (delivery.body().length <= keep) {
+                    kept.put(delivery.key(), delivery);
+                    keptBytes += delivery.body().length;
+                }
+            }
+            var oldest = kept.values().iterator();
+            while (keptBytes > keep) {
+                keptBytes -= oldest.next().body().length;
+                oldest.remove();
+            }
+        }
+    }
+
+    /**
+     * Of these deliveries, those this process stored and kept in memory that are still not
+     * processed, each handed over once, with one query for the lot. The others (stored by another
+     * process, dropped for room, handed over before) are for {@link #findUnprocessed} to read.
+     */
+    public Map<DeliveryKey, Delivery> handOver(List<DeliveryKey> keys) {
+        var taken = new LinkedHashMap<DeliveryKey, Delivery>();
+        synchronized (kept) {
+            for (var key : keys) {
+                var delivery = kept.remove(key);
+                if (delivery != null) {
+                    taken.put(key, delivery);
+                    keptBytes -= delivery.body().length;
+                }
+            }
+        }
+        if (taken.isEmpty()) {
+            return taken;
+        }
+        // Another replica may have processed one (it took the batch, settled it, and died before removing the task).
+        var params = new ArrayList<Object>();
+        taken.keySet().forEach(key -> {
+            params.add(key.forge());
+            params.add(key.id());
+        });
+        var open = new HashSet<>(db.query("select forge, delivery_id from deliveries where (forge, delivery_id) in ("
+                        + String.join(", ", Collections.nCopies(taken.size(), "(?, ?)")) + ") and outcome is null",
+                rs -> new DeliveryKey(rs.getString("forge"), rs.getString("delivery_id")), params.toArray()));
+        taken.keySet().retainAll(open);
+        return taken;
     }
 
     @Override

@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs labgate's durable tasks with db-scheduler: any replica on the same database picks up any
@@ -103,9 +104,12 @@ public final class WorkRunner implements AutoCloseable {
                     // After a crash the batch runs again: what was settled then is skipped now, and
                     // what was processed but not settled is processed again (every step is idempotent).
                     var outcomes = new LinkedHashMap<DeliveryKey, String>();
-                    for (var key : instance.getData().keys()) {
+                    var keys = instance.getData().keys();
+                    var handed = deliveryStore.handOver(keys);
+                    for (var key : keys) {
                         try (var ignored = MDC.putCloseable("delivery", key.id())) {
-                            var delivery = deliveryStore.findUnprocessed(key);
+                            var delivery = Optional.ofNullable(handed.get(key))
+                                    .or(() -> deliveryStore.findUnprocessed(key));
                             if (delivery.isEmpty()) {
                                 continue;
                             }
