@@ -3,12 +3,15 @@ package dev.labgate.forge;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reading webhook payloads field by field: a field labgate needs and cannot find is a
  * {@link MissingField}, which the event mappers turn into an {@code Ignored} event with the reason.
  */
 public final class Payloads {
+
+    private static final Pattern SHA = Pattern.compile("[0-9a-f]{40}");
 
     private Payloads() {
     }
@@ -54,7 +57,7 @@ public final class Payloads {
     }
 
     public static boolean isSha(String text) {
-        return text != null && text.matches("[0-9a-f]{40}");
+        return text != null && SHA.matcher(text).matches();
     }
 
     /** Optional text: empty when absent or not text. */

@@ -30,6 +30,9 @@ public final class DeliveryBodies {
     /** A compressor keeps its hash table between calls: one per thread. */
     private static final ThreadLocal<Lz4Compressor> COMPRESSORS = ThreadLocal.withInitial(Lz4Compressor::new);
     private static final Lz4Decompressor DECOMPRESSOR = new Lz4Decompressor();
+    /** Room to compress into, per thread, for bodies up to about this size (most webhook payloads). */
+    private static final int SCRATCH_BYTES = 128 * 1024;
+    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
     private static final ThreadLocal<Inflater> INFLATERS = ThreadLocal.withInitial(() -> new Inflater(true));
     /** A stored LZ4 body: the original length, then the LZ4 block. */
     private static final int LENGTH = Integer.BYTES;
@@ -39,9 +42,11 @@ public final class DeliveryBodies {
 
     public static Encoded encode(byte[] body) {
         var compressor = COMPRESSORS.get();
-        var out = new byte[LENGTH + compressor.maxCompressedLength(body.length)];
+        int room = LENGTH + compressor.maxCompressedLength(body.length);
+        // The worst case is larger than the body; only what the block needs is copied out of it.
+        var out = room <= SCRATCH_BYTES ? SCRATCH.get() : new byte[room];
         ByteBuffer.wrap(out).putInt(body.length);
-        int size = LENGTH + compressor.compress(body, 0, body.length, out, LENGTH, out.length - LENGTH);
+        int size = LENGTH + compressor.compress(body, 0, body.length, out, LENGTH, room - LENGTH);
         return size < body.length ? new Encoded(LZ4, Arrays.copyOf(out, size)) : new Encoded(IDENTITY, body);
     }
 
