@@ -4,7 +4,8 @@
 # The same signed pull_request deliveries as bench/intake-vs-peers.sh (23,633 bytes, unique ids),
 # sent by wrk at each connection count; before and after each level the process's and each of its
 # threads' CPU time are read from /proc. With processing on, a level ends only once every stored
-# delivery is processed, so its processing is counted in it.
+# delivery is processed, so its processing is counted in it. From the collector's log it also prints
+# the heap allocated per delivery and the young collections' pauses, which is what sets the p99.
 #
 # Usage: bench/intake-cpu.sh [output-dir]
 #   env: LABGATE_WORK (true: deliveries also processed; false: intake only), CONNS ("1 16"),
@@ -58,7 +59,7 @@ settled() { # waits until every stored delivery is processed (or, with work off,
 data=$(mktemp -d)
 pin=(); [ -n "${PIN:-}" ] && pin=(taskset -c "$PIN")
 LABGATE_GITHUB_WEBHOOK_SECRETS="$secret" LABGATE_WORK_ENABLED=$work \
-  "${pin[@]}" $java -jar "$jar" serve --port 18091 --data-dir "$data" > "$out/labgate.log" 2>&1 &
+  "${pin[@]}" $java -Xlog:gc:file="$out/gc.log" -jar "$jar" serve --port 18091 --data-dir "$data" > "$out/labgate.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -rf "$data"' EXIT
 until [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18091/health || true)" = 200 ]; do
@@ -73,10 +74,10 @@ post 16 "${WARMUP:-60s}" > "$out/warmup.txt"; settled
 {
   echo "# labgate intake CPU per delivery, work=$work, $(date -u +%FT%TZ), load: $(cut -d' ' -f1-3 /proc/loadavg)"
   for c in $conns; do
-    threads $pid > "$out/before"; s0=$(counter labgate_deliveries_stored_total)
+    threads $pid > "$out/before"; s0=$(counter labgate_deliveries_stored_total); g0=$(wc -l < "$out/gc.log")
     b0=$(curl -s http://127.0.0.1:18091/prometheus | awk '$1=="labgate_intake_batch_size_count"{printf "%d",$2}')
     post "$c" "$duration" > "$out/wrk-c$c.txt"; settled
-    threads $pid > "$out/after"; s1=$(counter labgate_deliveries_stored_total)
+    threads $pid > "$out/after"; s1=$(counter labgate_deliveries_stored_total); g1=$(wc -l < "$out/gc.log")
     b1=$(curl -s http://127.0.0.1:18091/prometheus | awk '$1=="labgate_intake_batch_size_count"{printf "%d",$2}')
     n=$((s1 - s0))
     echo "## c=$c: $n deliveries stored in $((b1 - b0)) commits ($(grep Requests/sec "$out/wrk-c$c.txt" | awk '{print $2}') req/s, p99 $(awk '$1=="99%"{print $2}' "$out/wrk-c$c.txt"), load $(cut -d' ' -f1 /proc/loadavg))"
@@ -89,6 +90,11 @@ post 16 "${WARMUP:-60s}" > "$out/warmup.txt"; settled
         printf "   total %.0f us per delivery, %.0f us without the JIT compiler\n", total / tick * 1e6 / n, app / tick * 1e6 / n
         for (g in group) if (group[g] > 0) printf "   %-40s %7.1f us\n", g, group[g] / tick * 1e6 / n
       }' "$out/before" "$out/after"
+    # "Pause Young (Allocation Failure) 179M->42M(495M) 18.332ms": what was freed was allocated
+    sed -n "$((g0 + 1)),${g1}p" "$out/gc.log" | grep 'Pause' | sed -E 's/.* ([0-9]+)M->([0-9]+)M.* ([0-9.]+)ms$/\1 \2 \3/' \
+      | sort -k3 -n | awk -v n="$n" '{ freed += $1 - $2; ms[NR] = $3 } END {
+          if (NR) printf "   heap %.0f KB per delivery; %d pauses, median %.1f ms, max %.1f ms\n",
+            freed * 1024 / n, NR, ms[int((NR + 1) / 2)], ms[NR] }'
     grep -E 'Non-2xx' "$out/wrk-c$c.txt" || true
   done
   echo "rss_kb $(awk '/VmRSS/{print $2}' /proc/$pid/status)"
