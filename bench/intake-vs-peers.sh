@@ -9,7 +9,8 @@
 # Usage: bench/intake-vs-peers.sh [output-dir]
 #   env: DURATION (30s per level), CONNS ("1 16 64"), JAVA_WARMUP (60s), NODE_WARMUP (10s),
 #        ONLY (space-separated subset of: labgate-h2 labgate-pg octokit probot),
-#        LABGATE_WORK (true: deliveries are also processed on the same core; false: intake only)
+#        LABGATE_WORK (true: deliveries are also processed on the same core; false: intake only),
+#        LABGATE_JAVA_OPTS (more JVM options for labgate, e.g. to try a collector)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peer=$(cd "$root/../shared/bench/webhook-peer" && pwd)
@@ -55,7 +56,7 @@ labgate() { # label [serve options...]
   local label=$1; shift
   local data; data=$(mktemp -d)
   LABGATE_GITHUB_WEBHOOK_SECRETS="$secret" LABGATE_WORK_ENABLED=$work \
-    taskset -c 0 java -Xms512m -Xmx1g -jar "$root/bot/target/labgate.jar" serve --port 8080 --data-dir "$data" "$@" \
+    taskset -c 0 java -Xms512m -Xmx1g ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port 8080 --data-dir "$data" "$@" \
     > "$out/$label.log" 2>&1 &
   local pid=$!
   ready 8080 /health
