@@ -66,7 +66,8 @@ class ActionJobTest {
                     "GITHUB_API_URL", github.url().toString(), "GITHUB_TOKEN", "gh-token",
                     "GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_EVENT_PATH", dir.resolve("event.json").toString(),
                     "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString(),
-                    "GITHUB_OUTPUT", dir.resolve("output").toString(), "LABGATE_TIMEOUT", "30"));
+                    "GITHUB_OUTPUT", dir.resolve("output").toString(), "LABGATE_TIMEOUT", "30",
+                    "LABGATE_ARTIFACTS", dir.resolve("labgate-report").toString()));
 
             var exit = job().run(env, runner -> new GitHubForge(GitHubSettings.withToken("github",
                     ((Runner.GitHub) runner).apiUrl(), URI.create("https://github.example"), List.of(),
@@ -105,7 +106,8 @@ class ActionJobTest {
                 "GITHUB_API_URL", github.url().toString(), "GITHUB_TOKEN", "gh-token",
                 "GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_EVENT_PATH", dir.resolve("event.json").toString(),
                 "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString(),
-                "GITHUB_OUTPUT", dir.resolve("output").toString(), "LABGATE_TIMEOUT", "30");
+                "GITHUB_OUTPUT", dir.resolve("output").toString(), "LABGATE_TIMEOUT", "30",
+                "LABGATE_ARTIFACTS", dir.resolve("labgate-report").toString());
     }
 
     ExitCode runOnGitHub(FakeGitHub github) throws Exception {
@@ -184,7 +186,8 @@ class ActionJobTest {
                     "GITHUB_API_URL", github.url().toString(), "GITHUB_TOKEN", "gh-token",
                     "GITHUB_EVENT_NAME", "pull_request_target", "GITHUB_EVENT_PATH", dir.resolve("event.json").toString(),
                     "GITHUB_STEP_SUMMARY", dir.resolve("summary.md").toString(),
-                    "GITHUB_OUTPUT", dir.resolve("output").toString());
+                    "GITHUB_OUTPUT", dir.resolve("output").toString(),
+                    "LABGATE_ARTIFACTS", dir.resolve("labgate-report").toString());
 
             var exit = job().run(env, runner -> new GitHubForge(GitHubSettings.withToken("github",
                     ((Runner.GitHub) runner).apiUrl(), URI.create("https://github.example"), List.of(), "gh-token",
