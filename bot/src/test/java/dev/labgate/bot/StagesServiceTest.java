@@ -247,6 +247,7 @@ class StagesServiceTest {
                 + "modules");
         assertThat(lava.jobs()).isEmpty();
     }
+
     @Test
     void with_a_bucket_the_build_is_uploaded_and_lava_boots_it_from_the_bucket() throws Exception {
         open(8, kernelHead);

@@ -2,13 +2,10 @@ package dev.labgate.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
@@ -429,12 +426,6 @@ public final class FakeS3 extends FakeHttpServer {
     }
 
     private static byte[] hmac(byte[] key, String data) {
-        try {
-            var mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return Hmac.sha256(key, data.getBytes(StandardCharsets.UTF_8));
     }
 }

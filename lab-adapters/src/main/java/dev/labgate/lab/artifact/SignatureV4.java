@@ -1,11 +1,11 @@
 package dev.labgate.lab.artifact;
 
+import dev.labgate.core.Sha256;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -66,7 +66,7 @@ final class SignatureV4 {
         }
         var scope = amzDate.substring(0, 8) + "/" + region + "/" + SERVICE + "/aws4_request";
         var request = canonicalRequest(method, path, query, canonical, payloadSha256);
-        var toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + hex(sha256(request));
+        var toSign = ALGORITHM + "\n" + amzDate + "\n" + scope + "\n" + Sha256.hex(request);
         var signature = hex(hmac(signingKey(amzDate.substring(0, 8)), toSign));
         return ALGORITHM + " Credential=" + accessKeyId + "/" + scope + ",SignedHeaders="
                 + String.join(";", canonical.keySet()) + ",Signature=" + signature;
@@ -118,14 +118,6 @@ final class SignatureV4 {
             }
         }
         return out.toString();
-    }
-
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
     }
 
     private static byte[] hmac(byte[] key, String data) {

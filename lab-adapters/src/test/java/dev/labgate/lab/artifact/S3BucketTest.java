@@ -1,5 +1,6 @@
 package dev.labgate.lab.artifact;
 
+import dev.labgate.core.Sha256;
 import dev.labgate.core.retry.RetryPolicy;
 import dev.labgate.testkit.FakeS3;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -61,10 +61,6 @@ class S3BucketTest {
         return Files.writeString(Files.createTempFile(tmp, "artifact", ""), content);
     }
 
-    private static String sha256(String content) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content.getBytes(StandardCharsets.UTF_8)));
-    }
-
     private static HttpResponse<byte[]> download(String url) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
@@ -73,16 +69,16 @@ class S3BucketTest {
     @Test
     void an_upload_carries_its_checksums_and_is_downloaded_from_the_buckets_url() throws Exception {
         var bucket = bucket();
-        bucket.put("run-1/tok/bzImage", file("a kernel"), sha256("a kernel"), "application/octet-stream");
+        bucket.put("run-1/tok/bzImage", file("a kernel"), Sha256.hex("a kernel"), "application/octet-stream");
 
         assertThat(s3.object("kernels", "ci/run-1/tok/bzImage")).hasValueSatisfying(o ->
                 assertThat(new String(o.bytes(), StandardCharsets.UTF_8)).isEqualTo("a kernel"));
         var put = s3.requests().get(0);
         assertThat(put.method()).isEqualTo("PUT");
         assertThat(put.path()).as("path-style").isEqualTo("/kernels/ci/run-1/tok/bzImage");
-        assertThat(put.headers()).containsEntry("X-amz-content-sha256", sha256("a kernel"))
+        assertThat(put.headers()).containsEntry("X-amz-content-sha256", Sha256.hex("a kernel"))
                 .containsEntry("X-amz-checksum-sha256", Base64.getEncoder().encodeToString(HexFormat.of()
-                        .parseHex(sha256("a kernel"))));
+                        .parseHex(Sha256.hex("a kernel"))));
         assertThat(put.headers().get("Authorization")).startsWith("AWS4-HMAC-SHA256 Credential=" + ACCESS_KEY + "/")
                 .contains("/eu-test-1/s3/aws4_request").doesNotContain(SECRET);
 
@@ -98,7 +94,7 @@ class S3BucketTest {
     @Test
     void a_key_with_characters_to_encode_is_signed_and_served_as_the_same_key() throws Exception {
         var bucket = bucket();
-        bucket.put("run-1/tok/dtbs/vendor/board+extra.dtb", file("a dtb"), sha256("a dtb"), "application/octet-stream");
+        bucket.put("run-1/tok/dtbs/vendor/board+extra.dtb", file("a dtb"), Sha256.hex("a dtb"), "application/octet-stream");
 
         assertThat(s3.keys("kernels")).containsExactly("ci/run-1/tok/dtbs/vendor/board+extra.dtb");
         assertThat(bucket.url("run-1/tok/dtbs/vendor/board+extra.dtb")).endsWith("/board%2Bextra.dtb");
@@ -110,7 +106,7 @@ class S3BucketTest {
         s3.maxKeys(2);
         var bucket = bucket();
         for (var key : new String[] {"r1/t/a", "r1/t/b", "r1/t/c", "r2/t/a", "r3/t/a"}) {
-            bucket.put(key, file(key), sha256(key), "text/plain");
+            bucket.put(key, file(key), Sha256.hex(key), "text/plain");
         }
 
         assertThat(bucket.list("")).extracting(S3Bucket.StoredObject::key, S3Bucket.StoredObject::size)
@@ -131,7 +127,7 @@ class S3BucketTest {
         var wrong = "not-the-secret-0123456789abcdefghijklmnop";
         var bucket = bucket("kernels", "eu-test-1", wrong);
 
-        assertThatThrownBy(() -> bucket.put("run-1/tok/bzImage", file("a kernel"), sha256("a kernel"), "x/y"))
+        assertThatThrownBy(() -> bucket.put("run-1/tok/bzImage", file("a kernel"), Sha256.hex("a kernel"), "x/y"))
                 .isInstanceOfSatisfying(BucketException.class, e -> {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).isEqualTo("S3 bucket 'kernels' refused labgate's credentials (HTTP 403 "
@@ -162,7 +158,7 @@ class S3BucketTest {
 
     @Test
     void bytes_that_differ_from_the_checksum_sent_are_refused() {
-        assertThatThrownBy(() -> bucket().put("run-1/tok/bzImage", file("a kernel"), sha256("another kernel"), "x/y"))
+        assertThatThrownBy(() -> bucket().put("run-1/tok/bzImage", file("a kernel"), Sha256.hex("another kernel"), "x/y"))
                 .isInstanceOfSatisfying(BucketException.class, e -> {
                     assertThat(e.retryable()).isFalse();
                     assertThat(e.getMessage()).contains("HTTP 400 XAmzContentSHA256Mismatch");
@@ -174,7 +170,7 @@ class S3BucketTest {
     void an_outage_is_tried_again_with_the_retry_policy_and_then_reported_as_worth_trying_later() throws Exception {
         var bucket = bucket();
         s3.failNext(2, 503);
-        bucket.put("run-1/tok/bzImage", file("a kernel"), sha256("a kernel"), "application/octet-stream");
+        bucket.put("run-1/tok/bzImage", file("a kernel"), Sha256.hex("a kernel"), "application/octet-stream");
         assertThat(s3.requests()).hasSize(3);
         assertThat(s3.keys("kernels")).containsExactly("ci/run-1/tok/bzImage");
 

@@ -1,9 +1,9 @@
 package dev.labgate.lab.artifact;
 
+import dev.labgate.core.Sha256;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,7 +43,7 @@ class SignatureV4Test {
 
                 host;range;x-amz-content-sha256;x-amz-date
                 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855""");
-        assertThat(HexFormat.of().formatHex(SignatureV4.sha256(canonical))).as("the hash in the string to sign")
+        assertThat(Sha256.hex(canonical)).as("the hash in the string to sign")
                 .isEqualTo("7344ae5b7ee6c3e7e6b0fe0640412a37625d1fbfff95c48bbb2dc43964946972");
         assertThat(signer.authorization("GET", "/test.txt", Map.of(), headers, SignatureV4.EMPTY_SHA256))
                 .isEqualTo("AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,"
@@ -58,7 +58,7 @@ class SignatureV4Test {
         headers.put("Date", "Fri, 24 May 2013 00:00:00 GMT");
         headers.put("x-amz-date", "20130524T000000Z");
         headers.put("x-amz-storage-class", "REDUCED_REDUNDANCY");
-        var payload = HexFormat.of().formatHex(SignatureV4.sha256("Welcome to Amazon S3."));
+        var payload = Sha256.hex("Welcome to Amazon S3.");
         headers.put("x-amz-content-sha256", payload);
 
         assertThat(payload).isEqualTo("44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072");
