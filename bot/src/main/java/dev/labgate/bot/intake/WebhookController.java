@@ -1,7 +1,5 @@
 package dev.labgate.bot.intake;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.forge.WebhookCheck;
 import dev.labgate.flow.Forges;
@@ -18,7 +16,6 @@ import io.micronaut.http.annotation.Produces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
@@ -33,7 +30,6 @@ import java.util.concurrent.CompletionException;
 public final class WebhookController {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookController.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     /** The answer body: what happened to the delivery, or why it was refused. */
     public record Answer(String delivery, String status, String error) {
@@ -74,7 +70,7 @@ public final class WebhookController {
                     : HttpStatus.BAD_REQUEST, rejected.message());
         }
         var accepted = (WebhookCheck.Accepted) check;
-        var problem = jsonProblem(body);
+        var problem = JsonCheck.problem(body);
         if (problem != null) {
             return done(HttpStatus.BAD_REQUEST, problem);
         }
@@ -95,26 +91,6 @@ public final class WebhookController {
             }
             return HttpResponse.<Answer>status(HttpStatus.ACCEPTED).body(Answer.ok(accepted.key().id(), "accepted"));
         });
-    }
-
-    /** Why the body is not a JSON document, or null when it is one. */
-    static String jsonProblem(byte[] body) {
-        if (body == null || body.length == 0) {
-            return "the body is empty; a webhook delivery is a JSON document";
-        }
-        try (var parser = JSON.createParser(body)) {
-            var first = parser.nextToken();
-            if (first != JsonToken.START_OBJECT) {
-                return "the body is not a JSON object; set the webhook's content type to application/json";
-            }
-            parser.skipChildren();
-            if (parser.nextToken() != null) {
-                return "the body has data after its JSON object";
-            }
-            return null;
-        } catch (IOException e) {
-            return "the body is not valid JSON; set the webhook's content type to application/json";
-        }
     }
 
     private static CompletableFuture<HttpResponse<Answer>> done(HttpStatus status, String error) {
