@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -90,11 +91,12 @@ public final class WorkRunner implements AutoCloseable {
                 .onDeadExecution(new TakeOver<>())
                 .execute((instance, context) -> {
                     var key = WorkTasks.deliveryKey(instance.getId());
+                    String outcome;
                     try (var ignored = MDC.putCloseable("delivery", key.id())) {
-                        deliveryStore.markProcessed(key, deliveries.process(key));
+                        outcome = deliveries.process(key);
                     }
                     processed.increment();
-                    return new CompletionHandler.OnCompleteRemove<>();
+                    return settle(db, deliveryStore, Map.of(key, outcome));
                 });
         Task<WorkTasks.DeliveryBatch> processDeliveries = Tasks.custom(WorkTasks.PROCESS_DELIVERIES)
                 .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
@@ -130,8 +132,7 @@ public final class WorkRunner implements AutoCloseable {
                             context.getSchedulerClient().scheduleIfNotExists(single, at);
                         }
                     }
-                    db.inTransaction(() -> deliveryStore.markProcessed(outcomes));
-                    return new CompletionHandler.OnCompleteRemove<>();
+                    return settle(db, deliveryStore, outcomes);
                 });
         Task<Void> advanceRun = Tasks.custom(WorkTasks.ADVANCE_RUN)
                 .onFailure(new TaskRetries<>(policy, (instance, cause, failures) -> failed.record(instance,
@@ -201,6 +202,20 @@ public final class WorkRunner implements AutoCloseable {
                 .build();
         this.heldWork = new HeldWorkWatch(db, name, tuning.heartbeatInterval(),
                 tuning.heartbeatInterval().multipliedBy(tuning.missedHeartbeats()));
+    }
+
+    /**
+     * Ends a delivery task: its deliveries' outcomes recorded and the task removed in one
+     * transaction (db-scheduler removes it through {@link Database#joiningDataSource()}, which joins
+     * it). One commit where there were two; and if the task was taken over meanwhile, its removal
+     * fails and the outcomes are not recorded either, for the process that took it to record.
+     */
+    private static <T> CompletionHandler<T> settle(Database db, JdbcDeliveryStore store,
+                                                   Map<DeliveryKey, String> outcomes) {
+        return (complete, operations) -> db.inTransaction(() -> {
+            store.markProcessed(outcomes);
+            operations.stop();
+        });
     }
 
     public void start() {
