@@ -101,6 +101,10 @@ drain() { # name: waits until labgate has processed what it stored (processing o
   echo "$1 did not catch up with its deliveries in 120 s" >&2
 }
 
+drain_if_processing() { # name: drain, for a labgate server that processes what it stores
+  [ "$1" = labgate-h2-intake ] || [[ $1 != labgate* ]] || [ "$work" != true ] || drain "$1"
+}
+
 load() { # name connections duration [--latency]
   (cd "$out" && RUN_ID=$RANDOM$RANDOM WEBHOOK_PATH=${path[$1]} taskset -c 1 wrk -t1 -c"$2" -d"$3" ${4:-} -s post.lua \
     "http://127.0.0.1:${port[$1]}")
@@ -130,7 +134,7 @@ for s in "${servers[@]}"; do # warm-up, one server at a time
   case $s in labgate*) w=${JAVA_WARMUP:-180s} ;; *) w=${NODE_WARMUP:-10s} ;; esac
   echo "# warm-up $s $w  $(date -u +%FT%TZ)"
   load "$s" 16 "$w" > /dev/null
-  [ "$s" = labgate-h2-intake ] || [[ $s != labgate* ]] || [ "$work" != true ] || drain "$s"
+  drain_if_processing "$s"
 done
 
 n=${#servers[@]}
@@ -142,12 +146,13 @@ for r in $(seq 1 "$rounds"); do
       echo "# round $r  $s  connections=$c  $(date -u +%FT%TZ)  load $(cut -d' ' -f1 /proc/loadavg)"
       load "$s" "$c" "$duration" --latency > "$out/$s-c$c-r$r.txt"
       grep -E 'Requests/sec|^ +99%|Non-2xx' "$out/$s-c$c-r$r.txt" | tr -s ' ' | tr '\n' ' '; echo
-      [ "$s" = labgate-h2-intake ] || [[ $s != labgate* ]] || [ "$work" != true ] || drain "$s"
+      drain_if_processing "$s"
     done
   done
 done
 
 # Per server and connection count: each round's req/s and p99, then the median of each.
+median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
 echo "== summary (median of $rounds round(s))"
 for s in "${servers[@]}"; do
   for c in $conns; do
@@ -157,7 +162,6 @@ for s in "${servers[@]}"; do
                         p99 = (u == "us") ? v / 1000 : (u == "s") ? v * 1000 : v}
            END {printf "%.0f %.1f\n", rps, p99}' "$out/$s-c$c-r$r.txt"
     done)
-    median() { sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'; }
     printf '%-18s c=%-3s req/s %s, p99 %s ms (rounds: %s)\n' "$s" "$c" "$(cut -d' ' -f1 <<< "$runs" | median)" \
       "$(cut -d' ' -f2 <<< "$runs" | median)" "$(tr ' \n' '/ ' <<< "$runs")"
   done
