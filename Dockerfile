@@ -21,6 +21,7 @@ RUN apt-get update \
     && chown labgate:labgate /var/lib/labgate
 
 COPY bot/target/labgate.jar /opt/labgate/labgate.jar
+COPY deploy/jvm.options /opt/labgate/jvm.options
 COPY policy/example.yml /etc/labgate/policy.yml
 
 ENV LABGATE_DATA_DIR=/var/lib/labgate \
@@ -34,5 +35,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
     CMD curl --fail --silent --show-error http://127.0.0.1:8080/health || exit 1
 
-ENTRYPOINT ["java", "-jar", "/opt/labgate/labgate.jar"]
+# The JVM options ./labgate and the systemd unit run with too (a small collector and heap, the JIT's
+# thresholds): see deploy/jvm.options.
+ENTRYPOINT ["java", "@/opt/labgate/jvm.options", "-jar", "/opt/labgate/labgate.jar"]
 CMD ["serve"]

@@ -10,8 +10,9 @@
 # Usage: bench/intake-cpu.sh [output-dir]
 #   env: LABGATE_WORK (true: deliveries also processed; false: intake only), CONNS ("1 16"),
 #        DURATION (20s per level), WARMUP (60s at c=16, not counted), JAVA (java command and flags,
-#        default: java -Xms512m -Xmx1g as bench/intake-vs-peers.sh), PIN (a CPU list for taskset,
-#        e.g. 0; default none), JAR (the labgate jar to measure, default bot/target/labgate.jar)
+#        default: java @deploy/jvm.options, as bench/intake-vs-peers.sh and the service as
+#        shipped), PIN (a CPU list for taskset, e.g. 0; default none), JAR (the labgate jar to
+#        measure, default bot/target/labgate.jar)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peer=$(cd "$root/../shared/bench/webhook-peer" && pwd)
@@ -19,7 +20,7 @@ out=${1:-$root/bench/out/cpu-$(date -u +%Y%m%dT%H%M%SZ)}
 work=${LABGATE_WORK:-true}
 conns=${CONNS:-"1 16"}
 duration=${DURATION:-20s}
-java=${JAVA:-"java -Xms512m -Xmx1g"}
+java=${JAVA:-"java @$root/deploy/jvm.options"}
 jar=${JAR:-$root/bot/target/labgate.jar}
 secret="It's a Secret to Everybody"
 mkdir -p "$out"

@@ -7,7 +7,8 @@
 #                      (which verify and parse but persist nothing).
 # Same payload (the corpus pull_request/opened example, 23,633 bytes compact), same wrk script and
 # flags as the peer's bench.sh; every server pinned to CPU 0 (labgate together with its
-# PostgreSQL), wrk to CPU 1.
+# PostgreSQL), wrk to CPU 1. labgate runs with the JVM options it ships with (deploy/jvm.options,
+# as ./labgate, the image and the systemd unit run it), so that what is measured is what is run.
 #
 # All the servers are started and warmed up first, then measured in ROUNDS rounds, one server at a
 # time, in a rotated order each round: on a shared machine the speed of the CPU drifts from minute
@@ -76,7 +77,7 @@ start_labgate() { # name port work [serve options...]
   local name=$1 p=$2 w=$3; shift 3
   data[$name]=$(mktemp -d)
   LABGATE_GITHUB_WEBHOOK_SECRETS="$secret" LABGATE_WORK_ENABLED=$w \
-    taskset -c 0 java -Xms512m -Xmx1g ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port "$p" \
+    taskset -c 0 java @"$root/deploy/jvm.options" ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port "$p" \
     --data-dir "${data[$name]}" "$@" > "$out/$name.log" 2>&1 &
   pid[$name]=$!; pids+=($!); port[$name]=$p; path[$name]=/webhooks/github
   ready "$p" /health

@@ -4,6 +4,8 @@
 # Usage: bench/startup.sh [runs] [how]
 #   how = launcher (default): ./labgate serve, with the launcher's JVM flags and its AppCDS archive
 #         (a first, unmeasured run writes the archive when it stops, as a user's first run does);
+#         deployed: java @deploy/jvm.options -jar bot/target/labgate.jar serve, as the container
+#         image and the systemd unit run it (the launcher's JVM options, no archive);
 #         plain: java -jar bot/target/labgate.jar serve, no levers.
 #   env LABGATE_JAVA_OPTS is passed on in both (e.g. to try one lever at a time); JAVA_HOME chooses
 #   the Java in both, as it does for the launcher.
@@ -15,6 +17,9 @@ how=${2:-launcher}
 start() { # data-dir: starts the service in the background, sets pid
   if [ "$how" = plain ]; then
     "$java" ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port 18090 --data-dir "$1" > "$1/log" 2>&1 &
+  elif [ "$how" = deployed ]; then
+    "$java" @"$root/deploy/jvm.options" ${LABGATE_JAVA_OPTS:-} -jar "$root/bot/target/labgate.jar" serve --port 18090 \
+      --data-dir "$1" > "$1/log" 2>&1 &
   else
     "$root/labgate" serve --port 18090 --data-dir "$1" > "$1/log" 2>&1 &
   fi

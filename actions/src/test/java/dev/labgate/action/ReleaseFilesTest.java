@@ -61,12 +61,14 @@ class ReleaseFilesTest {
         assertThat(docker.get("USER")).singleElement().asString().doesNotStartWith("root").doesNotStartWith("0");
         assertThat(docker.get("VOLUME")).singleElement().asString().contains("/var/lib/labgate");
         assertThat(docker.get("HEALTHCHECK")).singleElement().asString().contains("http://127.0.0.1:8080/health");
-        assertThat(docker.get("ENTRYPOINT")).containsExactly("[\"java\", \"-jar\", \"/opt/labgate/labgate.jar\"]");
+        assertThat(docker.get("ENTRYPOINT"))
+                .containsExactly("[\"java\", \"@/opt/labgate/jvm.options\", \"-jar\", \"/opt/labgate/labgate.jar\"]");
         assertThat(docker.get("CMD")).containsExactly("[\"serve\"]");
-        assertThat(docker.get("COPY")).contains("bot/target/labgate.jar /opt/labgate/labgate.jar");
+        assertThat(docker.get("COPY")).contains("bot/target/labgate.jar /opt/labgate/labgate.jar",
+                "deploy/jvm.options /opt/labgate/jvm.options");
         var env = String.join(" ", docker.get("ENV"));
         assertThat(env).contains("LABGATE_DATA_DIR=/var/lib/labgate").contains("LABGATE_POLICY=/etc/labgate/policy.yml");
-        assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("!bot/target/labgate.jar");
+        assertThat(Files.readString(ROOT.resolve(".dockerignore"))).contains("!bot/target/labgate.jar", "!deploy/jvm.options");
         var ordered = docker.keySet().stream().toList();
         assertThat(ordered.indexOf("USER")).as("USER comes before the entrypoint").isLessThan(ordered.indexOf("ENTRYPOINT"));
     }
@@ -99,7 +101,8 @@ class ReleaseFilesTest {
                 .containsEntry("ProtectSystem", List.of("strict")).containsEntry("ProtectHome", List.of("yes"))
                 .containsEntry("PrivateTmp", List.of("yes")).containsEntry("CapabilityBoundingSet", List.of(""))
                 .containsEntry("StateDirectory", List.of("labgate"))
-                .containsEntry("ExecStart", List.of("/usr/bin/java -jar /opt/labgate/labgate.jar serve"));
+                .containsEntry("ExecStart",
+                        List.of("/usr/bin/java @/opt/labgate/jvm.options -jar /opt/labgate/labgate.jar serve"));
         assertThat(service).doesNotContainKey("MemoryDenyWriteExecute");
         assertThat(section(unit, "Install")).containsEntry("WantedBy", List.of("multi-user.target"));
         var analyze = Path.of("/usr/bin/systemd-analyze");
@@ -108,6 +111,25 @@ class ReleaseFilesTest {
         var verify = new ProcessBuilder(analyze.toString(), "verify", unitFile.toString()).redirectErrorStream(true).start();
         var output = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(output).doesNotContain("Unknown key").doesNotContain("Unknown section");
+    }
+
+    /**
+     * The image, the unit and ./labgate run with one list of JVM options, and this Java reads it as
+     * an argument file: an option it did not know would stop the service before it starts.
+     */
+    @Test
+    void theJvmOptionsFileIsTheLaunchersAndThisJavaAcceptsIt() throws Exception {
+        var options = ROOT.resolve("deploy/jvm.options");
+        assertThat(Files.readString(ROOT.resolve("labgate"))).contains("@\"$root/deploy/jvm.options\"");
+        var java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        var process = new ProcessBuilder(java, "@" + options, "-XX:+PrintFlagsFinal", "-version")
+                .redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).containsPattern("bool UseSerialGC\\s+= true")
+                .containsPattern("intx Tier4InvocationThreshold\\s+= 50000")
+                .containsPattern("size_t InitialHeapSize\\s+= 268435456")
+                .containsPattern("size_t MaxNewSize\\s+= 33554432");
     }
 
     private Path repositoryCopy(String version, String changelog) throws IOException {
