@@ -35,7 +35,7 @@ EXPOSE 8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
     CMD curl --fail --silent --show-error http://127.0.0.1:8080/health || exit 1
 
-# The JVM options ./labgate and the systemd unit run with too (a small collector and heap, the JIT's
-# thresholds): see deploy/jvm.options.
+# The JVM options ./labgate and the systemd unit run with too (the serial collector, the heap's
+# sizes, the JIT's thresholds): see deploy/jvm.options.
 ENTRYPOINT ["java", "@/opt/labgate/jvm.options", "-jar", "/opt/labgate/labgate.jar"]
 CMD ["serve"]

@@ -7,8 +7,8 @@
 #         deployed: java @deploy/jvm.options -jar bot/target/labgate.jar serve, as the container
 #         image and the systemd unit run it (the launcher's JVM options, no archive);
 #         plain: java -jar bot/target/labgate.jar serve, no levers.
-#   env LABGATE_JAVA_OPTS is passed on in both (e.g. to try one lever at a time); JAVA_HOME chooses
-#   the Java in both, as it does for the launcher.
+#   env LABGATE_JAVA_OPTS is passed on in every mode (e.g. to try one lever at a time); JAVA_HOME
+#   chooses the Java in every mode, as it does for the launcher.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${1:-5}
