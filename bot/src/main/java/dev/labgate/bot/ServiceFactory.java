@@ -43,6 +43,7 @@ import dev.labgate.forge.gitlab.GitLabSettings;
 import dev.labgate.kcidb.VerdictAggregator;
 import dev.labgate.kcidb.submit.Pause;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micronaut.context.BeanProvider;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Named;
@@ -258,8 +259,12 @@ final class ServiceFactory {
     @Singleton
     @Bean(preDestroy = "close")
     DeliveryIntake intake(Database db, JdbcDeliveryStore store, DbWorkQueue work, WorkSettings settings,
-                          MeterRegistry metrics) {
-        return new DeliveryIntake(db, store, work, settings.intakeQueue(), settings.intakeBatch(),
+                          BeanProvider<DeliveryProcessor> processor, MeterRegistry metrics) {
+        // Only a process that runs the work screens: one that only takes deliveries leaves all of
+        // them to the processing of another.
+        DeliveryIntake.Screen screen = settings.enabled() ? delivery -> processor.get().screen(delivery)
+                : DeliveryIntake.Screen.NONE;
+        return new DeliveryIntake(db, store, work, screen, settings.intakeQueue(), settings.intakeBatch(),
                 settings.intakeLinger(), metrics);
     }
 }

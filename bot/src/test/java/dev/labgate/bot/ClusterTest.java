@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -33,8 +32,11 @@ class ClusterTest {
                 int deliveries = 200;
                 for (int i = 0; i < deliveries; i++) {
                     var target = i % 2 == 0 ? first : second;
-                    var body = ("{\"zen\":\"delivery " + i + "\"}").getBytes(StandardCharsets.UTF_8);
-                    assertThat(target.postGitHub("ping", "cluster-" + i, body, Scenario.SECRET).statusCode())
+                    // A closed change of the policy's repository: processing must look for its runs,
+                    // so it is a task (an ignored event would be settled by the intake that took it).
+                    var body = Fixtures.pullRequest("closed", Scenario.REPO, i + 1, "alice", scenario.head,
+                            scenario.base, false);
+                    assertThat(target.postGitHub("pull_request", "cluster-" + i, body, Scenario.SECRET).statusCode())
                             .isEqualTo(202);
                 }
                 var db = first.bean(Database.class);
@@ -47,6 +49,8 @@ class ClusterTest {
                 var byFirst = processed(first);
                 var bySecond = processed(second);
                 assertThat(byFirst + bySecond).isEqualTo(deliveries);
+                assertThat(db.queryOne("select count(*) from deliveries where outcome like 'closed: 0 unfinished%'",
+                        rs -> rs.getLong(1))).hasValue((long) deliveries);
                 assertThat(byFirst).as("both replicas took work").isPositive();
                 assertThat(bySecond).as("both replicas took work").isPositive();
             }

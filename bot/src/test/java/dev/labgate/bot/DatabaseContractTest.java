@@ -68,7 +68,7 @@ abstract class DatabaseContractTest {
 
     private static JdbcDeliveryStore.Encoded delivery(String id) {
         return JdbcDeliveryStore.Encoded.of(new Delivery(new DeliveryKey("github", id), "ping",
-                BODY.getBytes(StandardCharsets.UTF_8), Instant.now()));
+                BODY.getBytes(StandardCharsets.UTF_8), Instant.now()), Optional.empty());
     }
 
     private static final Subject SUBJECT = new Subject.Change(new ChangeRef(new RepoRef("github", "acme/linux"), 7));
@@ -128,6 +128,23 @@ abstract class DatabaseContractTest {
         assertThat(store.handOver(keys)).as("handed over once; then read from the table").isEmpty();
         assertThat(store.findUnprocessed(new DeliveryKey("github", "m1"))).hasValueSatisfying(d ->
                 assertThat(new String(d.body(), StandardCharsets.UTF_8)).isEqualTo("{}"));
+    }
+
+    @Test
+    void a_delivery_stored_with_its_outcome_is_stored_processed_and_not_handed_to_processing() {
+        var store = new JdbcDeliveryStore(db, clock, JdbcDeliveryStore.KEEP_FOR_PROCESSING);
+        var screened = JdbcDeliveryStore.Encoded.of(new Delivery(new DeliveryKey("github", "s1"), "star",
+                BODY.getBytes(StandardCharsets.UTF_8), Instant.now()), Optional.of("ignored: 'star' events are not acted on"));
+        var fresh = db.inTransaction(() -> store.insertNew(List.of(screened, delivery("s2"))));
+
+        assertThat(fresh).containsExactly(true, true);
+        assertThat(store.outcome(new DeliveryKey("github", "s1"))).hasValue("ignored: 'star' events are not acted on");
+        assertThat(db.queryOne("select count(*) from deliveries where processed_at is not null",
+                rs -> rs.getLong(1))).hasValue(1L);
+        assertThat(store.findUnprocessed(new DeliveryKey("github", "s1"))).isEmpty();
+        assertThat(store.handOver(List.of(new DeliveryKey("github", "s1"), new DeliveryKey("github", "s2"))).keySet())
+                .containsExactly(new DeliveryKey("github", "s2"));
+        assertThat(store.outcome(new DeliveryKey("github", "s2"))).isEmpty();
     }
 
     @Test

@@ -1,6 +1,9 @@
 package dev.labgate.bot;
 
 import dev.labgate.bot.store.Database;
+import dev.labgate.bot.store.JdbcDeliveryStore;
+import dev.labgate.core.event.DeliveryKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** What POST /webhooks/github answers to good and bad requests, and what it stores. */
 class WebhookIntakeTest {
@@ -21,6 +25,7 @@ class WebhookIntakeTest {
 
     private Scenario scenario;
     private RunningLabgate labgate;
+    private JdbcDeliveryStore store;
     private final byte[] body = "{\"zen\":\"Design for failure.\",\"hook_id\":1}".getBytes(StandardCharsets.UTF_8);
 
     @BeforeEach
@@ -29,6 +34,7 @@ class WebhookIntakeTest {
         var properties = new HashMap<>(scenario.properties());
         properties.put("labgate.github.webhook-secrets", "old-secret,new-secret");
         labgate = new RunningLabgate(properties);
+        store = labgate.bean(JdbcDeliveryStore.class);
     }
 
     @AfterEach
@@ -96,13 +102,47 @@ class WebhookIntakeTest {
         assertThat(stored()).isZero();
     }
 
+    private long processTasks() {
+        return labgate.bean(Database.class).queryOne("select count(*) from scheduled_tasks where task_name like "
+                + "'process-%'", rs -> rs.getLong(1)).orElseThrow();
+    }
+
+    private long processed() {
+        return Math.round(labgate.bean(MeterRegistry.class).counter("labgate.deliveries.processed").count());
+    }
+
     @Test
-    void an_unknown_event_is_stored_and_processed_as_ignored_with_its_reason() {
+    void an_event_labgate_does_not_act_on_is_stored_already_processed_and_schedules_nothing() {
         assertThat(labgate.postGitHub("star", "unknown-1", body, "new-secret").statusCode()).isEqualTo(202);
-        var store = labgate.bean(dev.labgate.bot.store.JdbcDeliveryStore.class);
-        var key = new dev.labgate.core.event.DeliveryKey("github", "unknown-1");
-        org.awaitility.Awaitility.await().until(() -> store.outcome(key).isPresent());
-        assertThat(store.outcome(key)).hasValue("ignored: 'star' events are not acted on");
+        // Settled in the transaction that stored it: the outcome is there when the sender is answered.
+        assertThat(store.outcome(new DeliveryKey("github", "unknown-1")))
+                .hasValue("ignored: 'star' events are not acted on");
+        assertThat(processTasks()).isZero();
+        assertThat(processed()).isEqualTo(1);
+        assertThat(labgate.postGitHub("star", "unknown-1", body, "new-secret").statusCode()).isEqualTo(200);
+        assertThat(processed()).as("a redelivery is not processed again").isEqualTo(1);
+    }
+
+    @Test
+    void a_change_in_a_repository_the_policy_does_not_name_is_settled_as_it_is_stored() {
+        var change = Fixtures.pullRequest("opened", "someone/else", 3, "mallory", scenario.head, scenario.base, true);
+        assertThat(labgate.postGitHub("pull_request", "elsewhere-1", change, "new-secret").statusCode())
+                .isEqualTo(202);
+        assertThat(store.outcome(new DeliveryKey("github", "elsewhere-1")))
+                .hasValue("ignored: github:someone/else is not in the policy");
+        assertThat(processTasks()).isZero();
+        assertThat(scenario.github.statuses("someone/else", scenario.head)).isEmpty();
+    }
+
+    @Test
+    void a_change_in_the_policys_repository_is_left_to_processing() {
+        var closed = Fixtures.pullRequest("closed", Scenario.REPO, 7, "alice", scenario.head, scenario.base, false);
+        assertThat(labgate.postGitHub("pull_request", "closed-1", closed, "new-secret").statusCode()).isEqualTo(202);
+        var key = new DeliveryKey("github", "closed-1");
+        // Only processing, which looks for the change's runs, says how many it cancelled.
+        await().until(() -> store.outcome(key).isPresent());
+        assertThat(store.outcome(key)).hasValue("closed: 0 unfinished runs cancelled");
+        assertThat(processed()).isEqualTo(1);
     }
 
     @Test

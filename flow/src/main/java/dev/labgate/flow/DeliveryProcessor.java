@@ -93,6 +93,36 @@ public final class DeliveryProcessor {
     }
 
     /**
+     * What processing this delivery certainly comes to, told from the delivery and the policy alone
+     * (no store read, no forge asked): "ignored: ..." for an event labgate does not act on, or for a
+     * change or push in a repository the policy does not name. Empty when only processing can tell,
+     * and for a payload that does not parse (processing reports that). The intake records such an
+     * outcome in the transaction that stores the delivery, and schedules no processing for it.
+     */
+    public Optional<String> screen(Delivery delivery) {
+        ForgeEvent event;
+        try {
+            event = forges.get(delivery.key().forge()).parse(delivery);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+        return ignoredOutright(event);
+    }
+
+    /** The one place that says which events are ignored before anything is read: {@link #screen} and {@link #act}. */
+    private Optional<String> ignoredOutright(ForgeEvent event) {
+        if (event instanceof ForgeEvent.Ignored ignored) {
+            return Optional.of("ignored: " + ignored.reason());
+        }
+        var repo = event instanceof ForgeEvent.ChangeUpdated change ? change.change().repo()
+                : event instanceof ForgeEvent.BranchPushed pushed && !pushed.deleted() ? pushed.repo() : null;
+        if (repo != null && policies.current().repository(repo).isEmpty()) {
+            return Optional.of("ignored: " + repo + " is not in the policy");
+        }
+        return Optional.empty();
+    }
+
+    /**
      * A delivery whose processing failed for good: when it was a comment command, the change is
      * told so, with the reason and how an operator retries it. Best effort: a forge that is still
      * failing leaves only the log line.
@@ -124,6 +154,10 @@ public final class DeliveryProcessor {
      * @param deliveryId the delivery that caused it, or a name for the reconciler's pass
      */
     public String act(Forge forge, ForgeEvent event, String deliveryId) {
+        var outright = ignoredOutright(event);
+        if (outright.isPresent()) {
+            return outright.get();
+        }
         if (event instanceof ForgeEvent.ChangeUpdated change) {
             return onDelivered(forge, change, deliveryId);
         }
@@ -153,9 +187,6 @@ public final class DeliveryProcessor {
         if (event instanceof ForgeEvent.BranchPushed pushed) {
             return onBranchPushed(forge, pushed, deliveryId);
         }
-        if (event instanceof ForgeEvent.Ignored ignored) {
-            return "ignored: " + ignored.reason();
-        }
         return "ignored: " + event.getClass().getSimpleName() + " is not acted on yet";
     }
 
@@ -167,9 +198,6 @@ public final class DeliveryProcessor {
      */
     private String onDelivered(Forge forge, ForgeEvent.ChangeUpdated delivered, String deliveryId) {
         var change = delivered.change();
-        if (policies.current().repository(change.repo()).isEmpty()) {
-            return "ignored: " + change.repo() + " is not in the policy";
-        }
         var subject = new Subject.Change(change);
         if (change.number() <= 0) {
             return refuse(subject, delivered.headSha(), delivered.author(), notANumber(change), deliveryId);

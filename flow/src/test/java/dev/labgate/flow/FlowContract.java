@@ -97,6 +97,25 @@ abstract class FlowContract {
     }
 
     @Test
+    void only_a_delivery_ignored_outright_is_settled_as_it_arrives_and_processing_agrees() {
+        fake.openChange("someone/else", 3, "mallory", HEAD, BASE, false, List.of("README"), List.of(HEAD));
+        fake.openChange(REPO, 7, "alice", HEAD, BASE, false, List.of("drivers/usb/core.c"), List.of(HEAD));
+        var before = fake.requestCount();
+        var elsewhere = "ignored: " + world.forge.name() + ":someone/else is not in the policy";
+        assertThat(world.processor.screen(world.received(fake.changeDelivery("someone/else", 3, "opened"))))
+                .hasValue(elsewhere);
+        assertThat(world.processor.screen(world.received(fake.changeDelivery(REPO, 7, "opened"))))
+                .as("a change in the policy's repository").isEmpty();
+        assertThat(world.processor.screen(world.received(fake.closeDelivery("someone/else", 3, "mallory"))))
+                .as("a closed change cancels its runs, whatever the policy says now").isEmpty();
+        assertThat(fake.requestCount()).as("the forge is not asked").isEqualTo(before);
+
+        var key = world.deliver(fake.changeDelivery("someone/else", 3, "opened"));
+        world.settle();
+        assertThat(outcome(key)).isEqualTo(elsewhere);
+    }
+
+    @Test
     void a_delivery_for_a_change_the_forge_does_not_know_is_refused_before_anything_is_planned() throws Exception {
         fake.permission(REPO, "alice", Permission.Level.WRITE);
         var key = world.deliver(fromAnotherInstance(other -> { }, 99));

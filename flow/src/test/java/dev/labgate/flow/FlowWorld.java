@@ -161,16 +161,22 @@ final class FlowWorld {
 
     /** A delivery reaches labgate's intake: checked by the adapter, stored, queued; returns its key. */
     DeliveryKey deliver(FakeForge.Delivery delivery) {
+        var received = received(delivery);
+        if (stores.deliveries.store(received)) {
+            var work = new Work.ProcessDelivery(received.key());
+            queue.put(key(work), new Item(work, clock.instant(), order++));
+        }
+        return received.key();
+    }
+
+    /** A delivery as the intake has it once the adapter checked it, not stored. */
+    Delivery received(FakeForge.Delivery delivery) {
         var id = "00000000-0000-4000-8000-" + String.format("%012d", ++deliveries);
         var check = forge.verify(fake.deliveryHeaders(delivery, id, SECRET), delivery.body());
         if (!(check instanceof WebhookCheck.Accepted accepted)) {
             throw new AssertionError("the adapter refused a delivery its forge would send: " + check);
         }
-        if (stores.deliveries.store(new Delivery(accepted.key(), accepted.event(), delivery.body(), clock.instant()))) {
-            var work = new Work.ProcessDelivery(accepted.key());
-            queue.put(key(work), new Item(work, clock.instant(), order++));
-        }
-        return accepted.key();
+        return new Delivery(accepted.key(), accepted.event(), delivery.body(), clock.instant());
     }
 
     /** Does the work that is due, moving the clock to the next due work, until nothing is left but waiting on the lab. */

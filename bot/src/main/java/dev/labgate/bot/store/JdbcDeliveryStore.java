@@ -42,10 +42,15 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         this.keep = keep;
     }
 
-    /** A delivery with its body encoded for storage (encoding is the costly part: do it off the writer). */
-    public record Encoded(Delivery delivery, DeliveryBodies.Encoded body) {
-        public static Encoded of(Delivery delivery) {
-            return new Encoded(delivery, DeliveryBodies.encode(delivery.body()));
+    /**
+     * A delivery with its body encoded for storage (encoding is the costly part: do it off the writer).
+     *
+     * @param outcome what processing comes to when that is known as it is stored (it is then stored
+     *                processed), else null
+     */
+    public record Encoded(Delivery delivery, DeliveryBodies.Encoded body, String outcome) {
+        public static Encoded of(Delivery delivery, Optional<String> outcome) {
+            return new Encoded(delivery, DeliveryBodies.encode(delivery.body()), outcome.orElse(null));
         }
     }
 
@@ -55,13 +60,14 @@ public final class JdbcDeliveryStore implements DeliveryStore {
      * @return for each delivery, in order, whether it was new
      */
     public boolean[] insertNew(List<Encoded> deliveries) {
+        var now = clock.instant();
         return db.withConnection(c -> {
             try (var ps = c.prepareStatement("insert into deliveries (forge, delivery_id, event, body, body_encoding, "
-                    + "received_at) values (?, ?, ?, ?, ?, ?) on conflict do nothing")) {
+                    + "received_at, processed_at, outcome) values (?, ?, ?, ?, ?, ?, ?, ?) on conflict do nothing")) {
                 for (var e : deliveries) {
                     var d = e.delivery();
                     Database.bind(ps, d.key().forge(), d.key().id(), d.event(), e.body().bytes(), e.body().encoding(),
-                            d.receivedAt());
+                            d.receivedAt(), e.outcome() == null ? null : now, e.outcome() == null ? null : cut(e.outcome()));
                     ps.addBatch();
                 }
                 var counts = ps.executeBatch();
@@ -69,7 +75,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
                 var stored = new ArrayList<Delivery>();
                 for (int i = 0; i < counts.length; i++) {
                     fresh[i] = counts[i] > 0;
-                    if (fresh[i]) {
+                    if (fresh[i] && deliveries.get(i).outcome() == null) {
                         stored.add(deliveries.get(i).delivery());
                     }
                 }
@@ -150,14 +156,17 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             try (var ps = c.prepareStatement(
                     "update deliveries set processed_at = ?, outcome = ? where forge = ? and delivery_id = ?")) {
                 for (var entry : outcomes.entrySet()) {
-                    var outcome = entry.getValue();
-                    Database.bind(ps, now, outcome.length() > MAX_OUTCOME ? outcome.substring(0, MAX_OUTCOME) : outcome,
-                            entry.getKey().forge(), entry.getKey().id());
+                    Database.bind(ps, now, cut(entry.getValue()), entry.getKey().forge(), entry.getKey().id());
                     ps.addBatch();
                 }
                 return ps.executeBatch();
             }
         }, "update deliveries");
+    }
+
+    /** An outcome as its column holds it. */
+    private static String cut(String outcome) {
+        return outcome.length() > MAX_OUTCOME ? outcome.substring(0, MAX_OUTCOME) : outcome;
     }
 
     public void markProcessed(DeliveryKey key, String outcome) {

@@ -63,14 +63,19 @@ public final class WorkRunner implements AutoCloseable {
     /** How often expired artifacts are looked for. */
     static final Duration RETENTION_INTERVAL = Duration.ofHours(1);
 
+    /** Deliveries processed: by a task, or as they were stored when their outcome was certain then. */
+    public static Counter processedCounter(MeterRegistry metrics) {
+        return Counter.builder("labgate.deliveries.processed")
+                .description("Deliveries processed (acted on or ignored)").register(metrics);
+    }
+
     private final Scheduler scheduler;
     private final HeldWorkWatch heldWork;
 
     public WorkRunner(Database db, Tuning tuning, DeliveryProcessor deliveries, JdbcDeliveryStore deliveryStore,
                       RunAdvancer runs, SummaryReporter summaries, ReviewReporter reviews, KcidbSharing sharing,
                       Reconciler reconciler, FailedWork failed, ArtifactRetention retention, MeterRegistry metrics) {
-        var processed = Counter.builder("labgate.deliveries.processed")
-                .description("Deliveries processed (acted on or ignored)").register(metrics);
+        var processed = processedCounter(metrics);
         TaskRetries.Retried retried = (task, kind) -> Counter.builder("labgate.retries")
                 .description("Durable tasks scheduled again after a failure; kind: backoff (an outside call "
                         + "failed), asked-wait (the other side said when), bug (an unexpected error)")
