@@ -6,7 +6,10 @@
 #   octokit, probot    the @octokit/webhooks and Probot receivers in ../shared/bench/webhook-peer
 #                      (which verify and parse but persist nothing).
 # Same payload (the corpus pull_request/opened example, 23,633 bytes compact), same wrk script and
-# flags as the peer's bench.sh; every server pinned to CPU 0 (labgate together with its
+# flags as the peer's bench.sh. Its repository (Codertocat/Hello-World) is in no policy labgate runs
+# with here, so with processing on each delivery is ignored: since labgate settles a delivery it
+# ignores outright in the commit that stores it (docs/benchmarks.md, "Intake, a fifth look"), these
+# runs measure that path, not the processing task's; every server pinned to CPU 0 (labgate together with its
 # PostgreSQL), wrk to CPU 1. labgate runs with the JVM options it ships with (deploy/jvm.options,
 # as ./labgate, the image and the systemd unit run it), so that what is measured is what is run.
 #
