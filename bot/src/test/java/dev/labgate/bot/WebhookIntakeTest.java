@@ -135,6 +135,15 @@ class WebhookIntakeTest {
     }
 
     @Test
+    void a_payload_the_adapter_cannot_read_is_stored_and_settled_with_the_reason() {
+        assertThat(labgate.postGitHub("pull_request", "unreadable-1", body, "new-secret").statusCode())
+                .isEqualTo(202);
+        assertThat(store.outcome(new DeliveryKey("github", "unreadable-1"))).hasValueSatisfying(outcome ->
+                assertThat(outcome).startsWith("ignored: malformed pull_request payload"));
+        assertThat(store.find(new DeliveryKey("github", "unreadable-1"))).isPresent();
+    }
+
+    @Test
     void a_change_in_the_policys_repository_is_left_to_processing() {
         var closed = Fixtures.pullRequest("closed", Scenario.REPO, 7, "alice", scenario.head, scenario.base, false);
         assertThat(labgate.postGitHub("pull_request", "closed-1", closed, "new-secret").statusCode()).isEqualTo(202);

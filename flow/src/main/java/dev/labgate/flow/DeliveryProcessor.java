@@ -95,18 +95,12 @@ public final class DeliveryProcessor {
     /**
      * What processing this delivery certainly comes to, told from the delivery and the policy alone
      * (no store read, no forge asked): "ignored: ..." for an event labgate does not act on, or for a
-     * change or push in a repository the policy does not name. Empty when only processing can tell,
-     * and for a payload that does not parse (processing reports that). The intake records such an
+     * change or push in a repository the policy does not name (a payload the adapter cannot read is
+     * such an event: it says why). Empty when only processing can tell. The intake records such an
      * outcome in the transaction that stores the delivery, and schedules no processing for it.
      */
     public Optional<String> screen(Delivery delivery) {
-        ForgeEvent event;
-        try {
-            event = forges.get(delivery.key().forge()).parse(delivery);
-        } catch (RuntimeException e) {
-            return Optional.empty();
-        }
-        return ignoredOutright(event);
+        return ignoredOutright(forges.get(delivery.key().forge()).parse(delivery));
     }
 
     /** The one place that says which events are ignored before anything is read: {@link #screen} and {@link #act}. */
