@@ -4,7 +4,9 @@
 # The same signed pull_request deliveries as bench/intake-vs-peers.sh (23,633 bytes, unique ids),
 # sent by wrk at each connection count; before and after each level the process's and each of its
 # threads' CPU time are read from /proc. With processing on, a level ends only once every stored
-# delivery is processed, so its processing is counted in it. From the collector's log it also prints
+# delivery is processed, so its processing is counted in it (their repository is in no policy, so
+# they are settled as they are stored, with no task: bench/intake-vs-peers.sh says more). From the
+# collector's log it also prints
 # the heap allocated per delivery and the young collections' pauses, which is what sets the p99.
 #
 # Usage: bench/intake-cpu.sh [output-dir]
