@@ -88,8 +88,13 @@ public final class DeliveryProcessor {
         var forge = forges.get(key.forge());
         var event = forge.parse(delivery);
         var outcome = act(forge, event, key.id());
-        LOG.info("delivery {} ({}): {}", key, delivery.event(), outcome);
+        logOutcome(delivery, outcome);
         return outcome;
+    }
+
+    /** The one line a delivery's outcome is logged in, by processing or by the intake that settled it. */
+    public static void logOutcome(Delivery delivery, String outcome) {
+        LOG.info("delivery {} ({}): {}", delivery.key(), delivery.event(), outcome);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.labgate.bot.work.DbWorkQueue;
 import dev.labgate.bot.work.WorkRunner;
 import dev.labgate.core.event.Delivery;
 import dev.labgate.core.event.DeliveryKey;
+import dev.labgate.flow.DeliveryProcessor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -176,9 +177,8 @@ public final class DeliveryIntake implements AutoCloseable {
                 var screened = batch.get(i).delivery();
                 if (fresh[i] && screened.outcome() != null) {
                     processed.increment();
-                    var delivery = screened.delivery();
-                    try (var ignored = MDC.putCloseable("delivery", delivery.key().id())) {
-                        LOG.info("delivery {} ({}): {}", delivery.key(), delivery.event(), screened.outcome());
+                    try (var ignored = MDC.putCloseable("delivery", screened.delivery().key().id())) {
+                        DeliveryProcessor.logOutcome(screened.delivery(), screened.outcome());
                     }
                 }
             }
